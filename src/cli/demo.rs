@@ -1,0 +1,210 @@
+//! `lapor-bridge demo`: the LAPOR! and SAMBAT mocks in-process, the bridge on a temporary
+//! store with `config/demo.toml`, progress while records flow, and a summary at the end.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use lapor_mocks::lapor::{Faults, LaporMock, LaporMockConfig};
+use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
+
+use crate::config::{self, Config};
+use crate::domain::RecordKey;
+use crate::pipeline::Pipeline;
+use crate::shutdown;
+use crate::store::{OutboxState, StateCount, Store};
+
+pub const DEMO_TOML: &str = include_str!("../../config/demo.toml");
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// SAMBAT records generated at the start (more arrive while it runs).
+    #[arg(long, default_value_t = 300)]
+    pub records: usize,
+    /// Keep the store here instead of in a temporary directory.
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 55)]
+    pub timeout_secs: u64,
+    /// Print no progress lines, only the summary.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The demo configuration pointed at running mocks and a store path.
+pub fn demo_config(lapor_url: &str, sambat_url: &str, store: &std::path::Path, extra: &[(&str, String)]) -> Result<Config, config::ConfigErrors> {
+    let mut env: Vec<(String, String)> = vec![
+        ("LAPOR_BRIDGE__LAPOR__BASE_URL".into(), lapor_url.into()),
+        ("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(), sambat_url.into()),
+        ("LAPOR_BRIDGE__STORE__PATH".into(), store.display().to_string()),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    config::load_from_str(DEMO_TOML, &env)
+}
+
+pub async fn run(args: DemoArgs) -> ExitCode {
+    crate::logging::init(crate::config::LogFormat::Text, "error");
+    match demo(args).await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("demo failed: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn demo(args: DemoArgs) -> Result<bool, String> {
+    let started = Instant::now();
+    let lapor = LaporMock::start(LaporMockConfig {
+        quota_per_minute: Some(6000),
+        faults: Faults {
+            error_5xx_probability: 0.05,
+            reset_after_create_probability: 0.03,
+            latency: Duration::from_millis(5),
+        },
+        ..LaporMockConfig::default()
+    })
+    .await
+    .map_err(|e| format!("LAPOR! mock: {e}"))?;
+    let sambat = SambatMock::start(SambatMockConfig {
+        initial_records: args.records,
+        ..SambatMockConfig::default()
+    })
+    .await
+    .map_err(|e| format!("SAMBAT mock: {e}"))?;
+    // Two records the bridge must hold rather than send, each with its reason.
+    sambat.insert(serde_json::json!({
+        "judul": "Banjir rob di perumahan", "isi": "Air menggenang setinggi lutut sejak semalam dan belum surut sampai pagi ini.",
+        "kategori": "Banjir Rob", "opd": "DPUPRPKP", "kecamatan": "Sukun", "kelurahan": "Ciptomulyo",
+        "alamat": "Jl. Kolonel Sugiono", "pelapor": null, "anonim": true, "rahasia": false, "foto": [], "status": "baru"
+    }));
+    sambat.insert(serde_json::json!({
+        "judul": "", "isi": "Lampu mati.", "kategori": "Penerangan Jalan", "opd": "DPUPRPKP",
+        "kecamatan": "Klojen", "kelurahan": "Kauman", "alamat": "", "pelapor": null, "anonim": true,
+        "rahasia": false, "foto": [], "status": "baru"
+    }));
+
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let store_path = args.store.clone().unwrap_or_else(|| tmp.path().join("demo.db"));
+    let cfg = demo_config(&lapor.base_url(), &sambat.base_url(), &store_path, &[]).map_err(|e| format!("config/demo.toml: {e}"))?;
+    let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
+    let (trigger, shutdown) = shutdown::channel();
+    let store = pipeline.store.clone();
+    let runner = tokio::spawn(async move { pipeline.run(shutdown).await });
+
+    println!(
+        "lapor-bridge demo: {} SAMBAT records, LAPOR! mock with 5% server errors and 3% connections reset after create",
+        args.records + 2
+    );
+    let deadline = started + Duration::from_secs(args.timeout_secs);
+    let mut added_more = false;
+    let mut edited: Option<i64> = None;
+    let mut done = false;
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let counts = store.state_counts().map_err(|e| e.to_string())?;
+        let t = totals(&counts);
+        if !args.quiet {
+            let c = lapor.counters();
+            println!(
+                "  {:>5.1}s  received {:>4}  forwarded {:>4}  pending {:>4}  held {:>2}  dead {:>2}   LAPOR!: {} created, {} replayed/conflict, {} resets, {} 5xx",
+                started.elapsed().as_secs_f64(), t.received, t.forwarded, t.pending, t.held, t.dead,
+                c.created, c.replayed + c.conflicts, c.injected_resets, c.injected_5xx
+            );
+        }
+        // Midway, citizens keep complaining and an admin edits a forwarded complaint.
+        if !added_more && t.forwarded > 0 {
+            sambat.add_generated(25);
+            added_more = true;
+        }
+        if edited.is_none() && t.forwarded > 0 {
+            if let Some(key) = first_forwarded(&store) {
+                if let Ok(id) = key.local_id.parse::<i64>() {
+                    sambat.edit(id, |r| {
+                        r.insert("alamat".into(), serde_json::json!("Jl. Ijen No. 1 (dikoreksi admin)"));
+                    });
+                    edited = Some(id);
+                }
+            }
+        }
+        let expected = sambat.records().len() as u64;
+        if added_more && t.received >= expected && t.pending == 0 {
+            done = true;
+            break;
+        }
+    }
+    trigger.trigger();
+    let _ = runner.await;
+
+    let counts = store.state_counts().map_err(|e| e.to_string())?;
+    print_summary(&counts);
+    let c = lapor.counters();
+    println!(
+        "LAPOR! mock: {} complaints created, {} create requests, {} replays, {} conflicts, {} validation failures, {} over quota",
+        c.created, c.create_requests, c.replayed, c.conflicts, c.validation_failed, c.rate_limited
+    );
+    let edited_after = edited
+        .and_then(|id| RecordKey::parse(&format!("sambat:{id}")).ok())
+        .and_then(|k| store.detail(&k).ok())
+        .is_some_and(|d| d.events.iter().any(|e| e.kind == "edited_after_forward"));
+    if edited_after {
+        println!("An admin edit of a forwarded complaint was recorded and not sent again.");
+    }
+    println!("Held records and their reasons: lapor-bridge dead-letters --store {} list", store_path.display());
+    if args.store.is_none() {
+        println!("(the demo store is temporary; pass --store FILE to keep it)");
+    }
+    println!("finished in {:.1}s", started.elapsed().as_secs_f64());
+    lapor.shutdown().await;
+    sambat.shutdown().await;
+    if !done {
+        eprintln!("demo did not finish within {} s", args.timeout_secs);
+    }
+    Ok(done)
+}
+
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Totals {
+    pub received: u64,
+    pub forwarded: u64,
+    pub pending: u64,
+    pub held: u64,
+    pub dead: u64,
+    pub acknowledged: u64,
+}
+
+pub fn totals(counts: &[StateCount]) -> Totals {
+    let mut t = Totals::default();
+    for c in counts {
+        t.received += c.count;
+        match c.state {
+            OutboxState::Pending => t.pending += c.count,
+            OutboxState::Forwarded => t.forwarded += c.count,
+            OutboxState::Held => t.held += c.count,
+            OutboxState::Dead => t.dead += c.count,
+            OutboxState::Acknowledged => t.acknowledged += c.count,
+        }
+    }
+    t
+}
+
+pub fn print_summary(counts: &[StateCount]) {
+    let mut per: BTreeMap<&str, Vec<StateCount>> = BTreeMap::new();
+    for c in counts {
+        per.entry(c.channel.as_str()).or_default().push(c.clone());
+    }
+    println!("\n{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}", "channel", "received", "forwarded", "held", "dead-lettered", "pending");
+    for (ch, cs) in &per {
+        let t = totals(cs);
+        println!("{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}", ch, t.received, t.forwarded, t.held, t.dead, t.pending);
+    }
+    let t = totals(counts);
+    println!("{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}\n", "total", t.received, t.forwarded, t.held, t.dead, t.pending);
+}
+
+fn first_forwarded(store: &Store) -> Option<RecordKey> {
+    store.forwarded_keys(1).ok()?.into_iter().next()
+}

@@ -1,0 +1,65 @@
+//! The `lapor-bridge` command line.
+
+pub mod bench;
+pub mod dead_letters;
+pub mod demo;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+pub const DEFAULT_CONFIG: &str = "/etc/lapor-bridge/lapor-bridge.toml";
+
+#[derive(Parser, Debug)]
+#[command(name = "lapor-bridge", version, about = "Forwards a city's complaint channels into SP4N-LAPOR! and syncs responses back")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the bridge (as the systemd service does).
+    Run {
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+    },
+    /// Check a configuration file and report every problem at once.
+    CheckConfig {
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+    },
+    /// Inspect and act on records that could not be forwarded.
+    DeadLetters {
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+        /// Use this store file instead of the configuration's `store.path`.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[command(subcommand)]
+        action: dead_letters::Action,
+    },
+    /// Start the LAPOR! and SAMBAT mocks in-process and run the bridge against them.
+    Demo(demo::DemoArgs),
+    /// Measure throughput and quota use against in-process mocks.
+    Bench(bench::BenchArgs),
+}
+
+/// The store path from a configuration file, without resolving secrets: operator commands
+/// must work from a shell that does not have the service's credentials.
+pub fn store_path_from(config: &Path) -> Result<PathBuf, String> {
+    if let Ok(p) = std::env::var("LAPOR_BRIDGE__STORE__PATH") {
+        return Ok(PathBuf::from(p));
+    }
+    let text = std::fs::read_to_string(config)
+        .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
+    let value: toml::Table = toml::from_str(&text)
+        .map_err(|e| format!("{} is not valid TOML: {e}", config.display()))?;
+    let path = value
+        .get("store")
+        .and_then(|s| s.get("path"))
+        .and_then(|p| p.as_str())
+        .unwrap_or("lapor-bridge.db");
+    // Relative paths are relative to the working directory, as for the daemon itself.
+    Ok(PathBuf::from(path))
+}

@@ -1,0 +1,143 @@
+//! The validated configuration the daemon runs on. Built only by `config::load`, which parses
+//! the TOML and environment into these types or reports every problem at once.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::Url;
+use secrecy::SecretString;
+
+use crate::domain::ChannelName;
+use crate::wire::lapor::types::Klasifikasi;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Live,
+    DryRun,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub mode: Mode,
+    pub store: StoreConfig,
+    pub lapor: LaporConfig,
+    pub forwarder: ForwarderConfig,
+    /// Sorted by name; names are unique.
+    pub channels: Vec<ChannelConfig>,
+    pub logging: LoggingConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    pub path: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoggingConfig {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive such as `info` or `lapor_bridge=debug`.
+    pub level: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct LaporConfig {
+    pub base_url: Url,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub rate_limit: RateLimit,
+    /// How often `/kategori` and `/instansi` are fetched again.
+    pub reference_refresh: Duration,
+    /// A category or instansi absent from this many consecutive fetches is forgotten.
+    pub reference_grace_fetches: u32,
+}
+
+/// One limiter for every LAPOR! call: `per_minute` requests, at most `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: NonZeroU32,
+    pub burst: NonZeroU32,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForwarderConfig {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Records claimed by one step.
+    pub batch_size: usize,
+    /// Wait between steps when nothing is due.
+    pub idle_poll: Duration,
+    /// Attempts before a record goes to dead letters.
+    pub max_attempts: u32,
+    pub backoff_initial: Duration,
+    pub backoff_max: Duration,
+    /// Consecutive transient failures after which LAPOR! is treated as down and the whole
+    /// forwarder pauses instead of spending each record's attempts.
+    pub outage_threshold: u32,
+    pub outage_backoff_max: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChannelConfig {
+    pub name: ChannelName,
+    pub kind: ChannelKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum ChannelKind {
+    Sambat(SambatConfig),
+}
+
+#[derive(Clone, Debug)]
+pub struct SambatConfig {
+    pub base_url: Url,
+    pub api_key: SecretString,
+    pub poll_interval: Duration,
+    /// `per_halaman`, 1..=100.
+    pub per_page: u32,
+    pub request_timeout: Duration,
+    /// Retries of one page request on 5xx, timeouts and resets before the poll gives up
+    /// until the next interval.
+    pub max_retries: u32,
+    /// `diperbarui_sejak` of the very first poll, WIB wall-clock time.
+    pub start_from: jiff::civil::DateTime,
+    pub mapping: SambatMapping,
+}
+
+/// Lookup tables from SAMBAT's names to LAPOR! ids. Keys are normalised with
+/// [`normalise_key`] (the `config` crate lowercases keys anyway), so lookups ignore case and
+/// repeated spaces.
+#[derive(Clone, Debug, Default)]
+pub struct SambatMapping {
+    pub klasifikasi: Klasifikasi,
+    pub kategori: BTreeMap<String, i64>,
+    pub opd: BTreeMap<String, i64>,
+    /// Used when a record's OPD is empty or not in `opd`; `None` holds such records instead.
+    pub default_instansi_id: Option<i64>,
+    pub kecamatan: BTreeMap<String, String>,
+    pub kelurahan: BTreeMap<String, String>,
+}
+
+impl Default for Klasifikasi {
+    fn default() -> Self {
+        Klasifikasi::Pengaduan
+    }
+}
+
+/// Lowercase, trimmed, inner whitespace collapsed: how mapping-table keys and looked-up
+/// names are compared.
+pub fn normalise_key(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}

@@ -1,0 +1,93 @@
+//! LAPOR! reference data: fetched, cached in the store, and the mapping tables checked
+//! against it so an operator learns of a stale id before records are refused.
+
+use jiff::Timestamp;
+use tracing::{info, warn};
+
+use crate::config::{ChannelKind, Config};
+use crate::store::{ReferenceItem, Store, StoreError};
+use crate::wire::lapor::{LaporClient, LaporError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    #[error(transparent)]
+    Lapor(#[from] LaporError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Fetches `/kategori` and `/instansi` once and stores them.
+pub async fn refresh(
+    client: &LaporClient,
+    store: &Store,
+    grace: u32,
+) -> Result<(usize, usize), ReferenceError> {
+    let now = Timestamp::now();
+    let kategori: Vec<ReferenceItem> = client
+        .kategori()
+        .await?
+        .into_iter()
+        .map(|k| ReferenceItem {
+            id: k.id,
+            nama: k.nama,
+            induk_id: Some(k.induk_id),
+        })
+        .collect();
+    let instansi: Vec<ReferenceItem> = client
+        .instansi()
+        .await?
+        .into_iter()
+        .map(|i| ReferenceItem {
+            id: i.id,
+            nama: i.nama,
+            induk_id: None,
+        })
+        .collect();
+    for (kind, items) in [("kategori", &kategori), ("instansi", &instansi)] {
+        let forgotten = store.store_reference(kind, items, grace, now)?;
+        if !forgotten.is_empty() {
+            warn!(kind, ?forgotten, "LAPOR! no longer lists these ids");
+        }
+    }
+    info!(
+        kategori = kategori.len(),
+        instansi = instansi.len(),
+        "LAPOR! reference data refreshed"
+    );
+    Ok((kategori.len(), instansi.len()))
+}
+
+/// Mapping-table entries whose LAPOR! id the cached reference data does not list, as
+/// `(key path, message)`. Empty when the cache is empty (nothing fetched yet).
+pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    let kategori = store.reference_ids("kategori")?;
+    let instansi = store.reference_ids("instansi")?;
+    let mut out = Vec::new();
+    for ch in &cfg.channels {
+        let ChannelKind::Sambat(s) = &ch.kind;
+        let m = &s.mapping;
+        let base = format!("channels.{}.mapping", ch.name);
+        if !kategori.is_empty() {
+            for (name, id) in &m.kategori {
+                if !kategori.contains(id) {
+                    out.push((
+                        format!("{base}.kategori.{name}"),
+                        format!("kategori_id {id} is not in LAPOR!'s /kategori"),
+                    ));
+                }
+            }
+        }
+        if !instansi.is_empty() {
+            let opd = m.opd.iter().map(|(k, v)| (format!("{base}.opd.{k}"), *v));
+            let default = m
+                .default_instansi_id
+                .map(|v| (format!("{base}.default_instansi_id"), v));
+            for (path, id) in opd.chain(default) {
+                if !instansi.contains(&id) {
+                    out.push((path, format!("instansi_id {id} is not in LAPOR!'s /instansi")));
+                }
+            }
+        }
+    }
+    Ok(out)
+}

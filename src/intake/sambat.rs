@@ -1,0 +1,215 @@
+//! SAMBAT Online poller. `diperbarui_sejak` is inclusive and several records share a second,
+//! so the poller re-reads the newest second it has seen and lets the store's content hash
+//! drop what it already has: nothing is missed and nothing is taken twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use jiff::Timestamp;
+use tokio::sync::Notify;
+use tracing::{debug, info, warn};
+
+use crate::channel::{reference_ids, Mappers};
+use crate::config::SambatConfig;
+use crate::domain::{ChannelName, RecordKey};
+use crate::mapping::content_hash_sambat;
+use crate::shutdown::Shutdown;
+use crate::store::{Intake, IntakeOutcome, Store, StoreError};
+use crate::time;
+use crate::wire::sambat::{SambatClient, SambatError};
+
+/// Pages one poll may read; a safety stop against a server that never ends its list.
+const MAX_PAGES_PER_POLL: u32 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    #[error(transparent)]
+    Sambat(#[from] SambatError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PollReport {
+    pub pages: u32,
+    pub new: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub edited_after_forward: u32,
+    pub requeued: u32,
+    pub held: u32,
+    /// Records without a usable `id`: they cannot be identified, so they are logged and skipped.
+    pub unidentifiable: u32,
+}
+
+pub struct SambatPoller {
+    channel: ChannelName,
+    cfg: SambatConfig,
+    client: SambatClient,
+    store: Store,
+    mappers: Mappers,
+    wake: Option<Arc<Notify>>,
+}
+
+impl SambatPoller {
+    pub fn new(
+        channel: ChannelName,
+        cfg: SambatConfig,
+        store: Store,
+        mappers: Mappers,
+    ) -> Result<Self, SambatError> {
+        let client = SambatClient::new(&cfg.base_url, cfg.api_key.clone(), cfg.request_timeout)?;
+        Ok(Self {
+            channel,
+            cfg,
+            client,
+            store,
+            mappers,
+            wake: None,
+        })
+    }
+
+    /// Wakes the forwarder after a page brought something to send.
+    pub fn with_waker(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = Some(wake);
+        self
+    }
+
+    pub fn channel(&self) -> &ChannelName {
+        &self.channel
+    }
+
+    /// Polls until shutdown, one poll per interval.
+    pub async fn run(&self, mut shutdown: Shutdown) {
+        loop {
+            match self.poll_once().await {
+                Ok(r) if r.new + r.updated + r.requeued > 0 => info!(
+                    channel = %self.channel, new = r.new, updated = r.updated, held = r.held,
+                    edited_after_forward = r.edited_after_forward, "SAMBAT poll committed records"
+                ),
+                Ok(r) => debug!(channel = %self.channel, pages = r.pages, "SAMBAT poll: nothing new"),
+                Err(e) => warn!(channel = %self.channel, error = %e, "SAMBAT poll failed; next poll retries"),
+            }
+            if shutdown.sleep(self.cfg.poll_interval).await {
+                return;
+            }
+        }
+    }
+
+    /// One poll: every record changed since the cursor, committed page by page together with
+    /// the cursor that page justifies.
+    pub async fn poll_once(&self) -> Result<PollReport, PollError> {
+        let mut report = PollReport::default();
+        let mut sejak = match self.store.cursor(&self.channel)? {
+            Some(c) => c,
+            None => self.cfg.start_from.strftime(crate::wire::sambat::TIME_FORMAT).to_string(),
+        };
+        let mut halaman = 1;
+        while report.pages < MAX_PAGES_PER_POLL {
+            let page = self.fetch(&sejak, halaman).await?;
+            report.pages += 1;
+            let newest = self.commit_page(&page.data, &sejak, &mut report)?;
+            if page.data.is_empty() || halaman >= page.total_halaman {
+                break;
+            }
+            // Ordered by `diperbarui`: all records before the page's newest second are read.
+            // Start again from that second, so records that moved while paging are not skipped.
+            if newest > sejak {
+                sejak = newest;
+                halaman = 1;
+            } else {
+                halaman += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn fetch(&self, sejak: &str, halaman: u32) -> Result<crate::wire::sambat::AduanPage, SambatError> {
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(200))
+            .with_max_delay(Duration::from_secs(5))
+            .with_max_times(self.cfg.max_retries as usize)
+            .with_jitter();
+        (|| self.client.list(sejak, halaman, self.cfg.per_page))
+            .retry(backoff)
+            .when(SambatError::is_transient)
+            .notify(|e, after| debug!(channel = %self.channel, error = %e, ?after, "retrying SAMBAT page"))
+            .await
+    }
+
+    /// Commits one page with the cursor it justifies; returns that cursor.
+    fn commit_page(
+        &self,
+        data: &[serde_json::Value],
+        sejak: &str,
+        report: &mut PollReport,
+    ) -> Result<String, StoreError> {
+        let now = Timestamp::now();
+        let reference = reference_ids(&self.store)?;
+        let mut newest = sejak.to_owned();
+        let mut keys = Vec::with_capacity(data.len());
+        let mut prepared = Vec::with_capacity(data.len());
+        for (i, raw) in data.iter().enumerate() {
+            let Some(local_id) = local_id(raw) else {
+                report.unidentifiable += 1;
+                warn!(channel = %self.channel, position = i, "SAMBAT record without a usable id skipped");
+                continue;
+            };
+            if let Some(d) = raw.get("diperbarui").and_then(|v| v.as_str()) {
+                // Only well-formed times move the cursor; text order is time order for them.
+                if time::parse_wib(d).is_some() && d > newest.as_str() {
+                    newest = d.to_owned();
+                }
+            }
+            keys.push(RecordKey::new(self.channel.clone(), local_id));
+            prepared.push(raw);
+        }
+        let items: Vec<Intake<'_>> = keys
+            .iter()
+            .zip(&prepared)
+            .map(|(key, raw)| {
+                let mapping = self.mappers.map(key, raw, &reference, now).map(|m| m.notes);
+                if mapping.is_err() {
+                    report.held += 1;
+                }
+                Intake {
+                    key,
+                    raw,
+                    content_hash: content_hash_sambat(raw),
+                    reported_at: raw
+                        .get("dibuat")
+                        .and_then(|v| v.as_str())
+                        .and_then(time::parse_wib),
+                    mapping,
+                }
+            })
+            .collect();
+        let outcomes = self
+            .store
+            .intake(&items, Some((&self.channel, &newest)), now)?;
+        for o in outcomes {
+            if matches!(o, IntakeOutcome::New | IntakeOutcome::Updated | IntakeOutcome::Requeued) {
+                if let Some(w) = &self.wake {
+                    w.notify_one();
+                }
+            }
+            match o {
+                IntakeOutcome::New => report.new += 1,
+                IntakeOutcome::Updated => report.updated += 1,
+                IntakeOutcome::Unchanged => report.unchanged += 1,
+                IntakeOutcome::EditedAfterForward => report.edited_after_forward += 1,
+                IntakeOutcome::Requeued => report.requeued += 1,
+            }
+        }
+        Ok(newest)
+    }
+}
+
+fn local_id(raw: &serde_json::Value) -> Option<String> {
+    match raw.get("id")? {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}

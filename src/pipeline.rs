@@ -1,0 +1,108 @@
+//! The running bridge: the store, the forwarder and one intake loop per channel, built from
+//! a validated configuration. `lapor-bridge run`, the demo and the benchmark all use it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tracing::{info, warn};
+
+use crate::channel::Mappers;
+use crate::config::{ChannelKind, Config};
+use crate::forward::{reference, Forwarder};
+use crate::intake::sambat::SambatPoller;
+use crate::shutdown::Shutdown;
+use crate::store::{Store, StoreError};
+use crate::wire::lapor::{LaporClient, LaporError};
+use crate::wire::sambat::SambatError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Lapor(#[from] LaporError),
+    #[error(transparent)]
+    Sambat(#[from] SambatError),
+}
+
+pub struct Pipeline {
+    pub cfg: Config,
+    pub store: Store,
+    pub forwarder: Arc<Forwarder>,
+    pub pollers: Vec<Arc<SambatPoller>>,
+}
+
+impl Pipeline {
+    pub fn build(cfg: Config) -> Result<Self, PipelineError> {
+        let store = Store::open(&cfg.store.path)?;
+        Self::with_store(cfg, store)
+    }
+
+    pub fn with_store(cfg: Config, store: Store) -> Result<Self, PipelineError> {
+        // The configuration may have been fixed since these were held: map them again.
+        let released = store.release_held(Timestamp::now())?;
+        if released > 0 {
+            info!(released, "held records queued again for mapping");
+        }
+        let client = Arc::new(LaporClient::new(&cfg.lapor)?);
+        let mappers = Mappers::from_config(&cfg);
+        let forwarder = Arc::new(Forwarder::new(
+            store.clone(),
+            client,
+            cfg.forwarder.clone(),
+            mappers.clone(),
+        ));
+        let mut pollers = Vec::new();
+        for ch in &cfg.channels {
+            match &ch.kind {
+                ChannelKind::Sambat(s) => {
+                    let p = SambatPoller::new(ch.name.clone(), s.clone(), store.clone(), mappers.clone())?
+                        .with_waker(forwarder.waker());
+                    pollers.push(Arc::new(p));
+                }
+            }
+        }
+        Ok(Self {
+            cfg,
+            store,
+            forwarder,
+            pollers,
+        })
+    }
+
+    /// Runs every loop until shutdown. Intake stops first; the forwarder finishes the step
+    /// in flight, records it, and returns.
+    pub async fn run(&self, shutdown: Shutdown) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for p in &self.pollers {
+            let p = p.clone();
+            let s = shutdown.clone();
+            tasks.spawn(async move { p.run(s).await });
+        }
+        {
+            let client = self.forwarder.client().clone();
+            let store = self.store.clone();
+            let cfg = self.cfg.clone();
+            let mut s = shutdown.clone();
+            tasks.spawn(async move {
+                loop {
+                    match reference::refresh(&client, &store, cfg.lapor.reference_grace_fetches).await {
+                        Ok(_) => {
+                            for (key, msg) in reference::check_mappings(&cfg, &store).unwrap_or_default() {
+                                warn!(key, "{msg}; records using it will be held");
+                            }
+                        }
+                        Err(e) => warn!(error = %e, "LAPOR! reference data not refreshed; using the cache"),
+                    }
+                    let wait = cfg.lapor.reference_refresh.max(Duration::from_secs(1));
+                    if s.sleep(wait).await {
+                        return;
+                    }
+                }
+            });
+        }
+        self.forwarder.run(shutdown).await;
+        while tasks.join_next().await.is_some() {}
+    }
+}

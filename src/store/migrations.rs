@@ -1,0 +1,96 @@
+//! Versioned schema migrations on `PRAGMA user_version`: migration N brings the schema from
+//! version N-1 to N, inside one transaction with the version bump.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: records, their forwarding outbox, edits, timeline, cursors, reference cache.
+    r#"
+    CREATE TABLE records (
+        id            INTEGER PRIMARY KEY,
+        channel       TEXT NOT NULL,
+        local_id      TEXT NOT NULL,
+        raw           TEXT NOT NULL,      -- the payload as the channel sent it, latest revision
+        content_hash  TEXT NOT NULL,
+        revision      INTEGER NOT NULL DEFAULT 1,
+        reported_at   TEXT,               -- when the citizen reported, UTC
+        received_at   TEXT NOT NULL,      -- first committed here, UTC
+        updated_at    TEXT NOT NULL,
+        tracking_id   TEXT,               -- LAPOR! tracking id once the complaint exists
+        UNIQUE (channel, local_id)
+    );
+    CREATE TABLE outbox (
+        record_id        INTEGER PRIMARY KEY REFERENCES records(id),
+        state            TEXT NOT NULL CHECK (state IN
+                           ('pending', 'held', 'forwarded', 'dead', 'acknowledged')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT,            -- UTC; meaningful while pending
+        in_doubt         INTEGER NOT NULL DEFAULT 0, -- a create may have reached LAPOR!
+        last_error       TEXT,
+        problems         TEXT,            -- JSON [{field, message}] for held and dead records
+        notes            TEXT,            -- JSON [string]: mapping notes of the last mapping
+        payload          TEXT,            -- JSON of the last payload sent, for audit
+        forwarded_at     TEXT,
+        divergence       TEXT             -- why LAPOR! holds a different body (409, replay)
+    );
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    CREATE TABLE revisions (
+        id            INTEGER PRIMARY KEY,
+        record_id     INTEGER NOT NULL REFERENCES records(id),
+        revision      INTEGER NOT NULL,
+        raw           TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        sent          INTEGER NOT NULL    -- 0: arrived after forwarding, recorded only
+    );
+    CREATE TABLE events (
+        id         INTEGER PRIMARY KEY,
+        record_id  INTEGER NOT NULL REFERENCES records(id),
+        at         TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        detail     TEXT
+    );
+    CREATE INDEX events_record ON events (record_id, id);
+    CREATE TABLE cursors (
+        channel     TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE reference (
+        kind            TEXT NOT NULL,    -- 'kategori' | 'instansi'
+        id              INTEGER NOT NULL,
+        nama            TEXT NOT NULL,
+        induk_id        INTEGER,
+        missing_fetches INTEGER NOT NULL DEFAULT 0,
+        fetched_at      TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    "#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > LATEST {
+        return Err(StoreError::TooNew {
+            found: current,
+            known: LATEST,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "store migrated");
+    }
+    Ok(())
+}

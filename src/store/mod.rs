@@ -1,0 +1,128 @@
+//! The store: embedded SQLite in WAL mode, the single source of truth. A record is accepted
+//! only once its transaction has committed; every stage claims work here and records the
+//! outcome here, so a restart resumes where the last run stopped.
+
+mod cursors;
+mod migrations;
+mod outbox;
+mod records;
+mod reference;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub use outbox::{Claimed, DeadLetter, Outcome, OutboxState, RecordDetail, StateCount};
+pub use records::{Intake, IntakeOutcome};
+pub use reference::ReferenceItem;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the store's schema is version {found}, newer than this lapor-bridge knows ({known}); upgrade lapor-bridge or restore a matching backup")]
+    TooNew { found: i64, known: i64 },
+    #[error("no record {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Cheap to clone; one connection shared by the stages of one process. Operations are short
+/// (milliseconds), so they run on the caller's thread under a mutex.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a commit is on disk before intake answers "accepted", even across power loss.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::run(&mut conn)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction rolls
+        // back on drop), so the poison flag carries no information here.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .lock()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialising plain data cannot fail")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    pub fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("test.db")).unwrap();
+        (dir, store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::temp_store;
+
+    #[test]
+    fn migrations_run_once_and_reopen_is_idempotent() {
+        let (dir, store) = temp_store();
+        assert_eq!(store.schema_version().unwrap(), super::migrations::LATEST);
+        drop(store);
+        let again = super::Store::open(&dir.path().join("test.db")).unwrap();
+        assert_eq!(again.schema_version().unwrap(), super::migrations::LATEST);
+        let mode: String = again
+            .lock()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let (dir, store) = temp_store();
+        store.lock().pragma_update(None, "user_version", 99).unwrap();
+        drop(store);
+        let err = super::Store::open(&dir.path().join("test.db")).err().unwrap();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+}

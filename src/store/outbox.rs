@@ -1,0 +1,574 @@
+//! The forwarding outbox: which records are due, what happened to each attempt, and the
+//! operator's view of dead letters.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::Serialize;
+
+use super::{json, Result, Store, StoreError};
+use crate::domain::{ChannelName, FieldProblem, RecordKey};
+use crate::time;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Cannot be mapped; waits for an edit, a config fix and `retry`, or acknowledgement.
+    Held,
+    /// The complaint exists in LAPOR! and its tracking id is stored.
+    Forwarded,
+    /// Permanently refused, or out of attempts.
+    Dead,
+    /// A dead or held record an operator has looked at and closed.
+    Acknowledged,
+}
+
+impl OutboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Held => "held",
+            Self::Forwarded => "forwarded",
+            Self::Dead => "dead",
+            Self::Acknowledged => "acknowledged",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "held" => Self::Held,
+            "forwarded" => Self::Forwarded,
+            "dead" => Self::Dead,
+            _ => Self::Acknowledged,
+        }
+    }
+}
+
+impl fmt::Display for OutboxState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A record claimed for one attempt. The attempt is counted, and the record marked in doubt,
+/// before any request leaves, so a crash mid-request costs an attempt and forces a lookup.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: i64,
+    pub key: RecordKey,
+    pub raw: serde_json::Value,
+    /// Including this one.
+    pub attempts: u32,
+    /// An earlier attempt may have created the complaint: look it up before sending.
+    pub in_doubt: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Forwarded {
+        tracking_id: String,
+        payload: serde_json::Value,
+        notes: Vec<String>,
+        /// Set when LAPOR! answered "exists" with a body other than ours (409) or a replay.
+        divergence: Option<String>,
+    },
+    /// Could not be mapped at send time.
+    Held { problems: Vec<FieldProblem> },
+    Dead {
+        error: String,
+        problems: Vec<FieldProblem>,
+        payload: Option<serde_json::Value>,
+        /// Still unknown whether an attempt created it (out of attempts after a timeout).
+        in_doubt: bool,
+    },
+    Retry {
+        at: Timestamp,
+        error: String,
+        in_doubt: bool,
+        payload: Option<serde_json::Value>,
+    },
+    /// Not attempted after all (the forwarder paused): the attempt is given back.
+    Deferred { at: Timestamp, in_doubt: bool },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeadLetter {
+    pub key: String,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub problems: Vec<FieldProblem>,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    pub at: String,
+    pub kind: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordDetail {
+    pub key: String,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub next_attempt_at: Option<String>,
+    pub in_doubt: bool,
+    pub last_error: Option<String>,
+    pub problems: Vec<FieldProblem>,
+    pub notes: Vec<String>,
+    pub tracking_id: Option<String>,
+    pub divergence: Option<String>,
+    pub revision: i64,
+    pub reported_at: Option<String>,
+    pub received_at: String,
+    pub forwarded_at: Option<String>,
+    #[serde(skip)]
+    pub raw: serde_json::Value,
+    #[serde(skip)]
+    pub payload: Option<serde_json::Value>,
+    pub events: Vec<Event>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct StateCount {
+    pub channel: String,
+    pub state: OutboxState,
+    pub count: u64,
+}
+
+impl Store {
+    /// Claims up to `limit` pending records due at `now`, oldest due first.
+    pub fn claim_due(&self, now: Timestamp, limit: usize) -> Result<Vec<Claimed>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let claimed = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT r.id, r.channel, r.local_id, r.raw, o.attempts, o.in_doubt
+                 FROM outbox o JOIN records r ON r.id = o.record_id
+                 WHERE o.state = 'pending' AND o.next_attempt_at <= ?1
+                 ORDER BY o.next_attempt_at, r.id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![time::db(now), limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, u32>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, channel, local_id, raw, attempts, in_doubt) = row?;
+                out.push(Claimed {
+                    id,
+                    key: RecordKey::new(
+                        ChannelName::parse(&channel).map_err(StoreError::Invalid)?,
+                        local_id,
+                    ),
+                    raw: serde_json::from_str(&raw).unwrap_or(serde_json::Value::Null),
+                    attempts: attempts + 1,
+                    in_doubt,
+                });
+            }
+            out
+        };
+        for c in &claimed {
+            tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, in_doubt = 1 WHERE record_id = ?1",
+                [c.id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(claimed)
+    }
+
+    /// Records the outcomes of one step in one transaction.
+    pub fn record_outcomes(&self, outcomes: &[(i64, Outcome)], now: Timestamp) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        for (id, outcome) in outcomes {
+            apply(&tx, *id, outcome, now)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The earliest time a pending record is due, if any.
+    pub fn next_due(&self) -> Result<Option<Timestamp>> {
+        let s: Option<String> = self.lock().query_row(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(s.as_deref().and_then(time::parse_db))
+    }
+
+    pub fn state_counts(&self) -> Result<Vec<StateCount>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT r.channel, o.state, COUNT(*) FROM outbox o JOIN records r ON r.id = o.record_id
+             GROUP BY r.channel, o.state ORDER BY r.channel, o.state",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StateCount {
+                channel: r.get(0)?,
+                state: OutboxState::parse(&r.get::<_, String>(1)?),
+                count: r.get::<_, i64>(2)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keys of forwarded records, oldest first.
+    pub fn forwarded_keys(&self, limit: usize) -> Result<Vec<RecordKey>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT r.channel, r.local_id FROM outbox o JOIN records r ON r.id = o.record_id
+             WHERE o.state = 'forwarded' ORDER BY o.forwarded_at, r.id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (ch, id) = row?;
+            out.push(RecordKey::new(ChannelName::parse(&ch).map_err(StoreError::Invalid)?, id));
+        }
+        Ok(out)
+    }
+
+    /// Dead and held records; acknowledged ones too when asked.
+    pub fn dead_letters(&self, include_acknowledged: bool) -> Result<Vec<DeadLetter>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT r.channel || ':' || r.local_id, o.state, o.attempts, o.last_error, o.problems, r.updated_at
+             FROM outbox o JOIN records r ON r.id = o.record_id
+             WHERE o.state IN ('dead', 'held') OR (?1 AND o.state = 'acknowledged')
+             ORDER BY r.updated_at, r.id",
+        )?;
+        let rows = stmt.query_map([include_acknowledged], |r| {
+            Ok(DeadLetter {
+                key: r.get(0)?,
+                state: OutboxState::parse(&r.get::<_, String>(1)?),
+                attempts: r.get(2)?,
+                last_error: r.get(3)?,
+                problems: parse_problems(r.get(4)?),
+                updated_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn detail(&self, key: &RecordKey) -> Result<RecordDetail> {
+        let conn = self.lock();
+        let mut detail = conn
+            .query_row(
+                "SELECT r.id, o.state, o.attempts, o.next_attempt_at, o.in_doubt, o.last_error, o.problems,
+                        o.notes, r.tracking_id, o.divergence, r.revision, r.reported_at, r.received_at,
+                        o.forwarded_at, r.raw, o.payload
+                 FROM records r JOIN outbox o ON o.record_id = r.id
+                 WHERE r.channel = ?1 AND r.local_id = ?2",
+                params![key.channel.as_str(), key.local_id],
+                |r| detail_from_row(key, r),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(key.to_string()))?;
+        let mut stmt = conn
+            .prepare("SELECT at, kind, detail FROM events WHERE record_id = ?1 ORDER BY id")?;
+        let id = detail.0;
+        detail.1.events = stmt
+            .query_map([id], |r| {
+                Ok(Event {
+                    at: r.get(0)?,
+                    kind: r.get(1)?,
+                    detail: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(detail.1)
+    }
+
+    /// Queues a dead, held or acknowledged record again with a fresh attempt budget.
+    pub fn retry(&self, key: &RecordKey, now: Timestamp) -> Result<()> {
+        self.operator_move(key, &["dead", "held", "acknowledged"], now, "retried", |tx, id| {
+            tx.execute(
+                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2
+                 WHERE record_id = ?1",
+                params![id, time::db(now)],
+            )
+        })
+    }
+
+    /// Closes a dead or held record: an operator has looked at it.
+    pub fn acknowledge(&self, key: &RecordKey, now: Timestamp) -> Result<()> {
+        self.operator_move(key, &["dead", "held"], now, "acknowledged", |tx, id| {
+            tx.execute(
+                "UPDATE outbox SET state = 'acknowledged' WHERE record_id = ?1",
+                [id],
+            )
+        })
+    }
+
+    /// Held records are mapped again at start-up, since the configuration may have been fixed.
+    pub fn release_held(&self, now: Timestamp) -> Result<usize> {
+        Ok(self.lock().execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?1 WHERE state = 'held'",
+            [time::db(now)],
+        )?)
+    }
+
+    fn operator_move(
+        &self,
+        key: &RecordKey,
+        from: &[&str],
+        now: Timestamp,
+        event_kind: &str,
+        update: impl FnOnce(&Transaction<'_>, i64) -> rusqlite::Result<usize>,
+    ) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let (id, state): (i64, String) = tx
+            .query_row(
+                "SELECT r.id, o.state FROM records r JOIN outbox o ON o.record_id = r.id
+                 WHERE r.channel = ?1 AND r.local_id = ?2",
+                params![key.channel.as_str(), key.local_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(key.to_string()))?;
+        if !from.contains(&state.as_str()) {
+            return Err(StoreError::Invalid(format!(
+                "{key} is {state}; only a record that is {} can be {event_kind}",
+                from.join(" or ")
+            )));
+        }
+        update(&tx, id)?;
+        event(&tx, id, now, event_kind, Some(&format!("was {state}")))?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn detail_from_row(key: &RecordKey, r: &Row<'_>) -> rusqlite::Result<(i64, RecordDetail)> {
+    Ok((
+        r.get(0)?,
+        RecordDetail {
+            key: key.to_string(),
+            state: OutboxState::parse(&r.get::<_, String>(1)?),
+            attempts: r.get(2)?,
+            next_attempt_at: r.get(3)?,
+            in_doubt: r.get(4)?,
+            last_error: r.get(5)?,
+            problems: parse_problems(r.get(6)?),
+            notes: parse_json(r.get(7)?).unwrap_or_default(),
+            tracking_id: r.get(8)?,
+            divergence: r.get(9)?,
+            revision: r.get(10)?,
+            reported_at: r.get(11)?,
+            received_at: r.get(12)?,
+            forwarded_at: r.get(13)?,
+            raw: parse_json(r.get(14)?).unwrap_or(serde_json::Value::Null),
+            payload: parse_json(r.get(15)?),
+            events: Vec::new(),
+        },
+    ))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
+    s.and_then(|s| serde_json::from_str(&s).ok())
+}
+
+fn parse_problems(s: Option<String>) -> Vec<FieldProblem> {
+    s.and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Result<()> {
+    let now_s = time::db(now);
+    match outcome {
+        Outcome::Forwarded {
+            tracking_id,
+            payload,
+            notes,
+            divergence,
+        } => {
+            tx.execute(
+                "UPDATE outbox SET state = 'forwarded', in_doubt = 0, last_error = NULL, problems = NULL,
+                   notes = ?2, payload = ?3, forwarded_at = ?4, divergence = ?5, next_attempt_at = NULL
+                 WHERE record_id = ?1",
+                params![id, json(notes), json(payload), now_s, divergence],
+            )?;
+            tx.execute(
+                "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
+                params![id, tracking_id],
+            )?;
+            let detail = match divergence {
+                Some(d) => format!("tracking id {tracking_id}; {d}"),
+                None => format!("tracking id {tracking_id}"),
+            };
+            event(tx, id, now, "forwarded", Some(&detail))?;
+        }
+        Outcome::Held { problems } => {
+            // Mapping failed before any request left: the attempt is given back.
+            let p = json(problems);
+            tx.execute(
+                "UPDATE outbox SET state = 'held', in_doubt = 0, attempts = MAX(attempts - 1, 0),
+                   problems = ?2, last_error = 'cannot be mapped'
+                 WHERE record_id = ?1",
+                params![id, p],
+            )?;
+            event(tx, id, now, "held", Some(&p))?;
+        }
+        Outcome::Dead {
+            error,
+            problems,
+            payload,
+            in_doubt,
+        } => {
+            tx.execute(
+                "UPDATE outbox SET state = 'dead', in_doubt = ?5, last_error = ?2, problems = ?3,
+                   payload = COALESCE(?4, payload), next_attempt_at = NULL
+                 WHERE record_id = ?1",
+                params![id, error, json(problems), payload.as_ref().map(json), in_doubt],
+            )?;
+            event(tx, id, now, "dead", Some(error))?;
+        }
+        Outcome::Retry {
+            at,
+            error,
+            in_doubt,
+            payload,
+        } => {
+            tx.execute(
+                "UPDATE outbox SET in_doubt = ?2, last_error = ?3, next_attempt_at = ?4,
+                   payload = COALESCE(?5, payload)
+                 WHERE record_id = ?1",
+                params![id, in_doubt, error, time::db(*at), payload.as_ref().map(json)],
+            )?;
+            event(tx, id, now, "attempt_failed", Some(error))?;
+        }
+        Outcome::Deferred { at, in_doubt } => {
+            tx.execute(
+                "UPDATE outbox SET attempts = MAX(attempts - 1, 0), in_doubt = ?2, next_attempt_at = ?3
+                 WHERE record_id = ?1",
+                params![id, in_doubt, time::db(*at)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn event(
+    tx: &Transaction<'_>,
+    record_id: i64,
+    at: Timestamp,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO events (record_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![record_id, time::db(at), kind, detail],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+    use crate::store::Intake;
+
+    fn add(store: &Store, id: &str) -> RecordKey {
+        let k = RecordKey::parse(&format!("sambat:{id}")).unwrap();
+        let raw = serde_json::json!({"id": id});
+        store
+            .intake(
+                &[Intake {
+                    key: &k,
+                    raw: &raw,
+                    content_hash: "h".into(),
+                    reported_at: None,
+                    mapping: Ok(vec![]),
+                }],
+                None,
+                Timestamp::now(),
+            )
+            .unwrap();
+        k
+    }
+
+    #[test]
+    fn claim_counts_the_attempt_and_marks_in_doubt_before_sending() {
+        let (_d, store) = temp_store();
+        let k = add(&store, "1");
+        let now = Timestamp::now();
+        let c = store.claim_due(now, 10).unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].attempts, c[0].in_doubt), (1, false));
+        let d = store.detail(&k).unwrap();
+        assert_eq!((d.attempts, d.in_doubt), (1, true));
+        // As after a crash: the record is still due, and now in doubt.
+        let again = store.claim_due(now, 10).unwrap();
+        assert_eq!((again[0].attempts, again[0].in_doubt), (2, true));
+    }
+
+    #[test]
+    fn retry_schedule_survives_and_outcomes_move_states() {
+        let (_d, store) = temp_store();
+        let k = add(&store, "1");
+        let now = Timestamp::now();
+        let c = store.claim_due(now, 10).unwrap();
+        let later = now + jiff::SignedDuration::from_secs(60);
+        store
+            .record_outcomes(
+                &[(
+                    c[0].id,
+                    Outcome::Retry {
+                        at: later,
+                        error: "HTTP 503".into(),
+                        in_doubt: false,
+                        payload: None,
+                    },
+                )],
+                now,
+            )
+            .unwrap();
+        assert!(store.claim_due(now, 10).unwrap().is_empty());
+        assert_eq!(store.next_due().unwrap().map(time::db), Some(time::db(later)));
+        let c = store.claim_due(later, 10).unwrap();
+        store
+            .record_outcomes(
+                &[(
+                    c[0].id,
+                    Outcome::Dead {
+                        error: "HTTP 422".into(),
+                        problems: vec![FieldProblem::new("judul", "too short")],
+                        payload: None,
+                        in_doubt: false,
+                    },
+                )],
+                later,
+            )
+            .unwrap();
+        let dl = store.dead_letters(false).unwrap();
+        assert_eq!(dl.len(), 1);
+        assert_eq!(dl[0].problems[0].field, "judul");
+        store.acknowledge(&k, later).unwrap();
+        assert!(store.dead_letters(false).unwrap().is_empty());
+        assert_eq!(store.dead_letters(true).unwrap().len(), 1);
+        assert!(store.acknowledge(&k, later).is_err());
+        store.retry(&k, later).unwrap();
+        let d = store.detail(&k).unwrap();
+        assert_eq!((d.state, d.attempts), (OutboxState::Pending, 0));
+        let kinds: Vec<_> = d.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["received", "attempt_failed", "dead", "acknowledged", "retried"]
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! What a LAPOR! answer means for the record: the response classes of the contract.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::types::{ErrorBody, FieldError};
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LaporError {
+    /// 400, 403, 413, 422: this body will never be accepted; the record is a dead letter.
+    #[error("LAPOR! refused it permanently (HTTP {status}{}){}", code_suffix(.code), fields_suffix(.fields))]
+    Permanent {
+        status: u16,
+        code: Option<String>,
+        fields: Vec<FieldError>,
+    },
+    /// 429, 5xx, timeouts, resets, refused connections: try again later.
+    #[error("LAPOR! is unavailable for now: {detail}")]
+    Transient {
+        detail: String,
+        retry_after: Option<Duration>,
+        /// The request may have been processed (timeout or reset after sending): look the
+        /// complaint up before sending it again.
+        ambiguous: bool,
+        /// 429: our pace, not LAPOR!'s health.
+        rate_limited: bool,
+    },
+    /// Credentials refused, or a fresh token refused again: a configuration problem for
+    /// every record, not a reason to dead-letter this one.
+    #[error("LAPOR! authentication failed: {0}; check lapor.client_id and lapor.client_secret")]
+    Auth(String),
+    /// `GET /pembaruan` with a cursor the server no longer knows.
+    #[error("LAPOR! no longer knows the updates cursor")]
+    InvalidCursor,
+    /// An answer that breaks the contract (e.g. a 201 whose body has no tracking id).
+    #[error("LAPOR! answered outside the contract: {0}")]
+    Protocol(String),
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    code.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+}
+
+fn fields_suffix(fields: &[FieldError]) -> String {
+    if fields.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    format!(": {}", list.join("; "))
+}
+
+impl LaporError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, LaporError::Transient { .. })
+    }
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            LaporError::Transient { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+    pub fn is_ambiguous(&self) -> bool {
+        matches!(self, LaporError::Transient { ambiguous: true, .. })
+    }
+}
+
+/// Classifies a non-success HTTP answer. 401 is handled by the client (token refresh) before
+/// it gets here; if it does arrive here it means a fresh token was refused.
+pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> LaporError {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let retry_after = retry_after(headers);
+    match status.as_u16() {
+        400 | 403 | 413 | 422 => LaporError::Permanent {
+            status: status.as_u16(),
+            code: parsed.error,
+            fields: parsed.detail,
+        },
+        401 => LaporError::Auth(parsed.error.unwrap_or_else(|| "HTTP 401".into())),
+        429 => LaporError::Transient {
+            detail: "HTTP 429 over quota".into(),
+            retry_after,
+            ambiguous: false,
+            rate_limited: true,
+        },
+        s if status.is_server_error() => LaporError::Transient {
+            detail: format!("HTTP {s}"),
+            retry_after,
+            ambiguous: false,
+            rate_limited: false,
+        },
+        // Anything else (404 on create, 3xx, other 4xx) is outside the contract for this call.
+        s => LaporError::Permanent {
+            status: s,
+            code: parsed.error,
+            fields: parsed.detail,
+        },
+    }
+}
+
+/// A transport failure. `sent` tells whether the request may have reached the server.
+pub fn classify_transport(err: &reqwest::Error) -> LaporError {
+    // A refused connection never carried the request; a timeout or a reset may have.
+    let ambiguous = !err.is_connect();
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "connection failed"
+    };
+    LaporError::Transient {
+        detail: format!("{kind}: {}", root_cause(err)),
+        retry_after: None,
+        ambiguous,
+        rate_limited: false,
+    }
+}
+
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    // URLs in reqwest errors carry no secrets here (tokens go in headers), but keep it short.
+    cur.to_string()
+}
+
+/// `Retry-After` in seconds (the contract's form).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+
+    fn status(code: u16, body: &str, retry: Option<&str>) -> LaporError {
+        let mut h = HeaderMap::new();
+        if let Some(r) = retry {
+            h.insert(RETRY_AFTER, HeaderValue::from_str(r).unwrap());
+        }
+        classify_status(StatusCode::from_u16(code).unwrap(), &h, body.as_bytes())
+    }
+
+    #[test]
+    fn permanent_classes_carry_field_errors() {
+        let e = status(
+            422,
+            r#"{"error":"validation_failed","detail":[{"field":"judul","message":"too short"}]}"#,
+            None,
+        );
+        match &e {
+            LaporError::Permanent { status, fields, .. } => {
+                assert_eq!(*status, 422);
+                assert_eq!(fields[0].field, "judul");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().contains("judul: too short"), "{e}");
+        for code in [400, 403, 413] {
+            assert!(
+                matches!(status(code, "", None), LaporError::Permanent { .. }),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn transient_classes_honour_retry_after() {
+        let e = status(429, r#"{"error":"rate_limited"}"#, Some("7"));
+        assert!(e.is_transient());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert!(matches!(
+            e,
+            LaporError::Transient {
+                rate_limited: true,
+                ..
+            }
+        ));
+        for code in [500, 502, 503, 504] {
+            let e = status(code, "", Some("2"));
+            assert!(e.is_transient() && !e.is_ambiguous(), "{code}");
+        }
+        assert_eq!(status(503, "", Some("soon")).retry_after(), None);
+    }
+
+    #[test]
+    fn unexpected_401_is_an_auth_problem_not_a_record_problem() {
+        assert!(matches!(
+            status(401, r#"{"error":"invalid_token"}"#, None),
+            LaporError::Auth(_)
+        ));
+    }
+}

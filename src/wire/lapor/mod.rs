@@ -1,0 +1,9 @@
+//! SP4N-LAPOR! integration API: the one module that owns its wire format (paths, field
+//! names, status codes). Adapting to the official document is a change here.
+
+mod classify;
+mod client;
+pub mod types;
+
+pub use classify::{classify_status, classify_transport, retry_after, LaporError};
+pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient};

@@ -1,0 +1,5 @@
+//! Wire formats of the external systems, one module each, so that adapting to an official
+//! API document is a change to one file.
+
+pub mod lapor;
+pub mod sambat;

@@ -1,0 +1,92 @@
+//! Shared test setup: mocks on loopback ports and a bridge configured against them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use lapor_bridge::cli::demo::{demo_config, totals, Totals};
+use lapor_bridge::config::Config;
+use lapor_bridge::pipeline::Pipeline;
+use lapor_bridge::store::Store;
+use lapor_mocks::lapor::{LaporMock, LaporMockConfig};
+use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
+
+pub const DEMO_TOML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/config/demo.toml");
+
+pub struct Env {
+    pub lapor: LaporMock,
+    pub sambat: SambatMock,
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub async fn start(lapor: LaporMockConfig) -> Env {
+        Env {
+            lapor: LaporMock::start(lapor).await.expect("LAPOR! mock"),
+            sambat: SambatMock::start(SambatMockConfig {
+                initial_records: 0,
+                ..SambatMockConfig::default()
+            })
+                .await
+                .expect("SAMBAT mock"),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.dir.path().join("bridge.db")
+    }
+
+    /// Fast retries and no global pause unless a test asks for one.
+    pub fn overrides(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE", "600000".into()),
+            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "1000".into()),
+            ("LAPOR_BRIDGE__FORWARDER__BACKOFF_INITIAL_MS", "20".into()),
+            ("LAPOR_BRIDGE__FORWARDER__BACKOFF_MAX_SECS", "1".into()),
+            ("LAPOR_BRIDGE__FORWARDER__OUTAGE_THRESHOLD", "1000".into()),
+            ("LAPOR_BRIDGE__FORWARDER__MAX_ATTEMPTS", "50".into()),
+        ]
+    }
+
+    pub fn config(&self, extra: &[(&'static str, String)]) -> Config {
+        let mut o = self.overrides();
+        o.extend(extra.iter().cloned());
+        demo_config(&self.lapor.base_url(), &self.sambat.base_url(), &self.store_path(), &o)
+            .expect("demo config with test overrides")
+    }
+
+    pub fn pipeline(&self, extra: &[(&'static str, String)]) -> Pipeline {
+        Pipeline::build(self.config(extra)).expect("pipeline")
+    }
+
+    /// Environment for a `lapor-bridge run` child process against these mocks.
+    pub fn child_env(&self, extra: &[(&'static str, String)]) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = vec![
+            ("LAPOR_BRIDGE__LAPOR__BASE_URL".into(), self.lapor.base_url()),
+            ("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(), self.sambat.base_url()),
+            ("LAPOR_BRIDGE__STORE__PATH".into(), self.store_path().display().to_string()),
+        ];
+        for (k, val) in self.overrides().into_iter().chain(extra.iter().cloned()) {
+            v.push((k.to_string(), val));
+        }
+        v
+    }
+}
+
+pub fn counts(store: &Store) -> Totals {
+    totals(&store.state_counts().unwrap())
+}
+
+/// Waits for a condition with a deadline; panics with `what` when it does not come.
+pub async fn wait_for(what: &str, deadline: Duration, mut cond: impl FnMut() -> bool) {
+    let end = Instant::now() + deadline;
+    while !cond() {
+        assert!(Instant::now() < end, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+pub fn open_store(path: &Path) -> Store {
+    Store::open(path).expect("store")
+}
