@@ -15,8 +15,9 @@ pub fn parse_db(s: &str) -> Option<Timestamp> {
 
 pub fn wib() -> TimeZone {
     // Bundled tzdb (jiff feature `tzdb-bundle-always`), so a hardened unit without
-    // /usr/share/zoneinfo still knows WIB.
-    TimeZone::get("Asia/Jakarta").expect("Asia/Jakarta is in the bundled tz database")
+    // /usr/share/zoneinfo still knows WIB; UTC+7 (WIB since 1964) should it ever be missing.
+    TimeZone::get("Asia/Jakarta")
+        .unwrap_or_else(|_| TimeZone::fixed(jiff::tz::Offset::constant(7)))
 }
 
 /// `2024-07-29 08:15:00` (WIB wall clock, no offset) → instant.

@@ -1,7 +1,6 @@
 //! SAMBAT Online record → LAPOR! create body.
 
 use jiff::civil::DateTime;
-use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
@@ -11,6 +10,7 @@ use super::reference::ReferenceIds;
 use super::text::{char_len, collapse_whitespace, derive_title, shorten_with_ellipsis};
 use super::validate::is_kode_wilayah;
 use super::Mapped;
+use crate::time;
 use crate::config::{normalise_key, SambatMapping};
 use crate::domain::{FieldProblem, RecordKey};
 use crate::wire::lapor::types::{limits, CreateLaporan, Lampiran, Lokasi, Pelapor};
@@ -500,11 +500,10 @@ impl Mapper<'_> {
     }
 
     fn waktu_lapor(&mut self, dibuat: &str, now: Timestamp) -> String {
-        let tz = wib();
         let parsed = DateTime::strptime(TIME_FORMAT, dibuat.trim())
             .ok()
             .filter(|dt| *dt >= EARLIEST_DIBUAT)
-            .and_then(|dt| dt.to_zoned_datetime(tz.clone()).ok());
+            .and_then(|dt| dt.to_zoned_datetime(time::wib()).ok());
         let Some(zoned) = parsed else {
             // The value is a timestamp, not personal data, but keep it short in case it is junk.
             let shown: String = dibuat.chars().take(40).collect();
@@ -525,25 +524,13 @@ impl Mapper<'_> {
             ));
             ts = Timestamp::from_second(now.as_second()).unwrap_or(now);
         }
-        rfc3339_wib(ts, &tz)
+        time::rfc3339_wib(ts)
     }
 }
 
 /// `Some(trimmed)` for a non-blank optional string.
 fn present(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// WIB from the bundled tz database; UTC+7 (WIB has had no other offset since 1964) should it
-/// ever be missing.
-fn wib() -> TimeZone {
-    TimeZone::get("Asia/Jakarta").unwrap_or_else(|_| TimeZone::fixed(Offset::constant(7)))
-}
-
-fn rfc3339_wib(ts: Timestamp, tz: &TimeZone) -> String {
-    ts.to_zoned_datetime(tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
 }
 
 #[cfg(test)]

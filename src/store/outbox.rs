@@ -49,7 +49,8 @@ impl OutboxState {
 
 impl fmt::Display for OutboxState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` so that table columns (`{:<13}`) line up.
+        f.pad(self.as_str())
     }
 }
 
