@@ -13,7 +13,7 @@ use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
 use super::demo::{demo_config, totals};
 use crate::pipeline::Pipeline;
 use crate::shutdown;
-use crate::store::Store;
+use crate::store::{OutboxState, Store};
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -35,25 +35,47 @@ pub enum Which {
         /// The quota the LAPOR! mock enforces, requests per minute.
         #[arg(long, default_value_t = 600)]
         quota: u32,
-        /// The bridge's own limit; a little under the server's leaves room for clock skew.
+        /// The bridge's own limit. In any 60 s window it lets through at most
+        /// `bridge_per_minute + burst` requests, which must stay within the server's quota.
         #[arg(long, default_value_t = 591)]
         bridge_per_minute: u32,
+        /// Burst above 1 lets the limiter catch up the few milliseconds each wake-up is late.
+        #[arg(long, default_value_t = 5)]
+        burst: u32,
         #[arg(long, default_value_t = 120)]
+        seconds: u64,
+    },
+    /// Webhook latency, receive → 202 with the record committed, at a fixed delivery rate.
+    WebhookLatency {
+        /// Deliveries per second, sent open-loop.
+        #[arg(long, default_value_t = 200)]
+        rate: u32,
+        #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
 }
 
+mod webhook_latency;
+
 pub async fn run(args: BenchArgs) -> ExitCode {
     crate::logging::init(crate::config::LogFormat::Text, "error");
     println!("machine: {}", machine());
-    println!("date:    {}", jiff::ZonedDateTime::now().strftime("%Y-%m-%d %H:%M %Z"));
+    println!(
+        "date:    {}",
+        jiff::ZonedDateTime::now().strftime("%Y-%m-%d %H:%M %Z")
+    );
     let result = match args.which {
-        Which::Throughput { records, concurrency } => throughput(records, concurrency).await,
+        Which::Throughput {
+            records,
+            concurrency,
+        } => throughput(records, concurrency).await,
         Which::Quota {
             quota,
             bridge_per_minute,
+            burst,
             seconds,
-        } => quota_use(quota, bridge_per_minute, seconds).await,
+        } => quota_use(quota, bridge_per_minute, burst, seconds).await,
+        Which::WebhookLatency { rate, seconds } => webhook_latency::webhook_latency(rate, seconds).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,7 +93,12 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
     })
     .await
     .map_err(|e| e.to_string())?;
-    let sambat = SambatMock::start(SambatMockConfig::default()).await.map_err(|e| e.to_string())?;
+    let sambat = SambatMock::start(SambatMockConfig {
+        initial_records: 0,
+        ..SambatMockConfig::default()
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     sambat.add_generated(records);
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let cfg = demo_config(
@@ -79,11 +106,20 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
         &sambat.base_url(),
         &tmp.path().join("bench.db"),
         &[
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE", "100000000".into()),
+            (
+                "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
+                "100000000".into(),
+            ),
             ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "100000".into()),
-            ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", concurrency.to_string()),
+            (
+                "LAPOR_BRIDGE__FORWARDER__CONCURRENCY",
+                concurrency.to_string(),
+            ),
             ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "512".into()),
-            ("LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS", "1".into()),
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
+                "1".into(),
+            ),
         ],
     )
     .map_err(|e| e.to_string())?;
@@ -93,18 +129,22 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
     let start = Instant::now();
     let runner = tokio::spawn(async move { pipeline.run(shutdown).await });
     let mut committed_at = None;
+    let err = |e: crate::store::StoreError| e.to_string();
     let forwarded_at = loop {
-        let t = totals(&store.state_counts().map_err(|e| e.to_string())?);
-        if committed_at.is_none() && t.received as usize >= records {
+        if committed_at.is_none() && store.count_records().map_err(err)? as usize >= records {
             committed_at = Some(start.elapsed());
         }
-        if t.forwarded as usize >= records {
+        let forwarded = store.count_in_state(OutboxState::Forwarded).map_err(err)?;
+        if forwarded as usize >= records {
             break start.elapsed();
         }
         if start.elapsed() > Duration::from_secs(600) {
-            return Err(format!("only {} of {records} forwarded after 600 s", t.forwarded));
+            return Err(format!(
+                "only {forwarded} of {records} forwarded after 600 s"
+            ));
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Sampling granularity: 1% of a 5 s run.
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
     trigger.trigger();
     let _ = runner.await;
@@ -121,19 +161,32 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
         forwarded_at.as_secs_f64(),
         records as f64 / forwarded_at.as_secs_f64()
     );
-    println!("  LAPOR! mock: {} created, {} create requests", c.created, c.create_requests);
+    println!(
+        "  LAPOR! mock: {} created, {} create requests",
+        c.created, c.create_requests
+    );
     check_exactly_once(&store, &lapor, records)?;
     Ok(())
 }
 
-async fn quota_use(quota: u32, bridge_per_minute: u32, seconds: u64) -> Result<(), String> {
+async fn quota_use(
+    quota: u32,
+    bridge_per_minute: u32,
+    burst: u32,
+    seconds: u64,
+) -> Result<(), String> {
     let lapor = LaporMock::start(LaporMockConfig {
         quota_per_minute: Some(quota),
         ..LaporMockConfig::default()
     })
     .await
     .map_err(|e| e.to_string())?;
-    let sambat = SambatMock::start(SambatMockConfig::default()).await.map_err(|e| e.to_string())?;
+    let sambat = SambatMock::start(SambatMockConfig {
+        initial_records: 0,
+        ..SambatMockConfig::default()
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     // More than the period can carry, so the forwarder is never idle.
     let records = (quota as u64 * seconds / 60 + 200) as usize;
     sambat.add_generated(records);
@@ -143,8 +196,11 @@ async fn quota_use(quota: u32, bridge_per_minute: u32, seconds: u64) -> Result<(
         &sambat.base_url(),
         &tmp.path().join("bench.db"),
         &[
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE", bridge_per_minute.to_string()),
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "1".into()),
+            (
+                "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
+                bridge_per_minute.to_string(),
+            ),
+            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", burst.to_string()),
             ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
         ],
     )
@@ -161,7 +217,7 @@ async fn quota_use(quota: u32, bridge_per_minute: u32, seconds: u64) -> Result<(
     let _ = runner.await;
     let accepted = (after.requests - after.rate_limited) - (before.requests - before.rate_limited);
     let allowed = quota as f64 * elapsed.as_secs_f64() / 60.0;
-    println!("quota: LAPOR! mock enforcing {quota}/min (sliding 60 s window, all endpoints), bridge limited to {bridge_per_minute}/min, burst 1");
+    println!("quota: LAPOR! mock enforcing {quota}/min (sliding 60 s window, all endpoints), bridge limited to {bridge_per_minute}/min, burst {burst}");
     println!(
         "  {:.1} s: {} requests accepted of {:.0} allowed = {:.1}% of the quota used; {} answered 429; {} complaints created",
         elapsed.as_secs_f64(),
@@ -176,7 +232,8 @@ async fn quota_use(quota: u32, bridge_per_minute: u32, seconds: u64) -> Result<(
 
 fn check_exactly_once(store: &Store, lapor: &LaporMock, records: usize) -> Result<(), String> {
     let complaints = lapor.complaints();
-    let unique: std::collections::BTreeSet<_> = complaints.iter().map(|c| c.id_eksternal.clone()).collect();
+    let unique: std::collections::BTreeSet<_> =
+        complaints.iter().map(|c| c.id_eksternal.clone()).collect();
     let t = totals(&store.state_counts().map_err(|e| e.to_string())?);
     println!(
         "  check: {} complaints in LAPOR!, {} distinct id_eksternal, {} forwarded in the store",
@@ -200,10 +257,16 @@ fn machine() -> String {
                 .map(|s| s.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|s| s.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned()))
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
+        })
         .and_then(|kb| kb.parse::<u64>().ok())
         .map(|kb| format!("{} GiB", kb / 1024 / 1024))
         .unwrap_or_default();

@@ -84,6 +84,12 @@ impl Store {
     }
 }
 
+/// Executes with a cached prepared statement: intake and outcomes run the same few
+/// statements once per record, and parsing them anew each time is most of their cost.
+fn exec(tx: &rusqlite::Transaction<'_>, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    tx.prepare_cached(sql)?.execute(params)
+}
+
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serialising plain data cannot fail")
 }

@@ -181,7 +181,8 @@ impl Store {
             out
         };
         for c in &claimed {
-            tx.execute(
+            super::exec(
+                &tx,
                 "UPDATE outbox SET attempts = attempts + 1, in_doubt = 1 WHERE record_id = ?1",
                 [c.id],
             )?;
@@ -227,6 +228,24 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Records in one state, all channels; cheap (an index count), for progress loops.
+    pub fn count_in_state(&self, state: OutboxState) -> Result<u64> {
+        let n: i64 = self.lock().query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state = ?1",
+            [state.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Every record ever committed, all channels.
+    pub fn count_records(&self) -> Result<u64> {
+        let n: i64 = self
+            .lock()
+            .query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
     /// Keys of forwarded records, oldest first.
     pub fn forwarded_keys(&self, limit: usize) -> Result<Vec<RecordKey>> {
         let conn = self.lock();
@@ -234,11 +253,16 @@ impl Store {
             "SELECT r.channel, r.local_id FROM outbox o JOIN records r ON r.id = o.record_id
              WHERE o.state = 'forwarded' ORDER BY o.forwarded_at, r.id LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (ch, id) = row?;
-            out.push(RecordKey::new(ChannelName::parse(&ch).map_err(StoreError::Invalid)?, id));
+            out.push(RecordKey::new(
+                ChannelName::parse(&ch).map_err(StoreError::Invalid)?,
+                id,
+            ));
         }
         Ok(out)
     }
@@ -279,8 +303,8 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(key.to_string()))?;
-        let mut stmt = conn
-            .prepare("SELECT at, kind, detail FROM events WHERE record_id = ?1 ORDER BY id")?;
+        let mut stmt =
+            conn.prepare("SELECT at, kind, detail FROM events WHERE record_id = ?1 ORDER BY id")?;
         let id = detail.0;
         detail.1.events = stmt
             .query_map([id], |r| {
@@ -296,19 +320,27 @@ impl Store {
 
     /// Queues a dead, held or acknowledged record again with a fresh attempt budget.
     pub fn retry(&self, key: &RecordKey, now: Timestamp) -> Result<()> {
-        self.operator_move(key, &["dead", "held", "acknowledged"], now, "retried", |tx, id| {
-            tx.execute(
-                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2
+        self.operator_move(
+            key,
+            &["dead", "held", "acknowledged"],
+            now,
+            "retried",
+            |tx, id| {
+                super::exec(
+                    tx,
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2
                  WHERE record_id = ?1",
-                params![id, time::db(now)],
-            )
-        })
+                    params![id, time::db(now)],
+                )
+            },
+        )
     }
 
     /// Closes a dead or held record: an operator has looked at it.
     pub fn acknowledge(&self, key: &RecordKey, now: Timestamp) -> Result<()> {
         self.operator_move(key, &["dead", "held"], now, "acknowledged", |tx, id| {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE outbox SET state = 'acknowledged' WHERE record_id = ?1",
                 [id],
             )
@@ -398,13 +430,14 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
             notes,
             divergence,
         } => {
-            tx.execute(
+            super::exec(tx,
                 "UPDATE outbox SET state = 'forwarded', in_doubt = 0, last_error = NULL, problems = NULL,
                    notes = ?2, payload = ?3, forwarded_at = ?4, divergence = ?5, next_attempt_at = NULL
                  WHERE record_id = ?1",
                 params![id, json(notes), json(payload), now_s, divergence],
             )?;
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
                 params![id, tracking_id],
             )?;
@@ -417,7 +450,8 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
         Outcome::Held { problems } => {
             // Mapping failed before any request left: the attempt is given back.
             let p = json(problems);
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE outbox SET state = 'held', in_doubt = 0, attempts = MAX(attempts - 1, 0),
                    problems = ?2, last_error = 'cannot be mapped'
                  WHERE record_id = ?1",
@@ -431,11 +465,18 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
             payload,
             in_doubt,
         } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE outbox SET state = 'dead', in_doubt = ?5, last_error = ?2, problems = ?3,
                    payload = COALESCE(?4, payload), next_attempt_at = NULL
                  WHERE record_id = ?1",
-                params![id, error, json(problems), payload.as_ref().map(json), in_doubt],
+                params![
+                    id,
+                    error,
+                    json(problems),
+                    payload.as_ref().map(json),
+                    in_doubt
+                ],
             )?;
             event(tx, id, now, "dead", Some(error))?;
         }
@@ -445,16 +486,23 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
             in_doubt,
             payload,
         } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE outbox SET in_doubt = ?2, last_error = ?3, next_attempt_at = ?4,
                    payload = COALESCE(?5, payload)
                  WHERE record_id = ?1",
-                params![id, in_doubt, error, time::db(*at), payload.as_ref().map(json)],
+                params![
+                    id,
+                    in_doubt,
+                    error,
+                    time::db(*at),
+                    payload.as_ref().map(json)
+                ],
             )?;
             event(tx, id, now, "attempt_failed", Some(error))?;
         }
         Outcome::Deferred { at, in_doubt } => {
-            tx.execute(
+            super::exec(tx,
                 "UPDATE outbox SET attempts = MAX(attempts - 1, 0), in_doubt = ?2, next_attempt_at = ?3
                  WHERE record_id = ?1",
                 params![id, in_doubt, time::db(*at)],
@@ -471,7 +519,8 @@ pub(super) fn event(
     kind: &str,
     detail: Option<&str>,
 ) -> Result<()> {
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO events (record_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
         params![record_id, time::db(at), kind, detail],
     )?;
@@ -540,7 +589,10 @@ mod tests {
             )
             .unwrap();
         assert!(store.claim_due(now, 10).unwrap().is_empty());
-        assert_eq!(store.next_due().unwrap().map(time::db), Some(time::db(later)));
+        assert_eq!(
+            store.next_due().unwrap().map(time::db),
+            Some(time::db(later))
+        );
         let c = store.claim_due(later, 10).unwrap();
         store
             .record_outcomes(
@@ -569,7 +621,13 @@ mod tests {
         let kinds: Vec<_> = d.events.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["received", "attempt_failed", "dead", "acknowledged", "retried"]
+            [
+                "received",
+                "attempt_failed",
+                "dead",
+                "acknowledged",
+                "retried"
+            ]
         );
     }
 }

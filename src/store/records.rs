@@ -58,13 +58,14 @@ impl Store {
 fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result<IntakeOutcome> {
     let now_s = time::db(now);
     let existing: Option<(i64, String, i64, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT r.id, r.content_hash, r.revision, o.state
              FROM records r JOIN outbox o ON o.record_id = r.id
              WHERE r.channel = ?1 AND r.local_id = ?2",
-            params![item.key.channel.as_str(), item.key.local_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        )?
+        .query_row(params![item.key.channel.as_str(), item.key.local_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
     let raw = json(item.raw);
     let (state, problems, notes) = match &item.mapping {
@@ -73,7 +74,7 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
     };
 
     let Some((id, hash, revision, current)) = existing else {
-        tx.execute(
+        super::exec(tx,
             "INSERT INTO records (channel, local_id, raw, content_hash, reported_at, received_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             params![
@@ -87,7 +88,8 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
         )?;
         let id = tx.last_insert_rowid();
         insert_revision(tx, id, 1, &raw, &item.content_hash, &now_s, true)?;
-        tx.execute(
+        super::exec(
+            tx,
             "INSERT INTO outbox (record_id, state, next_attempt_at, problems, notes)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, state, now_s, problems, notes],
@@ -103,14 +105,15 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
         return Ok(IntakeOutcome::Unchanged);
     }
     let revision = revision + 1;
-    tx.execute(
+    super::exec(tx,
         "UPDATE records SET raw = ?2, content_hash = ?3, revision = ?4, updated_at = ?5 WHERE id = ?1",
         params![id, raw, item.content_hash, revision, now_s],
     )?;
     let outcome = match current.as_str() {
         "pending" | "held" => {
             // Re-evaluate held/pending; a pending record keeps its retry schedule.
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE outbox SET state = ?2, problems = ?3, notes = ?4,
                    next_attempt_at = CASE WHEN state = 'held' THEN ?5 ELSE next_attempt_at END
                  WHERE record_id = ?1",
@@ -120,7 +123,8 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
         }
         "forwarded" => IntakeOutcome::EditedAfterForward,
         _ => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE outbox SET state = ?2, problems = ?3, notes = ?4, attempts = 0,
                    next_attempt_at = ?5, last_error = NULL
                  WHERE record_id = ?1",
@@ -149,7 +153,8 @@ fn insert_revision(
     at: &str,
     sent: bool,
 ) -> Result<()> {
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO revisions (record_id, revision, raw, content_hash, received_at, sent)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![record_id, revision, raw, hash, at, sent],

@@ -109,14 +109,10 @@ async fn list(
         Some(Ok(n)) if (1..=100).contains(&n) => n,
         Some(_) => return bad_request("per_halaman must be 1..100"),
     };
-    let all = m.changed_since(sejak);
+    let (total, data) =
+        m.changed_since(sejak, (halaman - 1).saturating_mul(per_halaman), per_halaman);
     // Like the Laravel paginator SAMBAT runs on: an empty result still has one page.
-    let total_halaman = all.len().div_ceil(per_halaman).max(1);
-    let data: Vec<Value> = all
-        .into_iter()
-        .skip((halaman - 1).saturating_mul(per_halaman))
-        .take(per_halaman)
-        .collect();
+    let total_halaman = total.div_ceil(per_halaman).max(1);
     Json(json!({"data": data, "halaman": halaman, "total_halaman": total_halaman})).into_response()
 }
 
@@ -210,7 +206,7 @@ async fn write_back(
     });
     m.counters.writebacks += 1;
     let tanggapan_id = m.writebacks.len();
-    if let Some(r) = m.records.get_mut(&aduan_id) {
+    if let Some(r) = m.records_mut().get_mut(&aduan_id) {
         r.insert("status".into(), Value::String(status.clone()));
         r.insert("diperbarui".into(), Value::String(fmt_wib(now)));
     }

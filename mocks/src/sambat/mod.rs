@@ -127,7 +127,7 @@ impl SambatMock {
         f: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
     ) -> bool {
         let mut m = self.shared.lock();
-        let Some(rec) = m.records.get_mut(&id) else {
+        let Some(rec) = m.records_mut().get_mut(&id) else {
             return false;
         };
         f(rec);

@@ -35,6 +35,9 @@ pub(crate) struct Inner {
     pub counters: SambatCounters,
     /// Fixed WIB wall clock for deterministic tests; `None` = the real clock.
     pub clock: Option<DateTime>,
+    /// `(diperbarui, id)` sorted, rebuilt after any change: listing is a range query, so
+    /// paging through tens of thousands of records stays cheap.
+    index: Option<Vec<(String, i64)>>,
 }
 
 impl Inner {
@@ -47,6 +50,7 @@ impl Inner {
             writebacks: Vec::new(),
             counters: SambatCounters::default(),
             clock: None,
+            index: None,
         };
         inner.seed_history();
         inner
@@ -81,7 +85,7 @@ impl Inner {
         let id = self.next_id;
         self.next_id += 1;
         let rec = generate::record(&mut self.rng, id, stamp);
-        self.records.insert(id, rec);
+        self.records_mut().insert(id, rec);
         id
     }
 
@@ -139,37 +143,57 @@ impl Inner {
             }
         }
         rec.entry("status").or_insert_with(|| Value::from("baru"));
-        self.records.insert(id, rec);
+        self.records_mut().insert(id, rec);
         id
     }
 
     pub fn touch(&mut self, id: i64) {
         let now = fmt_wib(self.now());
-        if let Some(r) = self.records.get_mut(&id) {
+        if let Some(r) = self.records_mut().get_mut(&id) {
             r.insert("diperbarui".into(), Value::String(now));
         }
     }
 
-    /// Records with `diperbarui >= sejak` (inclusive), by diperbarui then id.
-    pub fn changed_since(&self, sejak: Option<DateTime>) -> Vec<Value> {
-        let mut hits: Vec<(Option<DateTime>, i64, &Map<String, Value>)> = self
-            .records
+    /// The records for changing; the listing index is rebuilt on the next read.
+    pub fn records_mut(&mut self) -> &mut BTreeMap<i64, Map<String, Value>> {
+        self.index = None;
+        &mut self.records
+    }
+
+    /// One page of the records with `diperbarui >= sejak` (inclusive), by diperbarui then id,
+    /// and how many match in all.
+    pub fn changed_since(
+        &mut self,
+        sejak: Option<DateTime>,
+        skip: usize,
+        take: usize,
+    ) -> (usize, Vec<Value>) {
+        let records = &self.records;
+        let index = self.index.get_or_insert_with(|| {
+            // A hand-inserted `diperbarui` that does not parse is never listed.
+            let mut ix: Vec<(String, i64)> = records
+                .iter()
+                .filter_map(|(id, r)| {
+                    let d = r.get("diperbarui")?.as_str()?;
+                    parse_wib(d).map(|t| (fmt_wib(t), *id))
+                })
+                .collect();
+            ix.sort_unstable();
+            ix
+        });
+        let from = match sejak {
+            Some(s) => {
+                let s = fmt_wib(s);
+                index.partition_point(|(d, _)| *d < s)
+            }
+            None => 0,
+        };
+        let page = index[from..]
             .iter()
-            .map(|(id, r)| {
-                let d = r
-                    .get("diperbarui")
-                    .and_then(Value::as_str)
-                    .and_then(parse_wib);
-                (d, *id, r)
-            })
-            .filter(|(d, _, _)| match sejak {
-                None => true,
-                Some(s) => d.is_some_and(|d| d >= s),
-            })
+            .skip(skip)
+            .take(take)
+            .filter_map(|(_, id)| records.get(id).cloned().map(Value::Object))
             .collect();
-        hits.sort_by_key(|h| (h.0, h.1));
-        hits.into_iter()
-            .map(|(_, _, r)| Value::Object(r.clone()))
-            .collect()
+        (index.len() - from, page)
     }
 }
