@@ -12,6 +12,8 @@ use crate::store::{Store, StoreError};
 #[derive(Clone, Debug)]
 pub enum ChannelMapper {
     Sambat(crate::config::SambatMapping),
+    /// Webhook and CSV-folder channels: a declarative mapping.
+    Decl(std::sync::Arc<crate::config::DeclMapping>),
 }
 
 impl ChannelMapper {
@@ -24,6 +26,28 @@ impl ChannelMapper {
     ) -> Result<Mapped, Vec<FieldProblem>> {
         match self {
             ChannelMapper::Sambat(m) => mapping::map_sambat(key, raw, m, reference, now),
+            ChannelMapper::Decl(m) => mapping::declarative::map_decl(key, raw, m, reference, now),
+        }
+    }
+
+    /// A record's local id on its channel, as intake identifies it (dry-run sample inputs).
+    pub fn local_id(&self, raw: &serde_json::Value) -> Option<String> {
+        match self {
+            ChannelMapper::Sambat(_) => crate::intake::sambat::local_id(raw),
+            // TODO(dry-run): the webhook id pointer / CSV row identity live in the channel
+            // config, not the DeclMapping; until the variant carries them, samples use `/id`.
+            ChannelMapper::Decl(_) => Some(
+                mapping::declarative::id_at(raw, "/id").unwrap_or_else(|| "sample".to_owned()),
+            ),
+        }
+    }
+
+    /// The sample formats `lapor-bridge dry-run --input` reads for this channel.
+    pub fn input_format(&self) -> crate::dryrun::input::InputFormat {
+        match self {
+            ChannelMapper::Sambat(_) => crate::dryrun::input::InputFormat::Json,
+            // TODO(dry-run): CSV-folder channels should answer `Csv` once the variant knows its kind.
+            ChannelMapper::Decl(_) => crate::dryrun::input::InputFormat::Json,
         }
     }
 }
@@ -40,11 +64,23 @@ impl Mappers {
             .map(|c| {
                 let m = match &c.kind {
                     ChannelKind::Sambat(s) => ChannelMapper::Sambat(s.mapping.clone()),
+                    ChannelKind::Webhook(w) => ChannelMapper::Decl(std::sync::Arc::new(w.mapping.clone())),
+                    ChannelKind::CsvFolder(f) => ChannelMapper::Decl(std::sync::Arc::new(f.mapping.clone())),
                 };
                 (c.name.clone(), m)
             })
             .collect();
         Self(map)
+    }
+
+    /// The mapper of one channel.
+    pub fn get(&self, channel: &ChannelName) -> Option<&ChannelMapper> {
+        self.0.get(channel)
+    }
+
+    /// The configured channels, by name.
+    pub fn channels(&self) -> impl Iterator<Item = &ChannelName> {
+        self.0.keys()
     }
 
     pub fn map(

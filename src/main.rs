@@ -3,8 +3,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use lapor_bridge::cli::{self, Cli, Command};
 use lapor_bridge::config;
-use lapor_bridge::pipeline::Pipeline;
-use lapor_bridge::{logging, shutdown};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -20,7 +18,10 @@ fn main() -> ExitCode {
 
 async fn dispatch(command: Command) -> ExitCode {
     match command {
-        Command::Run { config } => run(&config).await,
+        // Readiness, watchdog, SIGTERM drain, SIGHUP reload, admin listener: src/service/.
+        Command::Run { config, dry_run } => lapor_bridge::service::run(&config, dry_run).await,
+        Command::Status { config, store } => cli::status::run(&config, store),
+        Command::DryRun(args) => cli::dry_run::run(args),
         Command::CheckConfig { config } => {
             let (report, ok) = config::check_config(&config);
             if ok {
@@ -38,42 +39,5 @@ async fn dispatch(command: Command) -> ExitCode {
         } => cli::dead_letters::run(&config, store, action),
         Command::Demo(args) => cli::demo::run(args).await,
         Command::Bench(args) => cli::bench::run(args).await,
-    }
-}
-
-async fn run(path: &std::path::Path) -> ExitCode {
-    let cfg = match config::load(path) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("configuration {} has problems:\n{e}", path.display());
-            return ExitCode::from(2);
-        }
-    };
-    logging::init(cfg.logging.format, &cfg.logging.level);
-    let pipeline = match Pipeline::build(cfg) {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start");
-            return ExitCode::from(1);
-        }
-    };
-    let (trigger, shutdown) = shutdown::channel();
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        tracing::info!("stopping: finishing the requests in flight");
-        trigger.trigger();
-    });
-    tracing::info!(channels = pipeline.pollers.len(), "lapor-bridge running");
-    pipeline.run(shutdown).await;
-    tracing::info!("stopped");
-    ExitCode::SUCCESS
-}
-
-async fn wait_for_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
     }
 }

@@ -11,6 +11,8 @@ use crate::channel::Mappers;
 use crate::config::{ChannelKind, Config};
 use crate::forward::{reference, Forwarder};
 use crate::intake::sambat::SambatPoller;
+use crate::intake::csv_folder::CsvFolder;
+use crate::intake::webhook::WebhookReceiver;
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
 use crate::wire::lapor::{LaporClient, LaporError};
@@ -24,6 +26,11 @@ pub enum PipelineError {
     Lapor(#[from] LaporError),
     #[error(transparent)]
     Sambat(#[from] SambatError),
+    #[error("cannot listen for webhooks on {addr}: {source}")]
+    Listen { addr: std::net::SocketAddr, source: std::io::Error },
+    /// A dry-run store started live, or the reverse.
+    #[error("{0}")]
+    StoreMode(String),
 }
 
 pub struct Pipeline {
@@ -31,6 +38,11 @@ pub struct Pipeline {
     pub store: Store,
     pub forwarder: Arc<Forwarder>,
     pub pollers: Vec<Arc<SambatPoller>>,
+    /// The listener of the webhook channels, if any is configured.
+    pub webhooks: Option<Arc<WebhookReceiver>>,
+    pub csv_folders: Vec<Arc<CsvFolder>>,
+    /// Heartbeats of the loops, for the systemd watchdog and `/healthz`.
+    pub liveness: crate::service::liveness::Liveness,
 }
 
 impl Pipeline {
@@ -40,6 +52,7 @@ impl Pipeline {
     }
 
     pub fn with_store(cfg: Config, store: Store) -> Result<Self, PipelineError> {
+        crate::dryrun::prepare_store(&store, &cfg).map_err(PipelineError::StoreMode)?;
         // The configuration may have been fixed since these were held: map them again.
         let released = store.release_held(Timestamp::now())?;
         if released > 0 {
@@ -52,8 +65,10 @@ impl Pipeline {
             client,
             cfg.forwarder.clone(),
             mappers.clone(),
-        ));
+        )
+        .with_mode(cfg.mode));
         let mut pollers = Vec::new();
+        let mut csv_folders = Vec::new();
         for ch in &cfg.channels {
             match &ch.kind {
                 ChannelKind::Sambat(s) => {
@@ -61,13 +76,31 @@ impl Pipeline {
                         .with_waker(forwarder.waker());
                     pollers.push(Arc::new(p));
                 }
+                ChannelKind::CsvFolder(f) => {
+                    let c = CsvFolder::new(ch.name.clone(), f.clone(), store.clone(), mappers.clone())
+                        .with_waker(forwarder.waker());
+                    csv_folders.push(Arc::new(c));
+                }
+                ChannelKind::Webhook(_) => {}
             }
+        }
+        let webhooks = WebhookReceiver::bind(&cfg, store.clone(), mappers.clone(), Some(forwarder.waker()))
+            .map_err(|source| PipelineError::Listen { addr: cfg.webhooks.listen, source })?
+            .map(Arc::new);
+        let liveness = crate::service::liveness::Liveness::default();
+        liveness.register("forwarder", forwarder.heartbeat.clone());
+        liveness.register("reference", crate::service::liveness::Heartbeat::new());
+        for p in &pollers {
+            liveness.register(format!("poller:{}", p.channel()), p.heartbeat.clone());
         }
         Ok(Self {
             cfg,
             store,
             forwarder,
             pollers,
+            webhooks,
+            csv_folders,
+            liveness,
         })
     }
 
@@ -80,15 +113,28 @@ impl Pipeline {
             let s = shutdown.clone();
             tasks.spawn(async move { p.run(s).await });
         }
+        for c in &self.csv_folders {
+            let c = c.clone();
+            let s = shutdown.clone();
+            tasks.spawn(async move { c.run(s).await });
+        }
+        if let Some(w) = &self.webhooks {
+            let w = w.clone();
+            let s = shutdown.clone();
+            tasks.spawn(async move { w.run(s).await });
+        }
         {
             let client = self.forwarder.client().clone();
             let store = self.store.clone();
             let cfg = self.cfg.clone();
             let mut s = shutdown.clone();
+            let hb = self.liveness.heartbeat("reference").unwrap_or_default();
             tasks.spawn(async move {
                 loop {
+                    hb.beat();
                     match reference::refresh(&client, &store, cfg.lapor.reference_grace_fetches).await {
                         Ok(_) => {
+                            hb.success();
                             for (key, msg) in reference::check_mappings(&cfg, &store).unwrap_or_default() {
                                 warn!(key, "{msg}; records using it will be held");
                             }
@@ -96,6 +142,7 @@ impl Pipeline {
                         Err(e) => warn!(error = %e, "LAPOR! reference data not refreshed; using the cache"),
                     }
                     let wait = cfg.lapor.reference_refresh.max(Duration::from_secs(1));
+                    hb.idle();
                     if s.sleep(wait).await {
                         return;
                     }

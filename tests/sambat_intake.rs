@@ -80,7 +80,7 @@ async fn the_bridges_own_write_back_is_not_an_edit() {
     p.pollers[0].poll_once().await.unwrap();
     p.forwarder.step().await.unwrap();
     let cfg = env.config(&[]);
-    let lapor_bridge::config::ChannelKind::Sambat(s) = &cfg.channels[0].kind;
+    let lapor_bridge::config::ChannelKind::Sambat(s) = &cfg.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
     let client = SambatClient::new(&s.base_url, s.api_key.clone(), s.request_timeout).unwrap();
     let body = TanggapanBody {
         status: "diverifikasi".into(),

@@ -15,6 +15,15 @@ use crate::pipeline::Pipeline;
 use crate::shutdown;
 use crate::store::{OutboxState, StateCount, Store};
 
+mod channels;
+
+/// A signed-delivery body of the demo's Call Center 112 channel (for the benchmark).
+pub fn demo_ticket(id: &str) -> serde_json::Value {
+    let mut t = channels::ticket(id.len());
+    t["ticket_id"] = serde_json::Value::String(id.to_owned());
+    t
+}
+
 pub const DEMO_TOML: &str = include_str!("../../config/demo.toml");
 
 #[derive(clap::Args, Debug)]
@@ -39,9 +48,16 @@ pub fn demo_config(lapor_url: &str, sambat_url: &str, store: &std::path::Path, e
         ("LAPOR_BRIDGE__LAPOR__BASE_URL".into(), lapor_url.into()),
         ("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(), sambat_url.into()),
         ("LAPOR_BRIDGE__STORE__PATH".into(), store.display().to_string()),
+        // The Ngombe inbox beside the store (a temporary directory for the demo and tests).
+        ("LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX".into(), ngombe_inbox(store).display().to_string()),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
     config::load_from_str(DEMO_TOML, &env)
+}
+
+/// The demo's Ngombe inbox: `ngombe-inbox` beside the store file.
+pub fn ngombe_inbox(store: &std::path::Path) -> PathBuf {
+    store.parent().unwrap_or(std::path::Path::new(".")).join("ngombe-inbox")
 }
 
 pub async fn run(args: DemoArgs) -> ExitCode {
@@ -93,11 +109,27 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
     let (trigger, shutdown) = shutdown::channel();
     let store = pipeline.store.clone();
+    let webhook_addr = pipeline.webhooks.as_ref().map(|w| w.local_addr());
+    let inbox = pipeline.csv_folders.first().map(|c| c.inbox().to_owned());
     let runner = tokio::spawn(async move { pipeline.run(shutdown).await });
 
     println!(
         "lapor-bridge demo: {} SAMBAT records, LAPOR! mock with 5% server errors and 3% connections reset after create",
         args.records + 2
+    );
+    // The other three channels flow through the same run: signed 112 and social deliveries,
+    // and an Ngombe export dropped in the inbox.
+    let sent = match webhook_addr {
+        Some(addr) => channels::simulate_webhooks(addr, 40, 30).await?,
+        None => channels::Sent::default(),
+    };
+    let csv_rows = match &inbox {
+        Some(dir) => channels::drop_ngombe(dir, 25)?,
+        None => 0,
+    };
+    println!(
+        "other channels: {} Call Center 112 and social deliveries sent ({} a re-delivery, {} outside the complaint category, {} forged and refused), an Ngombe export of {} rows (+1 bad row) dropped",
+        sent.deliveries, sent.duplicates, sent.ignored, sent.refused, csv_rows
     );
     let deadline = started + Duration::from_secs(args.timeout_secs);
     let mut added_more = false;
@@ -130,7 +162,7 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
                 }
             }
         }
-        let expected = sambat.records().len() as u64;
+        let expected = sambat.records().len() as u64 + sent.records + csv_rows;
         if added_more && t.received >= expected && t.pending == 0 {
             done = true;
             break;
@@ -141,6 +173,11 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
 
     let counts = store.state_counts().map_err(|e| e.to_string())?;
     print_summary(&counts);
+    let ignored = store.counter("call112.ignored").unwrap_or(0);
+    println!("call112: {ignored} ticket(s) outside the complaint category acknowledged and not forwarded");
+    if let Some(dir) = &inbox {
+        println!("ngombe: processed files and their rejects report in {}", dir.join("processed").display());
+    }
     let c = lapor.counters();
     println!(
         "LAPOR! mock: {} complaints created, {} create requests, {} replays, {} conflicts, {} validation failures, {} over quota",
@@ -186,6 +223,7 @@ pub fn totals(counts: &[StateCount]) -> Totals {
             OutboxState::Held => t.held += c.count,
             OutboxState::Dead => t.dead += c.count,
             OutboxState::Acknowledged => t.acknowledged += c.count,
+            OutboxState::DryRunChecked => {}
         }
     }
     t

@@ -3,6 +3,8 @@
 pub mod bench;
 pub mod dead_letters;
 pub mod demo;
+pub mod dry_run;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,9 @@ pub enum Command {
     Run {
         #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
         config: PathBuf,
+        /// Validate and record every would-be request instead of sending it (as mode = "dry-run").
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Check a configuration file and report every problem at once.
     CheckConfig {
@@ -39,8 +44,20 @@ pub enum Command {
         #[command(subcommand)]
         action: dead_letters::Action,
     },
+    /// One screen: queue depths, oldest pending, dead letters, last success per channel,
+    /// LAPOR! health. Reads the store (read-only), so it works while the daemon runs.
+    Status {
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+        /// Use this store file instead of the configuration's `store.path`.
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
     /// Start the LAPOR! and SAMBAT mocks in-process and run the bridge against them.
     Demo(demo::DemoArgs),
+    /// Check sample records against a configuration's mapping and the LAPOR! contract, or
+    /// list what a dry-run daemon recorded (`dry-run report`).
+    DryRun(dry_run::DryRunArgs),
     /// Measure throughput and quota use against in-process mocks.
     Bench(bench::BenchArgs),
 }

@@ -10,8 +10,10 @@
 //! `LAPOR_BRIDGE__LAPOR__CLIENT_SECRET__ENV=VAR` sets the source of `lapor.client_secret`.
 //! An override wins over the file, including over a secret source given in the file.
 
+mod channels_decl;
 mod load;
 mod secret;
+mod service;
 mod types;
 mod validate;
 
@@ -19,6 +21,8 @@ use std::fmt;
 use std::path::Path;
 
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
+pub use channels_decl::*;
+pub use service::{AdminConfig, ServiceConfig, DEFAULT_ADMIN_LISTEN};
 pub use types::*;
 
 /// Prefix of environment overrides (`LAPOR_BRIDGE__SECTION__KEY`).
@@ -27,7 +31,7 @@ pub const ENV_PREFIX: &str = "LAPOR_BRIDGE";
 pub const ENV_SEPARATOR: &str = "__";
 
 /// Channel kinds this build knows.
-pub const KNOWN_CHANNEL_KINDS: [&str; 1] = ["sambat"];
+pub const KNOWN_CHANNEL_KINDS: [&str; 3] = ["sambat", "webhook", "csv_folder"];
 
 /// One thing wrong with the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,7 +138,10 @@ pub fn process_env() -> Vec<(String, String)> {
 /// appear in it.
 pub fn check_config(path: &Path) -> (String, bool) {
     match load(path) {
-        Ok(config) => (format!("config OK: {}", summary(&config)), true),
+        Ok(config) => match cached_reference_problems(&config) {
+            problems if problems.is_empty() => (format!("config OK: {}", summary(&config)), true),
+            problems => (problem_report(path, &ConfigErrors { problems }), false),
+        },
         Err(errors) => (problem_report(path, &errors), false),
     }
 }
@@ -173,6 +180,19 @@ pub fn summary(config: &Config) -> String {
                     s.mapping.opd.len(),
                     s.mapping.kecamatan.len(),
                     s.mapping.kelurahan.len(),
+                ),
+                ChannelKind::Webhook(w) => format!(
+                    "{} (webhook, POST {}{}; {} filter{})",
+                    c.name,
+                    config.webhooks.listen,
+                    w.route,
+                    w.filters.len(),
+                    if w.filters.len() == 1 { "" } else { "s" },
+                ),
+                ChannelKind::CsvFolder(f) => format!(
+                    "{} (csv_folder, inbox {})",
+                    c.name,
+                    f.inbox.display()
                 ),
             })
             .collect();

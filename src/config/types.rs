@@ -33,6 +33,12 @@ pub struct Config {
     /// Sorted by name; names are unique.
     pub channels: Vec<ChannelConfig>,
     pub logging: LoggingConfig,
+    /// The listener of the webhook channels (unused without one).
+    pub webhooks: super::WebhooksConfig,
+    /// The admin listener (`/healthz`, `/readyz`, `/metrics`).
+    pub admin: super::AdminConfig,
+    /// Running as a service: drain timeout, watchdog stall limit.
+    pub service: super::ServiceConfig,
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +101,21 @@ pub struct ChannelConfig {
 #[derive(Clone, Debug)]
 pub enum ChannelKind {
     Sambat(SambatConfig),
+    /// Signed HTTP deliveries (Call Center 112, the social-media desk), mapped declaratively.
+    Webhook(super::WebhookConfig),
+    /// Spreadsheet exports dropped in a folder (Ngombe), mapped declaratively.
+    CsvFolder(super::CsvFolderConfig),
+}
+
+impl ChannelKind {
+    /// The `kind = …` value of this channel.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ChannelKind::Sambat(_) => "sambat",
+            ChannelKind::Webhook(_) => "webhook",
+            ChannelKind::CsvFolder(_) => "csv_folder",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -31,6 +31,9 @@ struct RawConfig {
     lapor: Option<RawLapor>,
     forwarder: Option<RawForwarder>,
     channels: Option<serde_json::Map<String, Value>>,
+    webhooks: Option<Value>,
+    admin: Option<Value>,
+    service: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -149,6 +152,9 @@ pub(crate) fn validate(
     let lapor = validate_lapor(raw.lapor, ctx, base_dir, env);
     let forwarder = validate_forwarder(raw.forwarder.unwrap_or_default(), ctx);
     let channels = validate_channels(raw.channels.unwrap_or_default(), ctx, base_dir, env);
+    let webhooks = super::channels_decl::validate_webhooks(raw.webhooks, ctx);
+    let admin = super::service::validate_admin(raw.admin, ctx, base_dir, env);
+    let service = super::service::validate_service(raw.service, ctx);
 
     Some(Config {
         mode: mode?,
@@ -157,6 +163,9 @@ pub(crate) fn validate(
         forwarder: forwarder?,
         channels: channels?,
         logging: logging?,
+        webhooks: webhooks?,
+        admin: admin?,
+        service: service?,
     })
 }
 
@@ -507,10 +516,7 @@ fn validate_channels(
             Some(Value::String(s)) => {
                 ctx.problem(
                     &kind_key,
-                    format!(
-                        "unknown channel kind {s:?}; known kinds: {known} (webhook and CSV-folder \
-                         channels are not supported by this build yet)"
-                    ),
+                    format!("unknown channel kind {s:?}; known kinds: {known}"),
                 );
                 None
             }
@@ -529,6 +535,10 @@ fn validate_channels(
         let channel = match kind.as_str() {
             "sambat" => validate_sambat(Value::Object(table), &key, ctx, base_dir, env)
                 .map(ChannelKind::Sambat),
+            "webhook" => super::channels_decl::validate_webhook(Value::Object(table), &name, &key, ctx, base_dir, env)
+                .map(ChannelKind::Webhook),
+            "csv_folder" => super::channels_decl::validate_csv(Value::Object(table), &key, ctx)
+                .map(ChannelKind::CsvFolder),
             _ => unreachable!("kind checked against KNOWN_CHANNEL_KINDS"),
         };
         if let Some(ChannelKind::Sambat(s)) = &channel {
@@ -822,7 +832,7 @@ api_key = { value = "y" }
 
         let toml = format!("{BASE}start_from = 2024-01-01 07:30:00\n");
         let c = load_from_str(&toml, &[]).unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind;
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
         assert_eq!(s.start_from.to_string(), "2024-01-01T07:30:00");
     }
 
@@ -840,7 +850,7 @@ api_key = { value = "y" }
         let toml =
             format!("{BASE}[channels.sambat.mapping]\nopd = {{ \"  Satpol   PP \" = 357303 }}\n");
         let c = load_from_str(&toml, &[]).unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind;
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
         assert_eq!(s.mapping.opd.get("satpol pp"), Some(&357303));
     }
 
@@ -855,7 +865,7 @@ api_key = { value = "y" }
             )]),
         )
         .unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind;
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
         assert_eq!(s.mapping.kategori.get("sampah"), Some(&401));
         assert_eq!(s.mapping.kategori.len(), 1);
     }
@@ -917,7 +927,7 @@ api_key = { value = "y" }
     #[test]
     fn without_start_from_the_first_poll_starts_now() {
         let c = load_from_str(BASE, &[]).unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind;
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
         let now = jiff::Timestamp::now()
             .to_zoned_datetime(crate::time::wib())
             .datetime();

@@ -33,6 +33,8 @@ pub struct StepReport {
     pub deferred: usize,
     /// Set when the forwarder is pausing (LAPOR! down, or over quota).
     pub paused_until: Option<Timestamp>,
+    /// Dry run: records validated instead of sent.
+    pub dry_run_checked: usize,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +56,10 @@ pub struct Forwarder {
     outage: Mutex<Outage>,
     wake: Arc<Notify>,
     pub stats: Arc<ForwarderStats>,
+    /// Beaten on progress, idle while waiting: the systemd watchdog watches it.
+    pub heartbeat: Arc<crate::service::liveness::Heartbeat>,
+    /// Dry run: validate and record a verdict instead of sending; no LAPOR! create, ever.
+    dry_run: bool,
 }
 
 const PAUSE_SETTING: &str = "forwarder.paused_until";
@@ -76,7 +82,20 @@ impl Forwarder {
             outage: Mutex::new(outage),
             wake: Arc::new(Notify::new()),
             stats: Arc::default(),
+            heartbeat: Arc::default(),
+            dry_run: false,
         }
+    }
+
+    /// In [`Mode::DryRun`](crate::config::Mode) every claimed record is mapped and validated
+    /// and its verdict recorded; nothing is sent.
+    pub fn with_mode(mut self, mode: crate::config::Mode) -> Self {
+        self.dry_run = mode == crate::config::Mode::DryRun;
+        self
+    }
+
+    pub fn is_dry_run(&self) -> bool {
+        self.dry_run
     }
 
     /// Intake calls `notify_one` on this after committing, so new records go out at once.
@@ -95,6 +114,7 @@ impl Forwarder {
             if shutdown.is_shutdown() {
                 return;
             }
+            self.heartbeat.beat();
             let wait = match self.step().await {
                 Ok(r) if r.claimed > 0 && r.paused_until.is_none() => continue,
                 Ok(r) => self.idle_wait(r.paused_until),
@@ -103,6 +123,7 @@ impl Forwarder {
                     self.cfg.idle_poll
                 }
             };
+            self.heartbeat.idle();
             tokio::select! {
                 _ = shutdown.recv() => return,
                 _ = self.wake.notified() => {}
@@ -146,6 +167,10 @@ impl Forwarder {
         // During an outage one record probes; the rest keep their attempts.
         let in_outage = self.outage.lock().unwrap_or_else(|p| p.into_inner()).in_outage();
         let limit = if in_outage { 1 } else { self.cfg.batch_size };
+        if self.dry_run {
+            // Unmappable records get their verdict (and reasons) too.
+            self.store.dry_run_release_held(now)?;
+        }
         let claimed = self.store.claim_due(now, limit)?;
         let mut report = StepReport {
             claimed: claimed.len(),
@@ -182,6 +207,10 @@ impl Forwarder {
                     report.deferred += 1;
                     continue;
                 }
+                Outcome::DryRun(_) => {
+                    report.dry_run_checked += 1;
+                    continue;
+                }
             };
             counter.fetch_add(1, Ordering::Relaxed);
         }
@@ -194,10 +223,23 @@ impl Forwarder {
     }
 
     async fn attempt(&self, c: Claimed, reference: &ReferenceIds) -> (i64, Outcome) {
-        let span = tracing::info_span!("forward", record = %c.key, attempt = c.attempts);
+        let span = tracing::info_span!(
+            "forward", record = %c.key, channel = %c.key.channel, local_id = %c.key.local_id, attempt = c.attempts
+        );
         let id = c.id;
         let outcome = async {
             let now = Timestamp::now();
+            if self.dry_run {
+                let mapped = self.mappers.map(&c.key, &c.raw, reference, now);
+                let verdict = crate::dryrun::verdict::judge_mapped(mapped, reference, now);
+                if verdict.valid {
+                    info!("dry run: valid, not sent");
+                } else {
+                    let fields: Vec<&str> = verdict.reasons.iter().map(|r| r.field.as_str()).collect();
+                    warn!(fields = %fields.join(", "), "dry run: would be refused");
+                }
+                return Outcome::DryRun(verdict);
+            }
             if let Some(until) = self.paused_until(now) {
                 return Outcome::Deferred {
                     at: until,
@@ -212,6 +254,7 @@ impl Forwarder {
                 }
             };
             let payload = serde_json::to_value(&mapped.payload).unwrap_or_default();
+            crate::dryrun::schema::debug_assert_valid(&payload);
             match self.send(&c, &mapped.payload).await {
                 Ok((tracking_id, divergence)) => {
                     self.outage.lock().unwrap_or_else(|p| p.into_inner()).record_success();
@@ -237,6 +280,7 @@ impl Forwarder {
         }
         .instrument(span)
         .await;
+        self.heartbeat.beat();
         (id, outcome)
     }
 

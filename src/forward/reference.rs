@@ -64,7 +64,17 @@ pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String
     let instansi = store.reference_ids("instansi")?;
     let mut out = Vec::new();
     for ch in &cfg.channels {
-        let ChannelKind::Sambat(s) = &ch.kind;
+        let s = match &ch.kind {
+            ChannelKind::Sambat(s) => s,
+            ChannelKind::Webhook(w) => {
+                out.extend(crate::config::decl_reference_problems(ch.name.as_str(), &w.mapping, &kategori, &instansi));
+                continue;
+            }
+            ChannelKind::CsvFolder(f) => {
+                out.extend(crate::config::decl_reference_problems(ch.name.as_str(), &f.mapping, &kategori, &instansi));
+                continue;
+            }
+        };
         let m = &s.mapping;
         let base = format!("channels.{}.mapping", ch.name);
         if !kategori.is_empty() {

@@ -50,6 +50,8 @@ pub struct SambatPoller {
     store: Store,
     mappers: Mappers,
     wake: Option<Arc<Notify>>,
+    /// Beaten on progress, idle between polls: the systemd watchdog watches it.
+    pub heartbeat: Arc<crate::service::liveness::Heartbeat>,
 }
 
 impl SambatPoller {
@@ -67,6 +69,7 @@ impl SambatPoller {
             store,
             mappers,
             wake: None,
+            heartbeat: Arc::default(),
         })
     }
 
@@ -83,7 +86,12 @@ impl SambatPoller {
     /// Polls until shutdown, one poll per interval.
     pub async fn run(&self, mut shutdown: Shutdown) {
         loop {
-            match self.poll_once().await {
+            self.heartbeat.beat();
+            let polled = self.poll_once().await;
+            if polled.is_ok() {
+                self.heartbeat.success();
+            }
+            match polled {
                 Ok(r) if r.new + r.updated + r.requeued > 0 => info!(
                     channel = %self.channel, new = r.new, updated = r.updated, held = r.held,
                     edited_after_forward = r.edited_after_forward, "SAMBAT poll committed records"
@@ -91,6 +99,7 @@ impl SambatPoller {
                 Ok(r) => debug!(channel = %self.channel, pages = r.pages, "SAMBAT poll: nothing new"),
                 Err(e) => warn!(channel = %self.channel, error = %e, "SAMBAT poll failed; next poll retries"),
             }
+            self.heartbeat.idle();
             if shutdown.sleep(self.cfg.poll_interval).await {
                 return;
             }
@@ -108,6 +117,7 @@ impl SambatPoller {
         let mut halaman = 1;
         while report.pages < MAX_PAGES_PER_POLL {
             let page = self.fetch(&sejak, halaman).await?;
+            self.heartbeat.beat();
             report.pages += 1;
             let newest = self.commit_page(&page.data, &sejak, &mut report)?;
             if page.data.is_empty() || halaman >= page.total_halaman {
@@ -206,7 +216,8 @@ impl SambatPoller {
     }
 }
 
-fn local_id(raw: &serde_json::Value) -> Option<String> {
+/// A SAMBAT record's local id (`id`, a number or a non-empty string).
+pub fn local_id(raw: &serde_json::Value) -> Option<String> {
     match raw.get("id")? {
         serde_json::Value::Number(n) => Some(n.to_string()),
         serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),

@@ -38,7 +38,7 @@ pub fn content_hash_sambat(raw: &Value) -> String {
 }
 
 /// Compact JSON with object keys sorted, independent of how `serde_json` orders maps.
-fn write_canonical(out: &mut String, v: &Value) {
+pub(crate) fn write_canonical(out: &mut String, v: &Value) {
     match v {
         Value::Object(map) => {
             let keys: BTreeSet<&String> = map.keys().collect();

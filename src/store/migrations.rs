@@ -72,25 +72,71 @@ const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     );
     "#,
+    // 2: dry run. The outbox gains the state `dry_run_checked` (SQLite cannot alter a CHECK,
+    // so the table is rebuilt), each dry-run check of a record is a verdict row, and a store
+    // that already holds records is marked live (only live mode existed before).
+    r#"
+    CREATE TABLE outbox_v2 (
+        record_id        INTEGER PRIMARY KEY REFERENCES records(id),
+        state            TEXT NOT NULL CHECK (state IN
+                           ('pending', 'held', 'forwarded', 'dead', 'acknowledged',
+                            'dry_run_checked')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT,
+        in_doubt         INTEGER NOT NULL DEFAULT 0,
+        last_error       TEXT,
+        problems         TEXT,
+        notes            TEXT,
+        payload          TEXT,
+        forwarded_at     TEXT,
+        divergence       TEXT
+    );
+    INSERT INTO outbox_v2 (record_id, state, attempts, next_attempt_at, in_doubt, last_error,
+                           problems, notes, payload, forwarded_at, divergence)
+        SELECT record_id, state, attempts, next_attempt_at, in_doubt, last_error,
+               problems, notes, payload, forwarded_at, divergence FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v2 RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    CREATE TABLE dry_run_verdicts (
+        id          INTEGER PRIMARY KEY,
+        record_id   INTEGER NOT NULL REFERENCES records(id),
+        revision    INTEGER NOT NULL,   -- the record revision that was checked
+        verdict     TEXT NOT NULL CHECK (verdict IN ('valid', 'invalid')),
+        payload     TEXT,               -- JSON of the would-be request; NULL if unmappable
+        reasons     TEXT NOT NULL,      -- JSON [{field, rule, message}]
+        notes       TEXT NOT NULL,      -- JSON [string]
+        checked_at  TEXT NOT NULL
+    );
+    CREATE INDEX dry_run_verdicts_record ON dry_run_verdicts (record_id, id);
+    INSERT INTO settings (key, value)
+        SELECT 'store.mode', 'live' WHERE EXISTS (SELECT 1 FROM records)
+        ON CONFLICT (key) DO NOTHING;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > LATEST {
-        return Err(StoreError::TooNew {
-            found: current,
-            known: LATEST,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let version = i as i64 + 1;
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+    // One migration per write transaction, the version read inside it: two processes opening
+    // the same new store at once (the daemon and an operator command) take turns instead of
+    // both running migration 1.
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > LATEST {
+            return Err(StoreError::TooNew {
+                found: current,
+                known: LATEST,
+            });
+        }
+        if current == LATEST {
+            return Ok(());
+        }
+        let version = current + 1;
+        tx.execute_batch(MIGRATIONS[current as usize])?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(version, "store migrated");
     }
-    Ok(())
 }

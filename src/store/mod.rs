@@ -2,9 +2,12 @@
 //! only once its transaction has committed; every stage claims work here and records the
 //! outcome here, so a restart resumes where the last run stopped.
 
+mod counters;
 mod cursors;
+pub mod dry_run;
 mod migrations;
 mod outbox;
+mod overview;
 mod records;
 mod reference;
 
@@ -13,6 +16,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+pub use overview::ChannelQueue;
+pub use dry_run::DryRunRow;
 pub use outbox::{Claimed, DeadLetter, Outcome, OutboxState, RecordDetail, StateCount};
 pub use records::{Intake, IntakeOutcome};
 pub use reference::ReferenceItem;

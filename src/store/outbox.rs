@@ -24,6 +24,8 @@ pub enum OutboxState {
     Dead,
     /// A dead or held record an operator has looked at and closed.
     Acknowledged,
+    /// Dry run: mapped and validated, a verdict recorded, nothing sent.
+    DryRunChecked,
 }
 
 impl OutboxState {
@@ -34,10 +36,12 @@ impl OutboxState {
             Self::Forwarded => "forwarded",
             Self::Dead => "dead",
             Self::Acknowledged => "acknowledged",
+            Self::DryRunChecked => "dry_run_checked",
         }
     }
-    fn parse(s: &str) -> Self {
+    pub(super) fn parse(s: &str) -> Self {
         match s {
+            "dry_run_checked" => Self::DryRunChecked,
             "pending" => Self::Pending,
             "held" => Self::Held,
             "forwarded" => Self::Forwarded,
@@ -93,6 +97,8 @@ pub enum Outcome {
     },
     /// Not attempted after all (the forwarder paused): the attempt is given back.
     Deferred { at: Timestamp, in_doubt: bool },
+    /// Dry run: validated instead of sent; the verdict is recorded.
+    DryRun(crate::dryrun::verdict::Verdict),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -508,6 +514,7 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
                 params![id, in_doubt, time::db(*at)],
             )?;
         }
+        Outcome::DryRun(v) => super::dry_run::apply_verdict(tx, id, v, now)?,
     }
     Ok(())
 }

@@ -66,6 +66,10 @@ impl Env {
             ("LAPOR_BRIDGE__LAPOR__BASE_URL".into(), self.lapor.base_url()),
             ("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(), self.sambat.base_url()),
             ("LAPOR_BRIDGE__STORE__PATH".into(), self.store_path().display().to_string()),
+            (
+                "LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX".into(),
+                lapor_bridge::cli::demo::ngombe_inbox(&self.store_path()).display().to_string(),
+            ),
         ];
         for (k, val) in self.overrides().into_iter().chain(extra.iter().cloned()) {
             v.push((k.to_string(), val));

@@ -43,6 +43,35 @@ pub struct ClientStats {
     pub limiter_waits: AtomicU64,
     pub limiter_wait_micros: AtomicU64,
     pub tokens_fetched: AtomicU64,
+    /// Answers by class: 2xx (and 3xx), 401, 429, other 4xx, 5xx; and calls that got no
+    /// answer (timeouts, resets, refused connections).
+    pub responses_2xx: AtomicU64,
+    pub responses_401: AtomicU64,
+    pub responses_429: AtomicU64,
+    pub responses_4xx: AtomicU64,
+    pub responses_5xx: AtomicU64,
+    pub transport_errors: AtomicU64,
+    /// Unix milliseconds of the last answer that shows LAPOR! up (anything but 5xx), and of
+    /// the last 5xx or transport failure; 0: none yet.
+    pub last_ok_ms: std::sync::atomic::AtomicI64,
+    pub last_failure_ms: std::sync::atomic::AtomicI64,
+}
+
+impl ClientStats {
+    fn record(&self, answer: Result<StatusCode, ()>) {
+        let now = jiff::Timestamp::now().as_millisecond();
+        let (counter, up) = match answer {
+            Err(()) => (&self.transport_errors, false),
+            Ok(s) if s.is_server_error() => (&self.responses_5xx, false),
+            Ok(StatusCode::UNAUTHORIZED) => (&self.responses_401, true),
+            Ok(StatusCode::TOO_MANY_REQUESTS) => (&self.responses_429, true),
+            Ok(s) if s.is_client_error() => (&self.responses_4xx, true),
+            Ok(_) => (&self.responses_2xx, true),
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        let at = if up { &self.last_ok_ms } else { &self.last_failure_ms };
+        at.store(now, Ordering::Relaxed);
+    }
 }
 
 struct Token {
@@ -224,10 +253,11 @@ impl LaporClient {
                 .http
                 .request(method.clone(), url.clone())
                 .bearer_auth(token.expose_secret());
-            let resp = build(rb)
-                .send()
-                .await
-                .map_err(|e| classify_transport(&e))?;
+            let resp = build(rb).send().await.map_err(|e| {
+                self.stats.record(Err(()));
+                classify_transport(&e)
+            })?;
+            self.stats.record(Ok(resp.status()));
             if resp.status() != StatusCode::UNAUTHORIZED {
                 return Ok(resp);
             }
@@ -273,7 +303,11 @@ impl LaporClient {
             }))
             .send()
             .await
-            .map_err(|e| classify_transport(&e))?;
+            .map_err(|e| {
+                self.stats.record(Err(()));
+                classify_transport(&e)
+            })?;
+        self.stats.record(Ok(resp.status()));
         if resp.status() == StatusCode::UNAUTHORIZED {
             return Err(LaporError::Auth(
                 "the client credentials were refused (invalid_client)".into(),

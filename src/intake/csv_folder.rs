@@ -1,0 +1,395 @@
+//! The CSV drop folder (Ngombe): watches an inbox, reads a file only once it is stable, commits
+//! its good rows, reports its bad rows, and moves it to `processed/` (never deletes it).
+//!
+//! **Stable.** A file is read when two looks at least `stable_for` apart saw the same size and
+//! mtime, so a file still being copied is never read half-written. [`CsvFolder::scan_once`]
+//! takes the clock as an argument, so tests drive it look by look.
+//!
+//! **Row identity.** A row's id is `<id columns>-<person digest>`, e.g.
+//! `12-20240729-5f3a9c1e`: the `id` columns (`no`, and `tanggal` as `YYYYMMDD`) normalised, then
+//! the first 8 hex digits of SHA-256 over the first non-empty `id_person` column (`telepon`
+//! normalised to `+62…` when it is a phone number, else `nama` lowercased with spaces collapsed).
+//! `no` alone is not enough: the forum numbers rows per sheet, and two exports can reuse a
+//! number; `no` + `tanggal` + reporter is what a person would use to say "the same row". The
+//! complaint's content (uraian, kategori, opd, wilayah) is not part of it, so a corrected
+//! re-export updates the held record (or is recorded as an edit once forwarded) instead of
+//! creating a second complaint. The one thing a correction must not change is the reporter's
+//! phone (or, without one, name): such a row is, by this rule, a different complaint.
+//!
+//! **Bad rows.** Rows that cannot be read or identified, and rows that cannot be mapped (held
+//! in the store with their reasons), are listed in `<file>.rejects.csv` beside the processed
+//! file: `baris` (line), `alasan` (reason), with the file's own delimiter.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use jiff::Timestamp;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
+use tracing::{info, warn};
+
+use crate::channel::{reference_ids, Mappers};
+use crate::config::{normalise_key, CsvFolderConfig};
+use crate::domain::{ChannelName, RecordKey};
+use crate::mapping::declarative::{content_hash_decl, failed_filter, parse_dd_mm_yyyy};
+use crate::mapping::normalise_phone;
+use crate::shutdown::Shutdown;
+use crate::store::{Intake, IntakeOutcome, Store, StoreError};
+use crate::wire::csv as wire_csv;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CsvFolderError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CsvFolderError + '_ {
+    move |source| CsvFolderError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Files read and moved to `processed/`.
+    pub files: u32,
+    /// Files seen but not stable yet.
+    pub waiting: u32,
+    pub new: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub edited_after_forward: u32,
+    /// Rows committed but held (cannot be mapped); also in the rejects report.
+    pub held: u32,
+    /// Rows not committed: unreadable or without an identity.
+    pub rejected: u32,
+    /// Rows a filter excluded.
+    pub ignored: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Seen {
+    size: u64,
+    mtime: Option<SystemTime>,
+    since: SystemTime,
+}
+
+pub struct CsvFolder {
+    channel: ChannelName,
+    cfg: CsvFolderConfig,
+    store: Store,
+    mappers: Mappers,
+    wake: Option<Arc<Notify>>,
+    seen: Mutex<HashMap<PathBuf, Seen>>,
+}
+
+impl CsvFolder {
+    pub fn new(channel: ChannelName, cfg: CsvFolderConfig, store: Store, mappers: Mappers) -> Self {
+        Self {
+            channel,
+            cfg,
+            store,
+            mappers,
+            wake: None,
+            seen: Mutex::default(),
+        }
+    }
+
+    pub fn with_waker(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = Some(wake);
+        self
+    }
+
+    pub fn channel(&self) -> &ChannelName {
+        &self.channel
+    }
+
+    pub fn inbox(&self) -> &Path {
+        &self.cfg.inbox
+    }
+
+    pub fn processed_dir(&self) -> &Path {
+        &self.cfg.processed
+    }
+
+    /// Scans until shutdown, one scan per `scan_interval`.
+    pub async fn run(self: Arc<Self>, mut shutdown: Shutdown) {
+        loop {
+            let me = self.clone();
+            match tokio::task::spawn_blocking(move || me.scan_once(SystemTime::now())).await {
+                Ok(Ok(r)) if r.files > 0 => info!(
+                    channel = %self.channel, files = r.files, new = r.new, updated = r.updated,
+                    held = r.held, rejected = r.rejected, "CSV files processed"
+                ),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    warn!(channel = %self.channel, error = %e, "CSV folder scan failed; next scan retries")
+                }
+                Err(e) => warn!(channel = %self.channel, error = %e, "CSV folder scan panicked"),
+            }
+            if shutdown.sleep(self.cfg.scan_interval).await {
+                return;
+            }
+        }
+    }
+
+    /// One look at the inbox at time `now`: files stable for `stable_for` are processed.
+    pub fn scan_once(&self, now: SystemTime) -> Result<ScanReport, CsvFolderError> {
+        let mut report = ScanReport::default();
+        std::fs::create_dir_all(&self.cfg.inbox).map_err(io(&self.cfg.inbox))?;
+        let mut present = Vec::new();
+        for entry in std::fs::read_dir(&self.cfg.inbox).map_err(io(&self.cfg.inbox))? {
+            let entry = entry.map_err(io(&self.cfg.inbox))?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_csv = name.to_lowercase().ends_with(".csv");
+            // Spreadsheet lock files (.~lock…, ~$…) and hidden files are not exports.
+            if !is_csv || name.starts_with('.') || name.starts_with('~') {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            present.push(path.clone());
+            let now_seen = Seen {
+                size: meta.len(),
+                mtime: meta.modified().ok(),
+                since: now,
+            };
+            let stable = {
+                let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+                match seen.get(&path) {
+                    Some(s) if s.size == now_seen.size && s.mtime == now_seen.mtime => now
+                        .duration_since(s.since)
+                        .is_ok_and(|d| d >= self.cfg.stable_for),
+                    _ => {
+                        seen.insert(path.clone(), now_seen);
+                        false
+                    }
+                }
+            };
+            if !stable {
+                report.waiting += 1;
+                continue;
+            }
+            self.process_file(&path, &mut report)?;
+            self.seen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&path);
+            report.files += 1;
+        }
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|p, _| present.contains(p));
+        Ok(report)
+    }
+
+    fn process_file(&self, path: &Path, report: &mut ScanReport) -> Result<(), CsvFolderError> {
+        let bytes = std::fs::read(path).map_err(io(path))?;
+        let mut rejects: Vec<(u64, String)> = Vec::new();
+        let held_before = report.held;
+        let delimiter =
+            wire_csv::detect_delimiter(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+        match wire_csv::read(&bytes, &self.cfg.columns) {
+            Err(e) => rejects.push((1, e.0)),
+            Ok(file) => self.commit_rows(file, &mut rejects, report)?,
+        }
+        rejects.sort();
+        // Held rows are committed (and listed); the others are not.
+        let held = report.held - held_before;
+        report.rejected += (rejects.len() as u32).saturating_sub(held);
+        std::fs::create_dir_all(&self.cfg.processed).map_err(io(&self.cfg.processed))?;
+        let dest = unique_dest(&self.cfg.processed, path);
+        if !rejects.is_empty() {
+            let mut rows = vec![vec!["baris".to_owned(), "alasan".to_owned()]];
+            rows.extend(rejects.iter().map(|(l, r)| vec![l.to_string(), r.clone()]));
+            let rpath = rejects_path(&dest);
+            std::fs::write(&rpath, wire_csv::write(delimiter, &rows)).map_err(io(&rpath))?;
+        }
+        std::fs::rename(path, &dest).map_err(io(path))?;
+        Ok(())
+    }
+
+    fn commit_rows(
+        &self,
+        file: wire_csv::CsvFile,
+        rejects: &mut Vec<(u64, String)>,
+        report: &mut ScanReport,
+    ) -> Result<(), CsvFolderError> {
+        rejects.extend(
+            file.errors
+                .iter()
+                .map(|e| (e.line, format!("baris {}: {}", e.line, e.reason))),
+        );
+        let now = Timestamp::now();
+        let reference = reference_ids(&self.store)?;
+        let mut seen_ids: BTreeMap<String, u64> = BTreeMap::new();
+        let mut prepared: Vec<(u64, RecordKey, Value)> = Vec::new();
+        for row in file.rows {
+            let raw = Value::Object(
+                row.fields
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect(),
+            );
+            let local_id = match row_identity(&raw, &self.cfg.id, &self.cfg.id_person) {
+                Ok(id) => id,
+                Err(why) => {
+                    rejects.push((row.line, format!("baris {}: {why}", row.line)));
+                    continue;
+                }
+            };
+            if let Some(first) = seen_ids.insert(local_id.clone(), row.line) {
+                rejects.push((
+                    row.line,
+                    format!("baris {}: the same row (no, tanggal, reporter) as line {first}; only the first is taken", row.line),
+                ));
+                seen_ids.insert(local_id, first);
+                continue;
+            }
+            if failed_filter(&raw, &self.cfg.filters).is_some() {
+                report.ignored += 1;
+                continue;
+            }
+            prepared.push((
+                row.line,
+                RecordKey::new(self.channel.clone(), local_id),
+                raw,
+            ));
+        }
+        if report.ignored > 0 {
+            self.store.bump_counter(
+                &format!("{}.ignored", self.channel),
+                u64::from(report.ignored),
+            )?;
+        }
+        let mut items = Vec::with_capacity(prepared.len());
+        for (line, key, raw) in &prepared {
+            let mapped = self.mappers.map(key, raw, &reference, now);
+            let reported_at = mapped
+                .as_ref()
+                .ok()
+                .and_then(|m| crate::mapping::validate::parse_rfc3339(&m.payload.waktu_lapor))
+                .map(|(t, _)| t);
+            let verdict = mapped.map(|m| m.notes);
+            if let Err(problems) = &verdict {
+                let why: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                rejects.push((
+                    *line,
+                    format!("baris {line}: held, not sent to LAPOR!: {}", why.join("; ")),
+                ));
+                report.held += 1;
+            }
+            items.push(Intake {
+                key,
+                raw,
+                content_hash: content_hash_decl(&self.cfg.mapping, raw),
+                reported_at,
+                mapping: verdict,
+            });
+        }
+        let outcomes = self.store.intake(&items, None, now)?;
+        for o in outcomes {
+            match o {
+                IntakeOutcome::New => report.new += 1,
+                IntakeOutcome::Updated | IntakeOutcome::Requeued => report.updated += 1,
+                IntakeOutcome::Unchanged => report.unchanged += 1,
+                IntakeOutcome::EditedAfterForward => report.edited_after_forward += 1,
+            }
+            if matches!(
+                o,
+                IntakeOutcome::New | IntakeOutcome::Updated | IntakeOutcome::Requeued
+            ) {
+                if let Some(w) = &self.wake {
+                    w.notify_one();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The stable identity of a row; see the module documentation.
+pub fn row_identity(raw: &Value, id: &[String], person: &[String]) -> Result<String, String> {
+    let get = |c: &str| {
+        raw.get(c)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("")
+    };
+    let mut parts = Vec::with_capacity(id.len() + 1);
+    for c in id {
+        let v = get(c);
+        if v.is_empty() {
+            return Err(format!("column {c} is empty: the row cannot be identified"));
+        }
+        let part = match parse_dd_mm_yyyy(v) {
+            Some(d) => d.strftime("%Y%m%d").to_string(),
+            None if v.contains('/') => {
+                return Err(format!("column {c} is not a date DD/MM/YYYY"));
+            }
+            None => v
+                .chars()
+                .filter(|ch| ch.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect(),
+        };
+        if part.is_empty() || part.len() > 40 {
+            return Err(format!("column {c} is not a usable identifier"));
+        }
+        parts.push(part);
+    }
+    let who = person
+        .iter()
+        .map(|c| (c, get(c)))
+        .find(|(_, v)| !v.is_empty());
+    let digest = match who {
+        None => "anon".to_owned(),
+        Some((_, v)) => {
+            let norm = normalise_phone(v).unwrap_or_else(|| normalise_key(v));
+            hex::encode(&Sha256::digest(norm.as_bytes())[..4])
+        }
+    };
+    parts.push(digest);
+    Ok(parts.join("-"))
+}
+
+/// `processed/<name>`, or `processed/<stem>.<n>.<ext>` when that name is taken: a file is never
+/// overwritten or deleted.
+fn unique_dest(dir: &Path, path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let first = dir.join(&name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_owned(), format!(".{e}")),
+        None => (name.clone(), String::new()),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem}.{n}{ext}")))
+        .find(|p| !p.exists() && !rejects_path(p).exists())
+        .expect("some name is free")
+}
+
+/// `<file>.rejects.csv` beside `file`.
+pub fn rejects_path(file: &Path) -> PathBuf {
+    let mut s = file.as_os_str().to_owned();
+    s.push(".rejects.csv");
+    PathBuf::from(s)
+}

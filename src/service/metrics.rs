@@ -1,0 +1,168 @@
+//! `/metrics`: the Prometheus text format (0.0.4), encoded by `prometheus-client`.
+//!
+//! Queue figures come from the store at each scrape (the store is the source of truth, so
+//! they survive restarts); request and outcome counters are this process's, carried across
+//! reloads. Write-backs and sync lag belong to the status sync, which does not exist yet:
+//! their families are exposed, with zero write-backs per channel and no sync-lag sample.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jiff::Timestamp;
+use prometheus_client::encoding::prometheus_text;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::{Registry, Unit};
+
+use super::state::Shared;
+
+type Labels = Vec<(String, String)>;
+type FloatGauge = Gauge<f64, AtomicU64>;
+type FloatCounter = Counter<f64, AtomicU64>;
+
+fn label(k: &str, v: &str) -> Labels {
+    vec![(k.to_owned(), v.to_owned())]
+}
+
+fn secs(t: Timestamp) -> f64 {
+    t.as_millisecond() as f64 / 1000.0
+}
+
+/// Renders every metric; `Err` only when the store cannot be read.
+pub fn render(shared: &Shared) -> Result<String, String> {
+    let now = Timestamp::now();
+    let queues = shared.store.channel_queues().map_err(|e| e.to_string())?;
+    let mut channels: Vec<String> = shared.channels().into_iter().map(|c| c.name).collect();
+    for q in &queues {
+        if !channels.contains(&q.channel) {
+            channels.push(q.channel.clone());
+        }
+    }
+    let mut reg = Registry::with_prefix("lapor_bridge");
+
+    macro_rules! family {
+        ($name:expr, $help:expr, $ty:ty) => {{
+            let f = Family::<Labels, $ty>::default();
+            reg.register($name, $help, f.clone());
+            f
+        }};
+        ($name:expr, $help:expr, $ty:ty, $unit:expr) => {{
+            let f = Family::<Labels, $ty>::default();
+            reg.register_with_unit($name, $help, $unit, f.clone());
+            f
+        }};
+    }
+
+    let received = family!("records_received", "Records committed from each channel (store)", Counter);
+    let forwarded = family!("records_forwarded", "Records whose complaint exists in LAPOR! (store)", Counter);
+    let held = family!("records_held", "Records held because they cannot be mapped", Gauge);
+    let dead = family!("records_dead_lettered", "Dead letters not yet acknowledged", Gauge);
+    let acked = family!("records_acknowledged", "Dead or held records an operator acknowledged", Gauge);
+    let depth = family!("queue_depth", "Records pending forwarding", Gauge);
+    let oldest = family!(
+        "oldest_pending_age",
+        "Age of the oldest pending record since it was received (0 when none)",
+        FloatGauge,
+        Unit::Seconds
+    );
+    let attempts = family!("record_attempts", "Forwarding attempts spent on the channel's records (store)", Gauge);
+    let writebacks = family!(
+        "writebacks",
+        "Status write-backs to the channel (the status sync is not built yet: always 0)",
+        Counter
+    );
+    let sync_lag = family!(
+        "sync_lag",
+        "How far the LAPOR! status sync is behind (the status sync is not built yet: no samples)",
+        FloatGauge,
+        Unit::Seconds
+    );
+    let _ = &sync_lag;
+    let last_success = family!(
+        "channel_last_success_timestamp",
+        "Unix time of the channel's last successful poll (polled channels)",
+        FloatGauge,
+        Unit::Seconds
+    );
+    for ch in &channels {
+        let l = label("channel", ch);
+        let _ = writebacks.get_or_create(&l);
+        let q = queues.iter().find(|q| &q.channel == ch).cloned().unwrap_or_default();
+        received.get_or_create(&l).inc_by(q.received);
+        forwarded.get_or_create(&l).inc_by(q.forwarded);
+        held.get_or_create(&l).set(q.held as i64);
+        dead.get_or_create(&l).set(q.dead as i64);
+        acked.get_or_create(&l).set(q.acknowledged as i64);
+        depth.get_or_create(&l).set(q.pending as i64);
+        attempts.get_or_create(&l).set(q.attempts as i64);
+        let age = q
+            .oldest_pending_at
+            .map(|t| (now.as_millisecond() - t.as_millisecond()).max(0) as f64 / 1000.0)
+            .unwrap_or(0.0);
+        oldest.get_or_create(&l).set(age);
+    }
+    for c in shared.channels() {
+        if let Some(t) = c.last_success {
+            last_success.get_or_create(&label("channel", &c.name)).set(secs(t));
+        }
+    }
+
+    let t = shared.totals();
+    let outcomes = family!("forward_outcomes", "Outcomes of forwarding attempts by this process", Counter);
+    for (k, v) in [
+        ("forwarded", t.forwarded),
+        ("retry", t.retried),
+        ("dead", t.dead),
+        ("held", t.held),
+    ] {
+        outcomes.get_or_create(&label("outcome", k)).inc_by(v);
+    }
+    let responses = family!("lapor_responses", "LAPOR! answers by class (transport: no answer)", Counter);
+    for (k, v) in [
+        ("2xx", t.responses_2xx),
+        ("401", t.responses_401),
+        ("429", t.responses_429),
+        ("4xx", t.responses_4xx),
+        ("5xx", t.responses_5xx),
+        ("transport", t.transport_errors),
+    ] {
+        responses.get_or_create(&label("class", k)).inc_by(v);
+    }
+    let requests = Counter::<u64>::default();
+    requests.inc_by(t.requests);
+    reg.register("lapor_requests", "Requests sent to LAPOR! through the rate limiter", requests);
+    let waits = Counter::<u64>::default();
+    waits.inc_by(t.limiter_waits);
+    reg.register("rate_limiter_waits", "LAPOR! requests that had to wait for the rate limiter", waits);
+    let waited = FloatCounter::default();
+    waited.inc_by(t.limiter_wait_micros as f64 / 1e6);
+    reg.register_with_unit(
+        "rate_limiter_wait",
+        "Time spent waiting for the rate limiter",
+        Unit::Seconds,
+        waited,
+    );
+    let up = Gauge::<i64>::default();
+    up.set(i64::from(t.lapor_up() == Some(true)));
+    reg.register("lapor_up", "1 when LAPOR!'s last answer is newer than its last failure", up);
+    let paused = Gauge::<i64>::default();
+    paused.set(i64::from(shared.paused_until(now).is_some()));
+    reg.register("forwarder_paused", "1 while the forwarder pauses for a LAPOR! outage", paused);
+    let stalled = family!("loop_stalled", "How long each working loop has been busy without progress", FloatGauge, Unit::Seconds);
+    for l in shared.loops() {
+        stalled.get_or_create(&label("loop", &l.name)).set(l.stalled_for.as_secs_f64());
+    }
+    let reloads = family!("reloads", "Configuration reloads (SIGHUP) by result", Counter);
+    reloads
+        .get_or_create(&label("result", "applied"))
+        .inc_by(shared.reloads_ok.load(Ordering::Relaxed));
+    reloads
+        .get_or_create(&label("result", "rejected"))
+        .inc_by(shared.reloads_rejected.load(Ordering::Relaxed));
+    let info = family!("build_info", "Always 1; the version is a label", Gauge);
+    info.get_or_create(&label("version", env!("CARGO_PKG_VERSION"))).set(1);
+
+    let mut out = String::new();
+    prometheus_text::encode(&mut out, &reg).map_err(|e| e.to_string())?;
+    Ok(out)
+}
