@@ -36,9 +36,9 @@ impl ChannelMapper {
             ChannelMapper::Sambat(_) => crate::intake::sambat::local_id(raw),
             // TODO(dry-run): the webhook id pointer / CSV row identity live in the channel
             // config, not the DeclMapping; until the variant carries them, samples use `/id`.
-            ChannelMapper::Decl(_) => Some(
-                mapping::declarative::id_at(raw, "/id").unwrap_or_else(|| "sample".to_owned()),
-            ),
+            ChannelMapper::Decl(_) => {
+                Some(mapping::declarative::id_at(raw, "/id").unwrap_or_else(|| "sample".to_owned()))
+            }
         }
     }
 
@@ -64,8 +64,12 @@ impl Mappers {
             .map(|c| {
                 let m = match &c.kind {
                     ChannelKind::Sambat(s) => ChannelMapper::Sambat(s.mapping.clone()),
-                    ChannelKind::Webhook(w) => ChannelMapper::Decl(std::sync::Arc::new(w.mapping.clone())),
-                    ChannelKind::CsvFolder(f) => ChannelMapper::Decl(std::sync::Arc::new(f.mapping.clone())),
+                    ChannelKind::Webhook(w) => {
+                        ChannelMapper::Decl(std::sync::Arc::new(w.mapping.clone()))
+                    }
+                    ChannelKind::CsvFolder(f) => {
+                        ChannelMapper::Decl(std::sync::Arc::new(f.mapping.clone()))
+                    }
                 };
                 (c.name.clone(), m)
             })

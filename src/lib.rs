@@ -3,18 +3,18 @@
 //! Data flows channel → [`intake`] → [`store`] → [`forward`] → LAPOR! and back; each stage is a
 //! loop that claims work from the store, does one step and records the outcome.
 
+pub mod channel;
+pub mod cli;
 pub mod config;
 pub mod domain;
-pub mod mapping;
-pub mod wire;
-pub mod store;
-pub mod time;
-pub mod channel;
-pub mod intake;
-pub mod forward;
 pub mod dryrun;
-pub mod shutdown;
+pub mod forward;
+pub mod intake;
+pub mod logging;
+pub mod mapping;
 pub mod pipeline;
 pub mod service;
-pub mod logging;
-pub mod cli;
+pub mod shutdown;
+pub mod store;
+pub mod time;
+pub mod wire;

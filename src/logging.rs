@@ -21,7 +21,10 @@ pub fn init(format: LogFormat, level: &str) {
             use tracing_subscriber::prelude::*;
             let layer = layer.with_syslog_identifier("lapor-bridge".to_owned());
             // Already installed (tests): keep the first, as below.
-            let _ = tracing_subscriber::registry().with(filter).with(layer).try_init();
+            let _ = tracing_subscriber::registry()
+                .with(filter)
+                .with(layer)
+                .try_init();
             return;
         }
     }

@@ -10,8 +10,8 @@ use tracing::{info, warn};
 use crate::channel::Mappers;
 use crate::config::{ChannelKind, Config};
 use crate::forward::{reference, Forwarder};
-use crate::intake::sambat::SambatPoller;
 use crate::intake::csv_folder::CsvFolder;
+use crate::intake::sambat::SambatPoller;
 use crate::intake::webhook::WebhookReceiver;
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
@@ -27,7 +27,10 @@ pub enum PipelineError {
     #[error(transparent)]
     Sambat(#[from] SambatError),
     #[error("cannot listen for webhooks on {addr}: {source}")]
-    Listen { addr: std::net::SocketAddr, source: std::io::Error },
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     /// A dry-run store started live, or the reverse.
     #[error("{0}")]
     StoreMode(String),
@@ -60,33 +63,49 @@ impl Pipeline {
         }
         let client = Arc::new(LaporClient::new(&cfg.lapor)?);
         let mappers = Mappers::from_config(&cfg);
-        let forwarder = Arc::new(Forwarder::new(
-            store.clone(),
-            client,
-            cfg.forwarder.clone(),
-            mappers.clone(),
-        )
-        .with_mode(cfg.mode));
+        let forwarder = Arc::new(
+            Forwarder::new(
+                store.clone(),
+                client,
+                cfg.forwarder.clone(),
+                mappers.clone(),
+            )
+            .with_mode(cfg.mode),
+        );
         let mut pollers = Vec::new();
         let mut csv_folders = Vec::new();
         for ch in &cfg.channels {
             match &ch.kind {
                 ChannelKind::Sambat(s) => {
-                    let p = SambatPoller::new(ch.name.clone(), s.clone(), store.clone(), mappers.clone())?
-                        .with_waker(forwarder.waker());
+                    let p = SambatPoller::new(
+                        ch.name.clone(),
+                        s.clone(),
+                        store.clone(),
+                        mappers.clone(),
+                    )?
+                    .with_waker(forwarder.waker());
                     pollers.push(Arc::new(p));
                 }
                 ChannelKind::CsvFolder(f) => {
-                    let c = CsvFolder::new(ch.name.clone(), f.clone(), store.clone(), mappers.clone())
-                        .with_waker(forwarder.waker());
+                    let c =
+                        CsvFolder::new(ch.name.clone(), f.clone(), store.clone(), mappers.clone())
+                            .with_waker(forwarder.waker());
                     csv_folders.push(Arc::new(c));
                 }
                 ChannelKind::Webhook(_) => {}
             }
         }
-        let webhooks = WebhookReceiver::bind(&cfg, store.clone(), mappers.clone(), Some(forwarder.waker()))
-            .map_err(|source| PipelineError::Listen { addr: cfg.webhooks.listen, source })?
-            .map(Arc::new);
+        let webhooks = WebhookReceiver::bind(
+            &cfg,
+            store.clone(),
+            mappers.clone(),
+            Some(forwarder.waker()),
+        )
+        .map_err(|source| PipelineError::Listen {
+            addr: cfg.webhooks.listen,
+            source,
+        })?
+        .map(Arc::new);
         let liveness = crate::service::liveness::Liveness::default();
         liveness.register("forwarder", forwarder.heartbeat.clone());
         liveness.register("reference", crate::service::liveness::Heartbeat::new());

@@ -16,8 +16,7 @@ pub fn parse_db(s: &str) -> Option<Timestamp> {
 pub fn wib() -> TimeZone {
     // Bundled tzdb (jiff feature `tzdb-bundle-always`), so a hardened unit without
     // /usr/share/zoneinfo still knows WIB; UTC+7 (WIB since 1964) should it ever be missing.
-    TimeZone::get("Asia/Jakarta")
-        .unwrap_or_else(|_| TimeZone::fixed(jiff::tz::Offset::constant(7)))
+    TimeZone::get("Asia/Jakarta").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::Offset::constant(7)))
 }
 
 /// `2024-07-29 08:15:00` (WIB wall clock, no offset) → instant.
@@ -28,12 +27,16 @@ pub fn parse_wib(s: &str) -> Option<Timestamp> {
 
 /// Instant → `2024-07-29 08:15:00` in WIB.
 pub fn format_wib(ts: Timestamp) -> String {
-    ts.to_zoned_datetime(wib()).strftime("%Y-%m-%d %H:%M:%S").to_string()
+    ts.to_zoned_datetime(wib())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// RFC 3339 with the WIB offset, as LAPOR! and the channels expect.
 pub fn rfc3339_wib(ts: Timestamp) -> String {
-    ts.to_zoned_datetime(wib()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    ts.to_zoned_datetime(wib())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 #[cfg(test)]

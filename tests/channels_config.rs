@@ -277,3 +277,30 @@ fn the_example_config_has_the_four_malang_channels() {
     assert_eq!(names, ["call112", "ngombe", "sambat", "sosmed"]);
     assert_eq!(c.webhooks.listen.to_string(), "127.0.0.1:8088");
 }
+
+#[test]
+fn two_channels_on_one_route_or_one_inbox_are_refused() {
+    let channel = |name: &str, path: &str| {
+        format!(
+            r#"
+[channels.{name}]
+kind = "webhook"
+path = "{path}"
+secret = {{ value = "s" }}
+id = "/id"
+[channels.{name}.mapping]
+isi = "/text"
+kategori = {{ value = 1 }}
+instansi = {{ value = 3573 }}
+waktu_lapor = {{ path = "/t", format = "rfc3339" }}
+"#
+        )
+    };
+    let toml = format!("{BASE}{}{}", channel("a", "/hook"), channel("b", "/hook/"));
+    let e = config::load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["channels.b.path"], "{e}");
+    // A route the router would read as a parameter is refused too.
+    let toml = format!("{BASE}{}", channel("c", "/x/:id"));
+    let e = config::load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["channels.c.path"], "{e}");
+}

@@ -50,7 +50,15 @@ fn a_good_config_loads_with_defaults() {
     assert_eq!(c.forwarder.concurrency, 4);
     assert_eq!(c.channels.len(), 1);
     assert_eq!(c.channels[0].name.as_str(), "sambat");
-    let ChannelKind::Sambat(s) = &c.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let ChannelKind::Sambat(s) = &c
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     assert_eq!(s.per_page, 100);
     assert_eq!(s.mapping.kategori.get("jalan rusak"), Some(&101));
     assert_eq!(s.api_key.expose_secret(), "kunci-sambat-456");
@@ -253,7 +261,15 @@ fn secrets_come_from_env_file_and_credentials() {
     let e = env(&[("CREDENTIALS_DIRECTORY", &creds_dir)]);
     let c = config::load_from_str_in(&toml, dir.path(), &e).unwrap();
     assert_eq!(c.lapor.client_secret.expose_secret(), "dari-berkas");
-    let ChannelKind::Sambat(s) = &c.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let ChannelKind::Sambat(s) = &c
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     assert_eq!(s.api_key.expose_secret(), "dari-kredensial");
 
     // The same file through `load`: relative to the config file's directory.
@@ -365,7 +381,15 @@ fn environment_overrides_plain_keys() {
     assert_eq!(c.lapor.rate_limit.per_minute.get(), 120);
     assert_eq!(c.mode, Mode::DryRun);
     assert_eq!(c.lapor.client_id, "12345");
-    let ChannelKind::Sambat(s) = &c.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let ChannelKind::Sambat(s) = &c
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     assert_eq!(s.mapping.kategori.get("sampah"), Some(&401));
 
     // A bad override is reported under its key, naming the variable.
@@ -412,7 +436,15 @@ fn the_example_config_loads() {
     let c = config::load_from_str(&text, &env(&[("CREDENTIALS_DIRECTORY", &creds)]))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.lapor.client_id, "pemkot-malang");
-    let ChannelKind::Sambat(s) = &c.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let ChannelKind::Sambat(s) = &c
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     assert_eq!(
         s.mapping.kecamatan.get("klojen").map(String::as_str),
         Some("35.73.03")
@@ -442,7 +474,15 @@ fn the_demo_config_loads_and_is_fast() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.store.path, Path::new("/tmp/demo.db"));
     assert!(c.lapor.rate_limit.per_minute.get() >= 6000);
-    let ChannelKind::Sambat(s) = &c.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let ChannelKind::Sambat(s) = &c
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     assert_eq!(s.base_url.as_str(), "http://127.0.0.1:41235/");
     assert_eq!(s.poll_interval.as_secs(), 1);
     assert_eq!(s.api_key.expose_secret(), "sambat-demo-key");
@@ -497,7 +537,15 @@ fn the_demo_config_maps_everything_the_sambat_mock_generates() {
 
     let text = std::fs::read_to_string(repo_file("config/demo.toml")).unwrap();
     let c = config::load_from_str(&text, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let ChannelKind::Sambat(s) = &c.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let ChannelKind::Sambat(s) = &c
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     let m = &s.mapping;
     let lapor_kategori: Vec<i64> = KATEGORI.iter().map(|k| k.0).collect();
     let lapor_instansi: Vec<i64> = INSTANSI.iter().map(|i| i.0).collect();

@@ -19,7 +19,10 @@ fn spawn(env: &Env, log: &std::fs::File) -> Child {
     Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
         .args(["run", "--config", common::DEMO_TOML])
         .envs(env.child_env(&[
-            ("LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS", "1".into()),
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
+                "1".into(),
+            ),
             ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
             ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "16".into()),
         ]))
@@ -61,7 +64,10 @@ async fn sigkill_at_random_moments_never_loses_or_duplicates_a_complaint() {
         let t0 = Instant::now();
         while env.lapor.counters().create_requests < target && t0.elapsed() < max_wait {
             if let Some(status) = child.try_wait().unwrap() {
-                panic!("lapor-bridge exited on its own in round {round}: {status}; log: {}", std::fs::read_to_string(&log_path).unwrap());
+                panic!(
+                    "lapor-bridge exited on its own in round {round}: {status}; log: {}",
+                    std::fs::read_to_string(&log_path).unwrap()
+                );
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
@@ -82,7 +88,10 @@ async fn sigkill_at_random_moments_never_loses_or_duplicates_a_complaint() {
         assert!(
             Instant::now() < deadline,
             "after the kills, only {} of {RECORDS} forwarded ({} pending, {} dead, {} held)",
-            c.forwarded, c.pending, c.dead, c.held
+            c.forwarded,
+            c.pending,
+            c.dead,
+            c.held
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -95,9 +104,15 @@ async fn sigkill_at_random_moments_never_loses_or_duplicates_a_complaint() {
     assert!(status.success(), "SIGTERM ends the run cleanly: {status}");
 
     let complaints = env.lapor.complaints();
-    let by_ext: BTreeMap<String, &lapor_mocks::lapor::MockComplaint> =
-        complaints.iter().map(|c| (c.id_eksternal.clone(), c)).collect();
-    assert_eq!(complaints.len(), RECORDS, "exactly one complaint per record");
+    let by_ext: BTreeMap<String, &lapor_mocks::lapor::MockComplaint> = complaints
+        .iter()
+        .map(|c| (c.id_eksternal.clone(), c))
+        .collect();
+    assert_eq!(
+        complaints.len(),
+        RECORDS,
+        "exactly one complaint per record"
+    );
     assert_eq!(by_ext.len(), RECORDS, "no id_eksternal twice");
     let records = env.sambat.records();
     assert_eq!(records.len(), RECORDS);
@@ -106,18 +121,31 @@ async fn sigkill_at_random_moments_never_loses_or_duplicates_a_complaint() {
         let c = by_ext
             .get(&format!("sambat:{id}"))
             .unwrap_or_else(|| panic!("record {id} missing in LAPOR!"));
-        assert_eq!(c.body["isi"].as_str().unwrap(), r["isi"].as_str().unwrap().trim(), "isi of {id}");
+        assert_eq!(
+            c.body["isi"].as_str().unwrap(),
+            r["isi"].as_str().unwrap().trim(),
+            "isi of {id}"
+        );
         let judul = r["judul"].as_str().unwrap().trim();
         if !judul.is_empty() {
             assert_eq!(c.body["judul"].as_str().unwrap(), judul, "judul of {id}");
         }
         assert_eq!(c.body["anonim"], r["anonim"], "anonim of {id}");
         assert_eq!(c.body["kanal"], "sambat");
-        let d = store.detail(&lapor_bridge::domain::RecordKey::parse(&format!("sambat:{id}")).unwrap()).unwrap();
-        assert_eq!(d.tracking_id.as_deref(), Some(c.tracking_id.as_str()), "tracking id of {id}");
+        let d = store
+            .detail(&lapor_bridge::domain::RecordKey::parse(&format!("sambat:{id}")).unwrap())
+            .unwrap();
+        assert_eq!(
+            d.tracking_id.as_deref(),
+            Some(c.tracking_id.as_str()),
+            "tracking id of {id}"
+        );
     }
     let c = env.lapor.counters();
-    assert!(c.injected_resets > 0, "the run must have seen resets after create");
+    assert!(
+        c.injected_resets > 0,
+        "the run must have seen resets after create"
+    );
     eprintln!(
         "crash test: {KILLS} kills, {} creates sent, {} created, {} replays, {} conflicts, {} resets injected, {} lookups",
         c.create_requests, c.created, c.replayed, c.conflicts, c.injected_resets, c.lookups

@@ -70,19 +70,28 @@ async fn create_with(status: u16, body: serde_json::Value) -> LaporError {
 #[tokio::test]
 async fn body_too_large_413_is_permanent() {
     let e = create_with(413, serde_json::json!({"error": "payload_too_large"})).await;
-    assert!(matches!(e, LaporError::Permanent { status: 413, .. }), "{e:?}");
+    assert!(
+        matches!(e, LaporError::Permanent { status: 413, .. }),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
 async fn malformed_400_is_permanent() {
     let e = create_with(400, serde_json::json!({"error": "malformed_json"})).await;
-    assert!(matches!(e, LaporError::Permanent { status: 400, .. }), "{e:?}");
+    assert!(
+        matches!(e, LaporError::Permanent { status: 400, .. }),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
 async fn forbidden_403_is_permanent() {
     let e = create_with(403, serde_json::json!({"error": "forbidden"})).await;
-    assert!(matches!(e, LaporError::Permanent { status: 403, .. }), "{e:?}");
+    assert!(
+        matches!(e, LaporError::Permanent { status: 403, .. }),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -104,14 +113,22 @@ async fn a_fresh_token_refused_again_is_an_auth_error_after_one_refresh() {
     let server = server_with_token().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/laporan"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_token"})))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_token"})),
+        )
         .expect(2)
         .mount(&server)
         .await;
     let client = LaporClient::new(&config(&server)).unwrap();
     let e = client.create("sambat:1", &payload()).await.unwrap_err();
     assert!(matches!(e, LaporError::Auth(_)), "{e:?}");
-    assert_eq!(client.stats.tokens_fetched.load(std::sync::atomic::Ordering::Relaxed), 2);
+    assert_eq!(
+        client
+            .stats
+            .tokens_fetched
+            .load(std::sync::atomic::Ordering::Relaxed),
+        2
+    );
 }
 
 #[tokio::test]
@@ -126,7 +143,10 @@ async fn a_timeout_is_ambiguous() {
     cfg.request_timeout = Duration::from_millis(200);
     let client = LaporClient::new(&cfg).unwrap();
     let e = client.create("sambat:1", &payload()).await.unwrap_err();
-    assert!(e.is_ambiguous(), "a timeout may come after the server created it: {e:?}");
+    assert!(
+        e.is_ambiguous(),
+        "a timeout may come after the server created it: {e:?}"
+    );
 }
 
 #[tokio::test]
@@ -134,7 +154,10 @@ async fn an_unknown_feed_cursor_is_reported_as_such() {
     let server = server_with_token().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/pembaruan"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_cursor"})))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "invalid_cursor"})),
+        )
         .mount(&server)
         .await;
     let client = LaporClient::new(&config(&server)).unwrap();

@@ -37,17 +37,26 @@ async fn logs_at_trace_carry_no_secrets_and_no_personal_data() {
         ..LaporMockConfig::default()
     })
     .await;
-    for hp in ["0813-5792-4680", "+62 813 5792 4680", "6281357924680", "not-a-phone 0813579"] {
+    for hp in [
+        "0813-5792-4680",
+        "+62 813 5792 4680",
+        "6281357924680",
+        "not-a-phone 0813579",
+    ] {
         env.sambat.insert(personal("Sampah", hp));
     }
-    env.sambat.insert(personal("Kategori Tak Dikenal", "081357924680"));
+    env.sambat
+        .insert(personal("Kategori Tak Dikenal", "081357924680"));
     // LAPOR! refuses this one (422), so its field errors are logged.
     env.sambat.insert(personal("Drainase", "081357924680"));
     let log_path = env.dir.path().join("trace.log");
     let log = std::fs::File::create(&log_path).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
         .args(["run", "--config", common::DEMO_TOML])
-        .envs(env.child_env(&[("LAPOR_BRIDGE__CHANNELS__SAMBAT__MAPPING__KATEGORI__DRAINASE", "999999".into())]))
+        .envs(env.child_env(&[(
+            "LAPOR_BRIDGE__CHANNELS__SAMBAT__MAPPING__KATEGORI__DRAINASE",
+            "999999".into(),
+        )]))
         .env("RUST_LOG", "trace")
         .stdout(Stdio::null())
         .stderr(log)
@@ -64,11 +73,19 @@ async fn logs_at_trace_carry_no_secrets_and_no_personal_data() {
         assert!(Instant::now() < deadline, "records did not settle: {c:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
     child.wait().unwrap();
 
     let text = std::fs::read_to_string(&log_path).unwrap();
-    assert!(text.lines().count() > 50, "a trace log was written ({} lines)", text.lines().count());
+    assert!(
+        text.lines().count() > 50,
+        "a trace log was written ({} lines)",
+        text.lines().count()
+    );
     assert!(text.contains("forwarded"), "the log is about the records");
     let digits_only: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
     for (what, needle) in [
@@ -82,6 +99,12 @@ async fn logs_at_trace_carry_no_secrets_and_no_personal_data() {
     ] {
         assert!(!text.contains(needle), "the log contains a {what}");
     }
-    assert!(!digits_only.contains(PHONE_DIGITS), "the log contains a phone number's digits");
-    assert!(!digits_only.contains(NIK), "the log contains a NIK's digits");
+    assert!(
+        !digits_only.contains(PHONE_DIGITS),
+        "the log contains a phone number's digits"
+    );
+    assert!(
+        !digits_only.contains(NIK),
+        "the log contains a NIK's digits"
+    );
 }

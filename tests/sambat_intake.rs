@@ -32,7 +32,9 @@ async fn many_records_in_one_second_across_pages_are_each_taken_once() {
     let env = env().await;
     env.sambat.set_clock("2024-07-29 08:15:00");
     for i in 0..25 {
-        env.sambat.insert(record(&format!("Lampu PJU nomor {i} di Jl. Raden Intan mati sejak kemarin malam.")));
+        env.sambat.insert(record(&format!(
+            "Lampu PJU nomor {i} di Jl. Raden Intan mati sejak kemarin malam."
+        )));
     }
     let p = env.pipeline(&[("LAPOR_BRIDGE__CHANNELS__SAMBAT__PER_PAGE", "10".into())]);
     let first = p.pollers[0].poll_once().await.unwrap();
@@ -42,13 +44,18 @@ async fn many_records_in_one_second_across_pages_are_each_taken_once() {
     assert_eq!((again.new, again.unchanged), (0, 25), "{again:?}");
     // More records in that same second after the poll: a `>` poller would lose them.
     for i in 0..3 {
-        env.sambat.insert(record(&format!("Lampu PJU tambahan {i} di Jl. Raden Intan juga mati malam ini.")));
+        env.sambat.insert(record(&format!(
+            "Lampu PJU tambahan {i} di Jl. Raden Intan juga mati malam ini."
+        )));
     }
     let late = p.pollers[0].poll_once().await.unwrap();
     assert_eq!(late.new, 3, "{late:?}");
     assert_eq!(common::counts(&p.store).received, 28);
     assert_eq!(
-        p.store.cursor(&lapor_bridge::domain::ChannelName::parse("sambat").unwrap()).unwrap().as_deref(),
+        p.store
+            .cursor(&lapor_bridge::domain::ChannelName::parse("sambat").unwrap())
+            .unwrap()
+            .as_deref(),
         Some("2024-07-29 08:15:00")
     );
 }
@@ -56,18 +63,26 @@ async fn many_records_in_one_second_across_pages_are_each_taken_once() {
 #[tokio::test]
 async fn an_edit_after_forwarding_is_recorded_and_not_sent_again() {
     let env = env().await;
-    let id = env.sambat.insert(record("Lampu PJU di depan SDN Polowijen 2 mati sudah tiga malam."));
+    let id = env.sambat.insert(record(
+        "Lampu PJU di depan SDN Polowijen 2 mati sudah tiga malam.",
+    ));
     let p = env.pipeline(&[]);
     p.pollers[0].poll_once().await.unwrap();
     assert_eq!(p.forwarder.step().await.unwrap().forwarded, 1);
     env.sambat.edit(id, |r| {
-        r.insert("isi".into(), json!("Lampu PJU di depan SDN Polowijen 2 mati sudah empat malam, mohon segera."));
+        r.insert(
+            "isi".into(),
+            json!("Lampu PJU di depan SDN Polowijen 2 mati sudah empat malam, mohon segera."),
+        );
     });
     let polled = p.pollers[0].poll_once().await.unwrap();
     assert_eq!(polled.edited_after_forward, 1, "{polled:?}");
     assert_eq!(p.forwarder.step().await.unwrap().claimed, 0);
     assert_eq!(env.lapor.counters().create_requests, 1);
-    let d = p.store.detail(&RecordKey::parse(&format!("sambat:{id}")).unwrap()).unwrap();
+    let d = p
+        .store
+        .detail(&RecordKey::parse(&format!("sambat:{id}")).unwrap())
+        .unwrap();
     assert_eq!((d.state, d.revision), (OutboxState::Forwarded, 2));
     assert!(d.events.iter().any(|e| e.kind == "edited_after_forward"));
 }
@@ -75,12 +90,22 @@ async fn an_edit_after_forwarding_is_recorded_and_not_sent_again() {
 #[tokio::test]
 async fn the_bridges_own_write_back_is_not_an_edit() {
     let env = env().await;
-    let id = env.sambat.insert(record("Lampu PJU di perempatan Jl. Raden Intan mati total sejak Senin."));
+    let id = env.sambat.insert(record(
+        "Lampu PJU di perempatan Jl. Raden Intan mati total sejak Senin.",
+    ));
     let p = env.pipeline(&[]);
     p.pollers[0].poll_once().await.unwrap();
     p.forwarder.step().await.unwrap();
     let cfg = env.config(&[]);
-    let lapor_bridge::config::ChannelKind::Sambat(s) = &cfg.channels.iter().find(|x| x.kind.kind_name() == "sambat").unwrap().kind else { unreachable!() };
+    let lapor_bridge::config::ChannelKind::Sambat(s) = &cfg
+        .channels
+        .iter()
+        .find(|x| x.kind.kind_name() == "sambat")
+        .unwrap()
+        .kind
+    else {
+        unreachable!()
+    };
     let client = SambatClient::new(&s.base_url, s.api_key.clone(), s.request_timeout).unwrap();
     let body = TanggapanBody {
         status: "diverifikasi".into(),
@@ -90,17 +115,32 @@ async fn the_bridges_own_write_back_is_not_an_edit() {
         waktu: "2024-07-29T09:00:00+07:00".into(),
     };
     client.post_tanggapan(&id.to_string(), &body).await.unwrap();
-    let bumped = env.sambat.records().into_iter().find(|r| r["id"] == id).unwrap();
+    let bumped = env
+        .sambat
+        .records()
+        .into_iter()
+        .find(|r| r["id"] == id)
+        .unwrap();
     assert_eq!(bumped["status"], "diverifikasi");
     let polled = p.pollers[0].poll_once().await.unwrap();
-    assert_eq!((polled.unchanged, polled.updated, polled.edited_after_forward), (1, 0, 0), "{polled:?}");
+    assert_eq!(
+        (
+            polled.unchanged,
+            polled.updated,
+            polled.edited_after_forward
+        ),
+        (1, 0, 0),
+        "{polled:?}"
+    );
 }
 
 #[tokio::test]
 async fn page_server_errors_are_retried_within_the_poll() {
     let env = env().await;
     for i in 0..30 {
-        env.sambat.insert(record(&format!("Saluran air tersumbat nomor {i} di Jl. Raden Intan, mohon dibersihkan.")));
+        env.sambat.insert(record(&format!(
+            "Saluran air tersumbat nomor {i} di Jl. Raden Intan, mohon dibersihkan."
+        )));
     }
     env.sambat.set_faults(SambatFaults {
         error_5xx_probability: 0.4,
@@ -112,16 +152,27 @@ async fn page_server_errors_are_retried_within_the_poll() {
     ]);
     let r = p.pollers[0].poll_once().await.unwrap();
     assert_eq!(r.new, 30);
-    assert!(env.sambat.counters().injected_5xx > 0, "the poll must have met server errors");
+    assert!(
+        env.sambat.counters().injected_5xx > 0,
+        "the poll must have met server errors"
+    );
 }
 
 #[tokio::test]
 async fn a_refused_api_key_fails_the_poll_and_leaves_the_cursor() {
     let env = env().await;
-    env.sambat.insert(record("Lampu PJU di Jl. Raden Intan mati, mohon diperbaiki secepatnya."));
-    let p = env.pipeline(&[("LAPOR_BRIDGE__CHANNELS__SAMBAT__API_KEY__VALUE", "kunci-salah".into())]);
+    env.sambat.insert(record(
+        "Lampu PJU di Jl. Raden Intan mati, mohon diperbaiki secepatnya.",
+    ));
+    let p = env.pipeline(&[(
+        "LAPOR_BRIDGE__CHANNELS__SAMBAT__API_KEY__VALUE",
+        "kunci-salah".into(),
+    )]);
     let err = p.pollers[0].poll_once().await.unwrap_err();
-    assert!(matches!(err, PollError::Sambat(SambatError::Auth(401))), "{err:?}");
+    assert!(
+        matches!(err, PollError::Sambat(SambatError::Auth(401))),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("api_key"));
     assert!(!err.to_string().contains("kunci-salah"));
     let ch = lapor_bridge::domain::ChannelName::parse("sambat").unwrap();

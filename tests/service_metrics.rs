@@ -21,7 +21,10 @@ fn parse_strict(text: &str) -> Scrape {
         }
         if !line.starts_with('#') {
             let value = line.rsplit(' ').next().unwrap();
-            assert!(value.parse::<f64>().is_ok(), "sample value of {line:?} is a number");
+            assert!(
+                value.parse::<f64>().is_ok(),
+                "sample value of {line:?} is a number"
+            );
         }
     }
     Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).expect("parses as Prometheus text")
@@ -40,7 +43,11 @@ fn value(scrape: &Scrape, metric: &str, labels: &[(&str, &str)]) -> Option<f64> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_parse_as_prometheus_text_and_count_what_the_store_holds() {
-    let env = Env::start(LaporMockConfig { quota_per_minute: None, ..LaporMockConfig::default() }).await;
+    let env = Env::start(LaporMockConfig {
+        quota_per_minute: None,
+        ..LaporMockConfig::default()
+    })
+    .await;
     env.sambat.add_generated(25);
     let pipeline = env.pipeline(&[]);
     let shared = Shared::new(pipeline.store.clone(), None);
@@ -67,7 +74,14 @@ async fn metrics_parse_as_prometheus_text_and_count_what_the_store_holds() {
         );
     }
     assert_eq!(value(&scrape, "lapor_bridge_lapor_up", &[]), Some(0.0));
-    assert_eq!(value(&scrape, "lapor_bridge_writebacks_total", &[("channel", "sambat")]), Some(0.0));
+    assert_eq!(
+        value(
+            &scrape,
+            "lapor_bridge_writebacks_total",
+            &[("channel", "sambat")]
+        ),
+        Some(0.0)
+    );
     // The status sync does not exist yet: no sync-lag sample (an empty family is not written).
     assert!(!text.contains("lapor_bridge_sync_lag_seconds{"), "{text}");
 
@@ -75,46 +89,110 @@ async fn metrics_parse_as_prometheus_text_and_count_what_the_store_holds() {
     pipeline.pollers[0].poll_once().await.unwrap();
     let text = metrics::render(&shared).unwrap();
     let scrape = parse_strict(&text);
-    assert_eq!(value(&scrape, "lapor_bridge_queue_depth", &[("channel", "sambat")]), Some(25.0));
-    assert!(value(&scrape, "lapor_bridge_oldest_pending_age_seconds", &[("channel", "sambat")]).unwrap() >= 0.0);
+    assert_eq!(
+        value(
+            &scrape,
+            "lapor_bridge_queue_depth",
+            &[("channel", "sambat")]
+        ),
+        Some(25.0)
+    );
+    assert!(
+        value(
+            &scrape,
+            "lapor_bridge_oldest_pending_age_seconds",
+            &[("channel", "sambat")]
+        )
+        .unwrap()
+            >= 0.0
+    );
     for _ in 0..50 {
         if counts(&pipeline.store).forwarded == 25 {
             break;
         }
         pipeline.forwarder.step().await.unwrap();
     }
-    wait_for("25 forwarded", Duration::from_secs(10), || counts(&pipeline.store).forwarded == 25).await;
+    wait_for("25 forwarded", Duration::from_secs(10), || {
+        counts(&pipeline.store).forwarded == 25
+    })
+    .await;
 
     let text = metrics::render(&shared).unwrap();
     let scrape = parse_strict(&text);
     let sambat = [("channel", "sambat")];
-    assert_eq!(value(&scrape, "lapor_bridge_records_received_total", &sambat), Some(25.0));
-    assert_eq!(value(&scrape, "lapor_bridge_records_forwarded_total", &sambat), Some(25.0));
-    assert_eq!(value(&scrape, "lapor_bridge_queue_depth", &sambat), Some(0.0));
-    assert_eq!(value(&scrape, "lapor_bridge_oldest_pending_age_seconds", &sambat), Some(0.0));
-    assert_eq!(value(&scrape, "lapor_bridge_forward_outcomes_total", &[("outcome", "forwarded")]), Some(25.0));
-    let created = value(&scrape, "lapor_bridge_lapor_responses_total", &[("class", "2xx")]).unwrap();
-    assert!(created >= 25.0, "at least the 25 creates answered 2xx: {created}");
+    assert_eq!(
+        value(&scrape, "lapor_bridge_records_received_total", &sambat),
+        Some(25.0)
+    );
+    assert_eq!(
+        value(&scrape, "lapor_bridge_records_forwarded_total", &sambat),
+        Some(25.0)
+    );
+    assert_eq!(
+        value(&scrape, "lapor_bridge_queue_depth", &sambat),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(&scrape, "lapor_bridge_oldest_pending_age_seconds", &sambat),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(
+            &scrape,
+            "lapor_bridge_forward_outcomes_total",
+            &[("outcome", "forwarded")]
+        ),
+        Some(25.0)
+    );
+    let created = value(
+        &scrape,
+        "lapor_bridge_lapor_responses_total",
+        &[("class", "2xx")],
+    )
+    .unwrap();
+    assert!(
+        created >= 25.0,
+        "at least the 25 creates answered 2xx: {created}"
+    );
     assert_eq!(value(&scrape, "lapor_bridge_lapor_up", &[]), Some(1.0));
     let requests = value(&scrape, "lapor_bridge_lapor_requests_total", &[]).unwrap();
-    assert_eq!(requests, env.lapor.counters().requests as f64, "every request is counted");
+    assert_eq!(
+        requests,
+        env.lapor.counters().requests as f64,
+        "every request is counted"
+    );
 
     // Counters survive a generation change (a reload).
     shared.retire();
     let again = parse_strict(&metrics::render(&shared).unwrap());
-    assert_eq!(value(&again, "lapor_bridge_forward_outcomes_total", &[("outcome", "forwarded")]), Some(25.0));
+    assert_eq!(
+        value(
+            &again,
+            "lapor_bridge_forward_outcomes_total",
+            &[("outcome", "forwarded")]
+        ),
+        Some(25.0)
+    );
 
     // Readiness: store writable, LAPOR! up; the poller never ran as a loop, so not ready.
     shared.install(&pipeline);
     let (report, ready) = admin::readiness(&shared, jiff::Timestamp::now());
     assert_eq!(report["store"]["ok"], true, "{report}");
     assert_eq!(report["lapor"]["state"], "up", "{report}");
-    assert!(!ready, "a polled channel without a successful poll is not ready: {report}");
+    assert!(
+        !ready,
+        "a polled channel without a successful poll is not ready: {report}"
+    );
     let by_name: BTreeMap<String, bool> = report["channels"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["channel"].as_str().unwrap().to_owned(), c["ok"].as_bool().unwrap()))
+        .map(|c| {
+            (
+                c["channel"].as_str().unwrap().to_owned(),
+                c["ok"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(by_name.get("sambat"), Some(&false), "{report}");
     pipeline.pollers[0].heartbeat.success();

@@ -218,6 +218,16 @@ async fn a_replayed_delivery_is_one_complaint() {
     assert_eq!((s1, s2), (202, 202));
     assert_eq!(a["outcome"], "new");
     assert_eq!(b["outcome"], "duplicate");
+    // Another operator handing the same ticket over is not an edit: `agent` is not content.
+    let mut other_agent = ticket("112-5", NOTES);
+    other_agent["agent"] = json!("op-12");
+    let (s, c) = send(&r.client, &r.url("call112"), CALL112_SECRET, &other_agent).await;
+    assert_eq!((s, c["outcome"].as_str()), (202, Some("duplicate")));
+    // A GET is refused with a JSON reason.
+    let resp = r.client.get(r.url("call112")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    let j: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(j["error"], "method_not_allowed");
     r.forward_all().await;
     // And once more after forwarding.
     let (s3, c) = send_raw(&r.client, &r.url("call112"), CALL112_SECRET, now(), body).await;

@@ -75,7 +75,9 @@ pub async fn run(args: BenchArgs) -> ExitCode {
             burst,
             seconds,
         } => quota_use(quota, bridge_per_minute, burst, seconds).await,
-        Which::WebhookLatency { rate, seconds } => webhook_latency::webhook_latency(rate, seconds).await,
+        Which::WebhookLatency { rate, seconds } => {
+            webhook_latency::webhook_latency(rate, seconds).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

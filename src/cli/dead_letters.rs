@@ -39,7 +39,10 @@ pub enum Format {
 }
 
 pub fn run(config: &Path, store: Option<PathBuf>, action: Action) -> ExitCode {
-    let path = match store.map(Ok).unwrap_or_else(|| super::store_path_from(config)) {
+    let path = match store
+        .map(Ok)
+        .unwrap_or_else(|| super::store_path_from(config))
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{e}");
@@ -85,14 +88,24 @@ pub fn execute(store: &Store, action: Action) -> Result<String, String> {
             if list.is_empty() {
                 return Ok("no dead letters\n".into());
             }
-            let mut out = format!("{:<24} {:<13} {:>8}  {}\n", "RECORD", "STATE", "ATTEMPTS", "REASON");
+            let mut out = format!(
+                "{:<24} {:<13} {:>8}  {}\n",
+                "RECORD", "STATE", "ATTEMPTS", "REASON"
+            );
             for d in list {
                 let reason = if d.problems.is_empty() {
                     d.last_error.unwrap_or_default()
                 } else {
-                    d.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+                    d.problems
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 };
-                out += &format!("{:<24} {:<13} {:>8}  {}\n", d.key, d.state, d.attempts, reason);
+                out += &format!(
+                    "{:<24} {:<13} {:>8}  {}\n",
+                    d.key, d.state, d.attempts, reason
+                );
             }
             Ok(out)
         }
@@ -107,19 +120,28 @@ pub fn execute(store: &Store, action: Action) -> Result<String, String> {
         }
         Action::Retry { record } => {
             let key = parse(&record)?;
-            store.retry(&key, Timestamp::now()).map_err(|e| e.to_string())?;
-            Ok(format!("{key} queued again; the running bridge sends it on its next step\n"))
+            store
+                .retry(&key, Timestamp::now())
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{key} queued again; the running bridge sends it on its next step\n"
+            ))
         }
         Action::Acknowledge { record } => {
             let key = parse(&record)?;
-            store.acknowledge(&key, Timestamp::now()).map_err(|e| e.to_string())?;
+            store
+                .acknowledge(&key, Timestamp::now())
+                .map_err(|e| e.to_string())?;
             Ok(format!("{key} acknowledged\n"))
         }
     }
 }
 
 fn render(d: &RecordDetail) -> String {
-    let mut out = format!("record       {}\nstate        {}\nattempts     {}\n", d.key, d.state, d.attempts);
+    let mut out = format!(
+        "record       {}\nstate        {}\nattempts     {}\n",
+        d.key, d.state, d.attempts
+    );
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
     out += &format!("tracking id  {}\n", opt(&d.tracking_id));
     out += &format!("received     {}\n", d.received_at);
@@ -144,7 +166,12 @@ fn render(d: &RecordDetail) -> String {
     }
     out += "timeline\n";
     for e in &d.events {
-        out += &format!("  {}  {:<22} {}\n", e.at, e.kind, e.detail.as_deref().unwrap_or(""));
+        out += &format!(
+            "  {}  {:<22} {}\n",
+            e.at,
+            e.kind,
+            e.detail.as_deref().unwrap_or("")
+        );
     }
     out
 }

@@ -43,13 +43,27 @@ pub struct DemoArgs {
 }
 
 /// The demo configuration pointed at running mocks and a store path.
-pub fn demo_config(lapor_url: &str, sambat_url: &str, store: &std::path::Path, extra: &[(&str, String)]) -> Result<Config, config::ConfigErrors> {
+pub fn demo_config(
+    lapor_url: &str,
+    sambat_url: &str,
+    store: &std::path::Path,
+    extra: &[(&str, String)],
+) -> Result<Config, config::ConfigErrors> {
     let mut env: Vec<(String, String)> = vec![
         ("LAPOR_BRIDGE__LAPOR__BASE_URL".into(), lapor_url.into()),
-        ("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(), sambat_url.into()),
-        ("LAPOR_BRIDGE__STORE__PATH".into(), store.display().to_string()),
+        (
+            "LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(),
+            sambat_url.into(),
+        ),
+        (
+            "LAPOR_BRIDGE__STORE__PATH".into(),
+            store.display().to_string(),
+        ),
         // The Ngombe inbox beside the store (a temporary directory for the demo and tests).
-        ("LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX".into(), ngombe_inbox(store).display().to_string()),
+        (
+            "LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX".into(),
+            ngombe_inbox(store).display().to_string(),
+        ),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
     config::load_from_str(DEMO_TOML, &env)
@@ -57,7 +71,10 @@ pub fn demo_config(lapor_url: &str, sambat_url: &str, store: &std::path::Path, e
 
 /// The demo's Ngombe inbox: `ngombe-inbox` beside the store file.
 pub fn ngombe_inbox(store: &std::path::Path) -> PathBuf {
-    store.parent().unwrap_or(std::path::Path::new(".")).join("ngombe-inbox")
+    store
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("ngombe-inbox")
 }
 
 pub async fn run(args: DemoArgs) -> ExitCode {
@@ -104,8 +121,12 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     }));
 
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let store_path = args.store.clone().unwrap_or_else(|| tmp.path().join("demo.db"));
-    let cfg = demo_config(&lapor.base_url(), &sambat.base_url(), &store_path, &[]).map_err(|e| format!("config/demo.toml: {e}"))?;
+    let store_path = args
+        .store
+        .clone()
+        .unwrap_or_else(|| tmp.path().join("demo.db"));
+    let cfg = demo_config(&lapor.base_url(), &sambat.base_url(), &store_path, &[])
+        .map_err(|e| format!("config/demo.toml: {e}"))?;
     let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
     let (trigger, shutdown) = shutdown::channel();
     let store = pipeline.store.clone();
@@ -156,7 +177,10 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
             if let Some(key) = first_forwarded(&store) {
                 if let Ok(id) = key.local_id.parse::<i64>() {
                     sambat.edit(id, |r| {
-                        r.insert("alamat".into(), serde_json::json!("Jl. Ijen No. 1 (dikoreksi admin)"));
+                        r.insert(
+                            "alamat".into(),
+                            serde_json::json!("Jl. Ijen No. 1 (dikoreksi admin)"),
+                        );
                     });
                     edited = Some(id);
                 }
@@ -176,7 +200,10 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     let ignored = store.counter("call112.ignored").unwrap_or(0);
     println!("call112: {ignored} ticket(s) outside the complaint category acknowledged and not forwarded");
     if let Some(dir) = &inbox {
-        println!("ngombe: processed files and their rejects report in {}", dir.join("processed").display());
+        println!(
+            "ngombe: processed files and their rejects report in {}",
+            dir.join("processed").display()
+        );
     }
     let c = lapor.counters();
     println!(
@@ -190,7 +217,10 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     if edited_after {
         println!("An admin edit of a forwarded complaint was recorded and not sent again.");
     }
-    println!("Held records and their reasons: lapor-bridge dead-letters --store {} list", store_path.display());
+    println!(
+        "Held records and their reasons: lapor-bridge dead-letters --store {} list",
+        store_path.display()
+    );
     if args.store.is_none() {
         println!("(the demo store is temporary; pass --store FILE to keep it)");
     }
@@ -234,13 +264,22 @@ pub fn print_summary(counts: &[StateCount]) {
     for c in counts {
         per.entry(c.channel.as_str()).or_default().push(c.clone());
     }
-    println!("\n{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}", "channel", "received", "forwarded", "held", "dead-lettered", "pending");
+    println!(
+        "\n{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}",
+        "channel", "received", "forwarded", "held", "dead-lettered", "pending"
+    );
     for (ch, cs) in &per {
         let t = totals(cs);
-        println!("{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}", ch, t.received, t.forwarded, t.held, t.dead, t.pending);
+        println!(
+            "{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}",
+            ch, t.received, t.forwarded, t.held, t.dead, t.pending
+        );
     }
     let t = totals(counts);
-    println!("{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}\n", "total", t.received, t.forwarded, t.held, t.dead, t.pending);
+    println!(
+        "{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}\n",
+        "total", t.received, t.forwarded, t.held, t.dead, t.pending
+    );
 }
 
 fn first_forwarded(store: &Store) -> Option<RecordKey> {

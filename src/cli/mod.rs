@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 pub const DEFAULT_CONFIG: &str = "/etc/lapor-bridge/lapor-bridge.toml";
 
 #[derive(Parser, Debug)]
-#[command(name = "lapor-bridge", version, about = "Forwards a city's complaint channels into SP4N-LAPOR! and syncs responses back")]
+#[command(
+    name = "lapor-bridge",
+    version,
+    about = "Forwards a city's complaint channels into SP4N-LAPOR! and syncs responses back"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

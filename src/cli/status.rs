@@ -15,7 +15,10 @@ use crate::store::{ChannelQueue, Store};
 use crate::time;
 
 pub fn run(config: &Path, store: Option<PathBuf>) -> ExitCode {
-    let path = match store.map(Ok).unwrap_or_else(|| super::store_path_from(config)) {
+    let path = match store
+        .map(Ok)
+        .unwrap_or_else(|| super::store_path_from(config))
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{e}");
@@ -42,22 +45,37 @@ pub fn run(config: &Path, store: Option<PathBuf>) -> ExitCode {
 }
 
 fn ago(now: Timestamp, t: Timestamp) -> String {
-    format!("{} ago", human_secs((now.as_second() - t.as_second()).max(0)))
+    format!(
+        "{} ago",
+        human_secs((now.as_second() - t.as_second()).max(0))
+    )
 }
 
 /// The screen, as text.
-pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crate::store::StoreError> {
+pub fn render(
+    store: &Store,
+    path: &Path,
+    now: Timestamp,
+) -> Result<String, crate::store::StoreError> {
     let queues = store.channel_queues()?;
     let snapshot: Option<Snapshot> = store
         .setting(SNAPSHOT_KEY)?
         .and_then(|s| serde_json::from_str(&s).ok());
     let mut out = String::new();
-    let _ = writeln!(out, "lapor-bridge status  {} WIB  store {}", time::format_wib(now), path.display());
+    let _ = writeln!(
+        out,
+        "lapor-bridge status  {} WIB  store {}",
+        time::format_wib(now),
+        path.display()
+    );
 
     // The daemon.
     match &snapshot {
         None => {
-            let _ = writeln!(out, "daemon     never reported (has `lapor-bridge run` started with this store?)");
+            let _ = writeln!(
+                out,
+                "daemon     never reported (has `lapor-bridge run` started with this store?)"
+            );
         }
         Some(s) => {
             let age = now.as_second() - s.at.as_second();
@@ -71,12 +89,19 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
                     s.version,
                     human_secs((now.as_second() - s.started_at.as_second()).max(0)),
                     ago(now, s.at),
-                    s.admin.as_deref().map(|a| format!("  admin http://{a}")).unwrap_or_default()
+                    s.admin
+                        .as_deref()
+                        .map(|a| format!("  admin http://{a}"))
+                        .unwrap_or_default()
                 );
             } else if s.stopped {
                 let _ = writeln!(out, "daemon     stopped {} (clean stop)", ago(now, s.at));
             } else {
-                let _ = writeln!(out, "daemon     NOT RUNNING or not reporting: last report {}", ago(now, s.at));
+                let _ = writeln!(
+                    out,
+                    "daemon     NOT RUNNING or not reporting: last report {}",
+                    ago(now, s.at)
+                );
             }
             let lapor = match s.lapor_up {
                 Some(true) => format!(
@@ -85,18 +110,32 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
                 ),
                 Some(false) => format!(
                     "DOWN since {} (last answer {})",
-                    s.lapor_last_failure.map(|t| ago(now, t)).unwrap_or_default(),
-                    s.lapor_last_ok.map(|t| ago(now, t)).unwrap_or_else(|| "never".into())
+                    s.lapor_last_failure
+                        .map(|t| ago(now, t))
+                        .unwrap_or_default(),
+                    s.lapor_last_ok
+                        .map(|t| ago(now, t))
+                        .unwrap_or_else(|| "never".into())
                 ),
                 None => "not contacted yet".into(),
             };
             let paused = match s.paused_until {
-                Some(t) if t > now => format!("; forwarding PAUSED until {} WIB", time::format_wib(t)),
+                Some(t) if t > now => {
+                    format!("; forwarding PAUSED until {} WIB", time::format_wib(t))
+                }
                 _ => String::new(),
             };
-            let _ = writeln!(out, "LAPOR!     {lapor}{paused}{}", if alive { "" } else { " (as last reported)" });
+            let _ = writeln!(
+                out,
+                "LAPOR!     {lapor}{paused}{}",
+                if alive { "" } else { " (as last reported)" }
+            );
             if !s.wedged.is_empty() {
-                let _ = writeln!(out, "WEDGED     {} (no progress; systemd's watchdog will restart it)", s.wedged.join(", "));
+                let _ = writeln!(
+                    out,
+                    "WEDGED     {} (no progress; systemd's watchdog will restart it)",
+                    s.wedged.join(", ")
+                );
             }
         }
     }
@@ -106,7 +145,15 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
     let _ = writeln!(
         out,
         "{:<14} {:<10} {:>9} {:>8} {:>8} {:>6} {:>6} {:>10}  {}",
-        "channel", "kind", "received", "pending", "oldest", "held", "dead", "forwarded", "last success"
+        "channel",
+        "kind",
+        "received",
+        "pending",
+        "oldest",
+        "held",
+        "dead",
+        "forwarded",
+        "last success"
     );
     let mut names: Vec<String> = queues.iter().map(|q| q.channel.clone()).collect();
     if let Some(s) = &snapshot {
@@ -119,8 +166,14 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
     names.sort();
     let mut total = ChannelQueue::default();
     for name in &names {
-        let q = queues.iter().find(|q| &q.channel == name).cloned().unwrap_or_default();
-        let snap = snapshot.as_ref().and_then(|s| s.channels.iter().find(|c| &c.name == name));
+        let q = queues
+            .iter()
+            .find(|q| &q.channel == name)
+            .cloned()
+            .unwrap_or_default();
+        let snap = snapshot
+            .as_ref()
+            .and_then(|s| s.channels.iter().find(|c| &c.name == name));
         let kind = snap.map(|c| c.kind.as_str()).unwrap_or("-");
         // Polled channels: the last successful poll; the others: the last record received.
         let last = match snap.and_then(|c| c.last_success) {
@@ -130,7 +183,10 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
                 None => "never".into(),
             },
         };
-        let oldest = q.oldest_pending_at.map(|t| human_secs((now.as_second() - t.as_second()).max(0))).unwrap_or_else(|| "-".into());
+        let oldest = q
+            .oldest_pending_at
+            .map(|t| human_secs((now.as_second() - t.as_second()).max(0)))
+            .unwrap_or_else(|| "-".into());
         let _ = writeln!(
             out,
             "{:<14} {:<10} {:>9} {:>8} {:>8} {:>6} {:>6} {:>10}  {}",
@@ -147,7 +203,10 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
             (a, b) => a.or(b),
         };
     }
-    let oldest = total.oldest_pending_at.map(|t| human_secs((now.as_second() - t.as_second()).max(0))).unwrap_or_else(|| "-".into());
+    let oldest = total
+        .oldest_pending_at
+        .map(|t| human_secs((now.as_second() - t.as_second()).max(0)))
+        .unwrap_or_else(|| "-".into());
     let _ = writeln!(
         out,
         "{:<14} {:<10} {:>9} {:>8} {:>8} {:>6} {:>6} {:>10}",
@@ -161,7 +220,11 @@ pub fn render(store: &Store, path: &Path, now: Timestamp) -> Result<String, crat
             total.dead, total.held, total.acknowledged
         );
     } else {
-        let _ = writeln!(out, "no dead letters or held records ({} acknowledged)", total.acknowledged);
+        let _ = writeln!(
+            out,
+            "no dead letters or held records ({} acknowledged)",
+            total.acknowledged
+        );
     }
     Ok(out)
 }

@@ -432,7 +432,10 @@ pub(crate) fn validate_webhook(
     let route = match raw.path {
         None => Some(format!("/webhooks/{name}")),
         Some(p)
-            if p.starts_with('/') && p.len() > 1 && !p.contains(['?', '#', ' ', '{', '}', '*']) =>
+            if p.starts_with('/')
+                && p.len() > 1
+                && !p.contains(['?', '#', ' ', '{', '}', '*', ':', '%'])
+                && !p.contains("//") =>
         {
             Some(p)
         }
@@ -1053,4 +1056,37 @@ pub fn cached_reference_problems(config: &super::Config) -> Vec<super::ConfigPro
             )
         })
         .collect()
+}
+
+/// Two webhook channels on one route, or two CSV channels on one inbox, would take each
+/// other's records: each is a problem. Returns whether there was none.
+pub(crate) fn check_routes(channels: &[super::ChannelConfig], ctx: &mut Ctx) -> bool {
+    let mut ok = true;
+    let mut routes: BTreeMap<String, String> = BTreeMap::new();
+    let mut inboxes: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for c in channels {
+        match &c.kind {
+            super::ChannelKind::Webhook(w) => {
+                let route = w.route.trim_end_matches('/').to_owned();
+                if let Some(other) = routes.insert(route, c.name.to_string()) {
+                    ctx.problem(
+                        &["channels".to_owned(), c.name.to_string(), "path".to_owned()],
+                        format!("{:?} is already channel {other:?}'s route; give each webhook channel its own path", w.route),
+                    );
+                    ok = false;
+                }
+            }
+            super::ChannelKind::CsvFolder(f) => {
+                if let Some(other) = inboxes.insert(f.inbox.clone(), c.name.to_string()) {
+                    ctx.problem(
+                        &["channels".to_owned(), c.name.to_string(), "inbox".to_owned()],
+                        format!("{} is already channel {other:?}'s inbox; give each CSV channel its own folder", f.inbox.display()),
+                    );
+                    ok = false;
+                }
+            }
+            super::ChannelKind::Sambat(_) => {}
+        }
+    }
+    ok
 }

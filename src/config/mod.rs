@@ -20,8 +20,8 @@ mod validate;
 use std::fmt;
 use std::path::Path;
 
-pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use channels_decl::*;
+pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{AdminConfig, ServiceConfig, DEFAULT_ADMIN_LISTEN};
 pub use types::*;
 
@@ -189,11 +189,9 @@ pub fn summary(config: &Config) -> String {
                     w.filters.len(),
                     if w.filters.len() == 1 { "" } else { "s" },
                 ),
-                ChannelKind::CsvFolder(f) => format!(
-                    "{} (csv_folder, inbox {})",
-                    c.name,
-                    f.inbox.display()
-                ),
+                ChannelKind::CsvFolder(f) => {
+                    format!("{} (csv_folder, inbox {})", c.name, f.inbox.display())
+                }
             })
             .collect();
         format!(

@@ -118,7 +118,10 @@ pub(crate) fn validate_admin(
                     Ok(s) => {
                         use secrecy::ExposeSecret;
                         if s.expose_secret().trim().is_empty() {
-                            ctx.problem(&token_key, "is empty; leave `token` out to allow requests without one");
+                            ctx.problem(
+                                &token_key,
+                                "is empty; leave `token` out to allow requests without one",
+                            );
                             None
                         } else {
                             Some(Some(s))
@@ -154,7 +157,10 @@ pub(crate) fn validate_service(raw: Option<Value>, ctx: &mut Ctx) -> Option<Serv
                 None
             }
             Some(v) if v > 86_400 => {
-                ctx.problem(&join(&key, &[name]), format!("{v} is out of range; use a value from 1 to 86400"));
+                ctx.problem(
+                    &join(&key, &[name]),
+                    format!("{v} is out of range; use a value from 1 to 86400"),
+                );
                 ok = false;
                 None
             }

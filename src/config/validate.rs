@@ -153,6 +153,7 @@ pub(crate) fn validate(
     let forwarder = validate_forwarder(raw.forwarder.unwrap_or_default(), ctx);
     let channels = validate_channels(raw.channels.unwrap_or_default(), ctx, base_dir, env);
     let webhooks = super::channels_decl::validate_webhooks(raw.webhooks, ctx);
+    let channels = channels.filter(|c| super::channels_decl::check_routes(c, ctx));
     let admin = super::service::validate_admin(raw.admin, ctx, base_dir, env);
     let service = super::service::validate_service(raw.service, ctx);
 
@@ -535,8 +536,15 @@ fn validate_channels(
         let channel = match kind.as_str() {
             "sambat" => validate_sambat(Value::Object(table), &key, ctx, base_dir, env)
                 .map(ChannelKind::Sambat),
-            "webhook" => super::channels_decl::validate_webhook(Value::Object(table), &name, &key, ctx, base_dir, env)
-                .map(ChannelKind::Webhook),
+            "webhook" => super::channels_decl::validate_webhook(
+                Value::Object(table),
+                &name,
+                &key,
+                ctx,
+                base_dir,
+                env,
+            )
+            .map(ChannelKind::Webhook),
             "csv_folder" => super::channels_decl::validate_csv(Value::Object(table), &key, ctx)
                 .map(ChannelKind::CsvFolder),
             _ => unreachable!("kind checked against KNOWN_CHANNEL_KINDS"),
@@ -832,7 +840,9 @@ api_key = { value = "y" }
 
         let toml = format!("{BASE}start_from = 2024-01-01 07:30:00\n");
         let c = load_from_str(&toml, &[]).unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+            unreachable!()
+        };
         assert_eq!(s.start_from.to_string(), "2024-01-01T07:30:00");
     }
 
@@ -850,7 +860,9 @@ api_key = { value = "y" }
         let toml =
             format!("{BASE}[channels.sambat.mapping]\nopd = {{ \"  Satpol   PP \" = 357303 }}\n");
         let c = load_from_str(&toml, &[]).unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+            unreachable!()
+        };
         assert_eq!(s.mapping.opd.get("satpol pp"), Some(&357303));
     }
 
@@ -865,7 +877,9 @@ api_key = { value = "y" }
             )]),
         )
         .unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+            unreachable!()
+        };
         assert_eq!(s.mapping.kategori.get("sampah"), Some(&401));
         assert_eq!(s.mapping.kategori.len(), 1);
     }
@@ -927,7 +941,9 @@ api_key = { value = "y" }
     #[test]
     fn without_start_from_the_first_poll_starts_now() {
         let c = load_from_str(BASE, &[]).unwrap();
-        let ChannelKind::Sambat(s) = &c.channels[0].kind else { unreachable!() };
+        let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+            unreachable!()
+        };
         let now = jiff::Timestamp::now()
             .to_zoned_datetime(crate::time::wib())
             .datetime();

@@ -65,7 +65,12 @@ pub struct Forwarder {
 const PAUSE_SETTING: &str = "forwarder.paused_until";
 
 impl Forwarder {
-    pub fn new(store: Store, client: Arc<LaporClient>, cfg: ForwarderConfig, mappers: Mappers) -> Self {
+    pub fn new(
+        store: Store,
+        client: Arc<LaporClient>,
+        cfg: ForwarderConfig,
+        mappers: Mappers,
+    ) -> Self {
         // A pause survives a restart: restarting during an outage must not stampede.
         let mut outage = Outage::default();
         outage.paused_until = store
@@ -165,7 +170,11 @@ impl Forwarder {
             });
         }
         // During an outage one record probes; the rest keep their attempts.
-        let in_outage = self.outage.lock().unwrap_or_else(|p| p.into_inner()).in_outage();
+        let in_outage = self
+            .outage
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .in_outage();
         let limit = if in_outage { 1 } else { self.cfg.batch_size };
         if self.dry_run {
             // Unmappable records get their verdict (and reasons) too.
@@ -217,7 +226,8 @@ impl Forwarder {
         self.store.record_outcomes(&outcomes, Timestamp::now())?;
         report.paused_until = self.paused_until(Timestamp::now());
         if let Some(until) = report.paused_until {
-            self.store.set_setting(PAUSE_SETTING, &crate::time::db(until))?;
+            self.store
+                .set_setting(PAUSE_SETTING, &crate::time::db(until))?;
         }
         Ok(report)
     }
@@ -321,7 +331,13 @@ impl Forwarder {
         }
     }
 
-    fn failure(&self, c: &Claimed, err: LaporError, in_doubt: bool, payload: serde_json::Value) -> Outcome {
+    fn failure(
+        &self,
+        c: &Claimed,
+        err: LaporError,
+        in_doubt: bool,
+        payload: serde_json::Value,
+    ) -> Outcome {
         let now = Timestamp::now();
         let (pause, in_outage) = {
             let mut o = self.outage.lock().unwrap_or_else(|p| p.into_inner());
@@ -353,14 +369,18 @@ impl Forwarder {
                 ""
             };
             return Outcome::Dead {
-                error: format!("gave up after {} attempts; last error: {err}{doubt}", c.attempts),
+                error: format!(
+                    "gave up after {} attempts; last error: {err}{doubt}",
+                    c.attempts
+                ),
                 problems: Vec::new(),
                 payload: Some(payload),
                 in_doubt,
             };
         }
         let delay = record_delay(&self.cfg, c.attempts, err.retry_after());
-        let mut at = now + jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
+        let mut at =
+            now + jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
         if let Some(until) = self.paused_until(now) {
             at = at.max(until);
         }

@@ -67,11 +67,21 @@ pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String
         let s = match &ch.kind {
             ChannelKind::Sambat(s) => s,
             ChannelKind::Webhook(w) => {
-                out.extend(crate::config::decl_reference_problems(ch.name.as_str(), &w.mapping, &kategori, &instansi));
+                out.extend(crate::config::decl_reference_problems(
+                    ch.name.as_str(),
+                    &w.mapping,
+                    &kategori,
+                    &instansi,
+                ));
                 continue;
             }
             ChannelKind::CsvFolder(f) => {
-                out.extend(crate::config::decl_reference_problems(ch.name.as_str(), &f.mapping, &kategori, &instansi));
+                out.extend(crate::config::decl_reference_problems(
+                    ch.name.as_str(),
+                    &f.mapping,
+                    &kategori,
+                    &instansi,
+                ));
                 continue;
             }
         };
@@ -94,7 +104,10 @@ pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String
                 .map(|v| (format!("{base}.default_instansi_id"), v));
             for (path, id) in opd.chain(default) {
                 if !instansi.contains(&id) {
-                    out.push((path, format!("instansi_id {id} is not in LAPOR!'s /instansi")));
+                    out.push((
+                        path,
+                        format!("instansi_id {id} is not in LAPOR!'s /instansi"),
+                    ));
                 }
             }
         }

@@ -25,7 +25,11 @@ pub fn ceiling(initial: Duration, max: Duration, attempt: u32) -> Duration {
 
 /// Delay before the next attempt of a record that failed its `attempt`-th try. A server's
 /// `Retry-After` is a floor.
-pub fn record_delay(cfg: &ForwarderConfig, attempt: u32, retry_after: Option<Duration>) -> Duration {
+pub fn record_delay(
+    cfg: &ForwarderConfig,
+    attempt: u32,
+    retry_after: Option<Duration>,
+) -> Duration {
     let top = ceiling(cfg.backoff_initial, cfg.backoff_max, attempt);
     let jittered = full_jitter(top);
     jittered.max(retry_after.unwrap_or_default())
@@ -97,7 +101,9 @@ impl Outage {
                 return Some(self.pause_for(pause, now));
             }
             Health::Failing => self.consecutive_failures += 1,
-            Health::Down => self.consecutive_failures = self.consecutive_failures.max(cfg.outage_threshold),
+            Health::Down => {
+                self.consecutive_failures = self.consecutive_failures.max(cfg.outage_threshold)
+            }
         }
         if self.consecutive_failures < cfg.outage_threshold {
             return None;
@@ -156,7 +162,9 @@ mod tests {
         }
         assert!(seen_low, "full jitter must reach below half the ceiling");
         for _ in 0..50 {
-            assert!(record_delay(&cfg, 1, Some(Duration::from_secs(30))) >= Duration::from_secs(30));
+            assert!(
+                record_delay(&cfg, 1, Some(Duration::from_secs(30))) >= Duration::from_secs(30)
+            );
         }
     }
 
@@ -171,7 +179,10 @@ mod tests {
         assert!(p >= Duration::from_millis(500) && p <= Duration::from_secs(1));
         assert!(o.in_outage());
         let p2 = o.record_failure(&cfg, Health::Failing, None, now).unwrap();
-        assert!(p2 >= Duration::from_secs(1), "a failed probe lengthens the pause");
+        assert!(
+            p2 >= Duration::from_secs(1),
+            "a failed probe lengthens the pause"
+        );
         o.record_success();
         assert!(!o.in_outage() && o.paused_until.is_none());
         assert!(o.record_failure(&cfg, Health::Down, None, now).is_some());

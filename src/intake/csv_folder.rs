@@ -393,3 +393,59 @@ pub fn rejects_path(file: &Path) -> PathBuf {
     s.push(".rejects.csv");
     PathBuf::from(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn id(v: Value) -> Result<String, String> {
+        let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        row_identity(&v, &cols(&["no", "tanggal"]), &cols(&["telepon", "nama"]))
+    }
+
+    #[test]
+    fn the_identity_survives_reformatting_and_content_corrections() {
+        let a = id(
+            json!({"no": "12", "tanggal": "29/07/2024", "telepon": "0812-3456-7890", "nama": "Budi", "uraian": "a"}),
+        );
+        let b = id(
+            json!({"no": " 12 ", "tanggal": "29/7/2024", "telepon": "+62 812 3456 7890", "nama": "BUDI S.", "uraian": "b"}),
+        );
+        assert_eq!(a, b);
+        assert!(a.unwrap().starts_with("12-20240729-"));
+        // Without a phone, the name (case and spaces ignored) identifies the reporter.
+        let c =
+            id(json!({"no": "3", "tanggal": "01/08/2024", "telepon": "", "nama": "Siti  Aminah"}));
+        let d =
+            id(json!({"no": "3", "tanggal": "01/08/2024", "telepon": " ", "nama": "siti aminah"}));
+        assert_eq!(c, d);
+        // Another reporter on the same day with the same number is another row.
+        let e = id(json!({"no": "3", "tanggal": "01/08/2024", "telepon": "", "nama": "Ani"}));
+        assert_ne!(c, e);
+    }
+
+    #[test]
+    fn rows_without_an_identity_are_refused_with_the_reason() {
+        assert!(id(json!({"no": "", "tanggal": "29/07/2024"}))
+            .unwrap_err()
+            .contains("column no is empty"));
+        assert!(id(json!({"no": "1", "tanggal": "31/02/2024"}))
+            .unwrap_err()
+            .contains("DD/MM/YYYY"));
+        assert!(id(json!({"no": "1", "tanggal": "29/07/2024"}))
+            .unwrap()
+            .ends_with("-anon"));
+    }
+
+    #[test]
+    fn processed_names_are_never_reused() {
+        let d = tempfile::tempdir().unwrap();
+        let src = d.path().join("a.csv");
+        assert_eq!(unique_dest(d.path(), &src), d.path().join("a.csv"));
+        std::fs::write(d.path().join("a.csv"), "x").unwrap();
+        assert_eq!(unique_dest(d.path(), &src), d.path().join("a.2.csv"));
+        std::fs::write(rejects_path(&d.path().join("a.2.csv")), "x").unwrap();
+        assert_eq!(unique_dest(d.path(), &src), d.path().join("a.3.csv"));
+    }
+}

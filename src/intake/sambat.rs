@@ -96,8 +96,12 @@ impl SambatPoller {
                     channel = %self.channel, new = r.new, updated = r.updated, held = r.held,
                     edited_after_forward = r.edited_after_forward, "SAMBAT poll committed records"
                 ),
-                Ok(r) => debug!(channel = %self.channel, pages = r.pages, "SAMBAT poll: nothing new"),
-                Err(e) => warn!(channel = %self.channel, error = %e, "SAMBAT poll failed; next poll retries"),
+                Ok(r) => {
+                    debug!(channel = %self.channel, pages = r.pages, "SAMBAT poll: nothing new")
+                }
+                Err(e) => {
+                    warn!(channel = %self.channel, error = %e, "SAMBAT poll failed; next poll retries")
+                }
             }
             self.heartbeat.idle();
             if shutdown.sleep(self.cfg.poll_interval).await {
@@ -112,7 +116,11 @@ impl SambatPoller {
         let mut report = PollReport::default();
         let mut sejak = match self.store.cursor(&self.channel)? {
             Some(c) => c,
-            None => self.cfg.start_from.strftime(crate::wire::sambat::TIME_FORMAT).to_string(),
+            None => self
+                .cfg
+                .start_from
+                .strftime(crate::wire::sambat::TIME_FORMAT)
+                .to_string(),
         };
         let mut halaman = 1;
         while report.pages < MAX_PAGES_PER_POLL {
@@ -135,7 +143,11 @@ impl SambatPoller {
         Ok(report)
     }
 
-    async fn fetch(&self, sejak: &str, halaman: u32) -> Result<crate::wire::sambat::AduanPage, SambatError> {
+    async fn fetch(
+        &self,
+        sejak: &str,
+        halaman: u32,
+    ) -> Result<crate::wire::sambat::AduanPage, SambatError> {
         let backoff = ExponentialBuilder::default()
             .with_min_delay(Duration::from_millis(200))
             .with_max_delay(Duration::from_secs(5))
@@ -199,7 +211,10 @@ impl SambatPoller {
             .store
             .intake(&items, Some((&self.channel, &newest)), now)?;
         for o in outcomes {
-            if matches!(o, IntakeOutcome::New | IntakeOutcome::Updated | IntakeOutcome::Requeued) {
+            if matches!(
+                o,
+                IntakeOutcome::New | IntakeOutcome::Updated | IntakeOutcome::Requeued
+            ) {
                 if let Some(w) = &self.wake {
                     w.notify_one();
                 }

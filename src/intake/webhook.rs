@@ -197,14 +197,22 @@ impl WebhookReceiver {
                 }),
             );
         }
-        let router = router.fallback(|| async {
-            error(
+        let router = router
+            .fallback(|| async {
+                error(
                 StatusCode::NOT_FOUND,
                 "unknown_route",
                 "no webhook channel is configured at this path; check the URL given to the sender"
                     .into(),
             )
-        });
+            })
+            .method_not_allowed_fallback(|| async {
+                error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    "deliveries are POSTed to this route".into(),
+                )
+            });
         Ok(Some(Self {
             listener: Mutex::new(Some(listener)),
             addr,

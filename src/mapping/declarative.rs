@@ -6,8 +6,6 @@
 //! problems contain personal data. A record that maps is also checked against the whole
 //! contract ([`check_payload`], [`check_reference`]), so what maps can be sent.
 
-use std::collections::BTreeSet;
-
 use jiff::civil::Date;
 use jiff::Timestamp;
 use serde_json::Value;
@@ -251,7 +249,7 @@ impl Cx<'_> {
     }
 
     /// A LAPOR! id: a constant, or the record's name looked up in `table`, else the default.
-    fn id_field(&mut self, field: &str, s: &Source, table: Table) -> i64 {
+    fn id_field(&mut self, field: &str, s: &Source, _table: Table) -> i64 {
         let parse = |v: &str| v.trim().parse::<i64>().ok().filter(|i| *i > 0);
         let name = self.text(s);
         let looked = match (&name, s.table, s.paths.is_empty()) {
@@ -275,16 +273,8 @@ impl Cx<'_> {
         };
         let id = looked.or_else(|| s.default.as_deref().and_then(parse));
         match id {
-            Some(id) => {
-                let allowed = match table {
-                    Table::Kategori => self.reference_ok_kategori(id),
-                    _ => true,
-                };
-                if !allowed {
-                    self.problem(field, format!("kategori_id {id} is not listed by LAPOR! GET /kategori: fix [channels.{}.mapping]", self.channel));
-                }
-                id
-            }
+            // Whether LAPOR! lists it is checked on the whole payload (`check_reference`).
+            Some(id) => id,
             None => {
                 let msg = match (&name, s.table) {
                     (None, _) => format!(
@@ -304,11 +294,6 @@ impl Cx<'_> {
                 0
             }
         }
-    }
-
-    fn reference_ok_kategori(&self, _id: i64) -> bool {
-        // Checked once, with instansi, by `check_reference` on the whole payload.
-        true
     }
 
     fn lokasi(&mut self) -> Option<Lokasi> {
@@ -360,13 +345,11 @@ impl Cx<'_> {
         let mut lat = num(self, &self.m.lat);
         let mut lon = num(self, &self.m.lon);
         let valid = |v: Option<f64>, r: f64| v.is_some_and(|x| x.is_finite() && x.abs() <= r);
-        if lat.is_some() || lon.is_some() {
-            if !(valid(lat, 90.0) && valid(lon, 180.0)) {
-                self.notes
-                    .push("lat/lon dropped: not a valid pair of coordinates".into());
-                lat = None;
-                lon = None;
-            }
+        if (lat.is_some() || lon.is_some()) && !(valid(lat, 90.0) && valid(lon, 180.0)) {
+            self.notes
+                .push("lat/lon dropped: not a valid pair of coordinates".into());
+            lat = None;
+            lon = None;
         }
         let alamat = match alamat {
             Some(a) => {
@@ -486,13 +469,11 @@ impl Cx<'_> {
             let n = i + 1;
             match attachment(u) {
                 Err(why) => self.notes.push(format!("media {n} left out: {why}")),
-                Ok(l) if !self.m.lampiran_types.iter().any(|t| *t == l.tipe) => {
-                    self.notes.push(format!(
-                        "media {n} left out: type {} is not allowed for this channel ({})",
-                        l.tipe,
-                        self.m.lampiran_types.join(", ")
-                    ))
-                }
+                Ok(l) if !self.m.lampiran_types.contains(&l.tipe) => self.notes.push(format!(
+                    "media {n} left out: type {} is not allowed for this channel ({})",
+                    l.tipe,
+                    self.m.lampiran_types.join(", ")
+                )),
                 Ok(l) if out.iter().any(|x| x.url == l.url) => self
                     .notes
                     .push(format!("media {n} left out: same URL as an earlier one")),
@@ -585,12 +566,4 @@ pub fn parse_dd_mm_yyyy(s: &str) -> Option<Date> {
     }
     let y: i16 = y_s.parse().ok()?;
     Date::new(y, m, d).ok()
-}
-
-/// The ids the mapping's tables name, for quick membership tests in callers.
-pub fn table_ids(m: &DeclMapping) -> (BTreeSet<i64>, BTreeSet<i64>) {
-    (
-        m.kategori_table.values().copied().collect(),
-        m.opd_table.values().copied().collect(),
-    )
 }

@@ -10,9 +10,9 @@ use super::reference::ReferenceIds;
 use super::text::{char_len, collapse_whitespace, derive_title, shorten_with_ellipsis};
 use super::validate::is_kode_wilayah;
 use super::Mapped;
-use crate::time;
 use crate::config::{normalise_key, SambatMapping};
 use crate::domain::{FieldProblem, RecordKey};
+use crate::time;
 use crate::wire::lapor::types::{limits, CreateLaporan, Lampiran, Lokasi, Pelapor};
 use crate::wire::sambat::{Aduan, AduanPelapor, TIME_FORMAT};
 

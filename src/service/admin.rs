@@ -79,7 +79,11 @@ pub fn readiness(shared: &Shared, now: Timestamp) -> (serde_json::Value, bool) {
     let store = shared.store.probe_writable(now);
     let totals = shared.totals();
     let lapor_up = totals.lapor_up();
-    let ms = |v: i64| (v != 0).then(|| Timestamp::from_millisecond(v).ok()).flatten();
+    let ms = |v: i64| {
+        (v != 0)
+            .then(|| Timestamp::from_millisecond(v).ok())
+            .flatten()
+    };
     let mut ready = store.is_ok() && lapor_up == Some(true);
     let reloading = shared.reloading.load(std::sync::atomic::Ordering::Relaxed);
     ready &= !reloading;

@@ -53,11 +53,31 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         }};
     }
 
-    let received = family!("records_received", "Records committed from each channel (store)", Counter);
-    let forwarded = family!("records_forwarded", "Records whose complaint exists in LAPOR! (store)", Counter);
-    let held = family!("records_held", "Records held because they cannot be mapped", Gauge);
-    let dead = family!("records_dead_lettered", "Dead letters not yet acknowledged", Gauge);
-    let acked = family!("records_acknowledged", "Dead or held records an operator acknowledged", Gauge);
+    let received = family!(
+        "records_received",
+        "Records committed from each channel (store)",
+        Counter
+    );
+    let forwarded = family!(
+        "records_forwarded",
+        "Records whose complaint exists in LAPOR! (store)",
+        Counter
+    );
+    let held = family!(
+        "records_held",
+        "Records held because they cannot be mapped",
+        Gauge
+    );
+    let dead = family!(
+        "records_dead_lettered",
+        "Dead letters not yet acknowledged",
+        Gauge
+    );
+    let acked = family!(
+        "records_acknowledged",
+        "Dead or held records an operator acknowledged",
+        Gauge
+    );
     let depth = family!("queue_depth", "Records pending forwarding", Gauge);
     let oldest = family!(
         "oldest_pending_age",
@@ -65,7 +85,11 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         FloatGauge,
         Unit::Seconds
     );
-    let attempts = family!("record_attempts", "Forwarding attempts spent on the channel's records (store)", Gauge);
+    let attempts = family!(
+        "record_attempts",
+        "Forwarding attempts spent on the channel's records (store)",
+        Gauge
+    );
     let writebacks = family!(
         "writebacks",
         "Status write-backs to the channel (the status sync is not built yet: always 0)",
@@ -87,7 +111,11 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     for ch in &channels {
         let l = label("channel", ch);
         let _ = writebacks.get_or_create(&l);
-        let q = queues.iter().find(|q| &q.channel == ch).cloned().unwrap_or_default();
+        let q = queues
+            .iter()
+            .find(|q| &q.channel == ch)
+            .cloned()
+            .unwrap_or_default();
         received.get_or_create(&l).inc_by(q.received);
         forwarded.get_or_create(&l).inc_by(q.forwarded);
         held.get_or_create(&l).set(q.held as i64);
@@ -103,12 +131,18 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     }
     for c in shared.channels() {
         if let Some(t) = c.last_success {
-            last_success.get_or_create(&label("channel", &c.name)).set(secs(t));
+            last_success
+                .get_or_create(&label("channel", &c.name))
+                .set(secs(t));
         }
     }
 
     let t = shared.totals();
-    let outcomes = family!("forward_outcomes", "Outcomes of forwarding attempts by this process", Counter);
+    let outcomes = family!(
+        "forward_outcomes",
+        "Outcomes of forwarding attempts by this process",
+        Counter
+    );
     for (k, v) in [
         ("forwarded", t.forwarded),
         ("retry", t.retried),
@@ -117,7 +151,11 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     ] {
         outcomes.get_or_create(&label("outcome", k)).inc_by(v);
     }
-    let responses = family!("lapor_responses", "LAPOR! answers by class (transport: no answer)", Counter);
+    let responses = family!(
+        "lapor_responses",
+        "LAPOR! answers by class (transport: no answer)",
+        Counter
+    );
     for (k, v) in [
         ("2xx", t.responses_2xx),
         ("401", t.responses_401),
@@ -130,10 +168,18 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     }
     let requests = Counter::<u64>::default();
     requests.inc_by(t.requests);
-    reg.register("lapor_requests", "Requests sent to LAPOR! through the rate limiter", requests);
+    reg.register(
+        "lapor_requests",
+        "Requests sent to LAPOR! through the rate limiter",
+        requests,
+    );
     let waits = Counter::<u64>::default();
     waits.inc_by(t.limiter_waits);
-    reg.register("rate_limiter_waits", "LAPOR! requests that had to wait for the rate limiter", waits);
+    reg.register(
+        "rate_limiter_waits",
+        "LAPOR! requests that had to wait for the rate limiter",
+        waits,
+    );
     let waited = FloatCounter::default();
     waited.inc_by(t.limiter_wait_micros as f64 / 1e6);
     reg.register_with_unit(
@@ -144,15 +190,34 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     );
     let up = Gauge::<i64>::default();
     up.set(i64::from(t.lapor_up() == Some(true)));
-    reg.register("lapor_up", "1 when LAPOR!'s last answer is newer than its last failure", up);
+    reg.register(
+        "lapor_up",
+        "1 when LAPOR!'s last answer is newer than its last failure",
+        up,
+    );
     let paused = Gauge::<i64>::default();
     paused.set(i64::from(shared.paused_until(now).is_some()));
-    reg.register("forwarder_paused", "1 while the forwarder pauses for a LAPOR! outage", paused);
-    let stalled = family!("loop_stalled", "How long each working loop has been busy without progress", FloatGauge, Unit::Seconds);
+    reg.register(
+        "forwarder_paused",
+        "1 while the forwarder pauses for a LAPOR! outage",
+        paused,
+    );
+    let stalled = family!(
+        "loop_stalled",
+        "How long each working loop has been busy without progress",
+        FloatGauge,
+        Unit::Seconds
+    );
     for l in shared.loops() {
-        stalled.get_or_create(&label("loop", &l.name)).set(l.stalled_for.as_secs_f64());
+        stalled
+            .get_or_create(&label("loop", &l.name))
+            .set(l.stalled_for.as_secs_f64());
     }
-    let reloads = family!("reloads", "Configuration reloads (SIGHUP) by result", Counter);
+    let reloads = family!(
+        "reloads",
+        "Configuration reloads (SIGHUP) by result",
+        Counter
+    );
     reloads
         .get_or_create(&label("result", "applied"))
         .inc_by(shared.reloads_ok.load(Ordering::Relaxed));
@@ -160,7 +225,8 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         .get_or_create(&label("result", "rejected"))
         .inc_by(shared.reloads_rejected.load(Ordering::Relaxed));
     let info = family!("build_info", "Always 1; the version is a label", Gauge);
-    info.get_or_create(&label("version", env!("CARGO_PKG_VERSION"))).set(1);
+    info.get_or_create(&label("version", env!("CARGO_PKG_VERSION")))
+        .set(1);
 
     let mut out = String::new();
     prometheus_text::encode(&mut out, &reg).map_err(|e| e.to_string())?;

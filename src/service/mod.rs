@@ -85,7 +85,8 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
         let app = admin::router(shared.clone());
         let mut stop = process_shutdown.clone();
         admin_task = Some(tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move { stop.recv().await });
+            let serve =
+                axum::serve(listener, app).with_graceful_shutdown(async move { stop.recv().await });
             if let Err(e) = serve.await {
                 error!(error = %e, "admin listener failed");
             }
@@ -127,7 +128,10 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
         };
         shared.reloading.store(false, Ordering::Relaxed);
         let summary = config::summary(&cfg);
-        info!(channels = cfg.channels.len(), "lapor-bridge running: {summary}");
+        info!(
+            channels = cfg.channels.len(),
+            "lapor-bridge running: {summary}"
+        );
         notify::ready(&status_line(&shared));
         write_snapshot(&shared, false);
 
@@ -159,7 +163,10 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
         let drain = cfg.service.drain_timeout;
         match next {
             None => {
-                info!(drain_timeout_secs = drain.as_secs(), "stopping: intake stops, requests in flight finish");
+                info!(
+                    drain_timeout_secs = drain.as_secs(),
+                    "stopping: intake stops, requests in flight finish"
+                );
                 notify::stopping("stopping: finishing the requests in flight");
                 gen_stop.trigger();
                 finish(task, drain).await;
@@ -226,7 +233,12 @@ fn reload(path: &Path, running: &Config) -> Result<Config, String> {
     info!(config = %path.display(), "SIGHUP: reloading the configuration");
     let new = config::load(path).map_err(|e| {
         let problems: Vec<String> = e.problems.iter().map(|p| p.to_string()).collect();
-        format!("{} has {} problem(s): {}", path.display(), problems.len(), problems.join("; "))
+        format!(
+            "{} has {} problem(s): {}",
+            path.display(),
+            problems.len(),
+            problems.join("; ")
+        )
     })?;
     let problems = config::cached_reference_problems(&new);
     if !problems.is_empty() {
@@ -262,7 +274,11 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
     let mut was_wedged: Vec<String> = Vec::new();
     loop {
         let reloading = shared.reloading.load(Ordering::Relaxed);
-        let wedged = if reloading { Vec::new() } else { shared.wedged() };
+        let wedged = if reloading {
+            Vec::new()
+        } else {
+            shared.wedged()
+        };
         if wedged.is_empty() {
             // From the first READY on: before it there are no loops to vouch for.
             if shared.watchdog.is_some() && (shared.has_generation() || reloading) {
@@ -292,7 +308,9 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
         }
         // Recomputed each round: a reload may change the status interval.
         let tick = match shared.watchdog {
-            Some(w) => (w / 2).min(status_every(&shared)).max(Duration::from_millis(10)),
+            Some(w) => (w / 2)
+                .min(status_every(&shared))
+                .max(Duration::from_millis(10)),
             None => status_every(&shared),
         };
         if stop.sleep(tick).await {
@@ -315,7 +333,9 @@ pub fn status_line(shared: &Shared) -> String {
         let age = (now.as_second() - t.as_second()).max(0);
         line.push_str(&format!(" (oldest {})", human_secs(age)));
     }
-    line.push_str(&format!(", {forwarded} forwarded, {held} held, {dead} dead"));
+    line.push_str(&format!(
+        ", {forwarded} forwarded, {held} held, {dead} dead"
+    ));
     line.push_str(match shared.totals().lapor_up() {
         Some(true) => "; LAPOR! up",
         Some(false) => "; LAPOR! DOWN",

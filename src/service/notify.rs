@@ -19,8 +19,15 @@ pub fn ready(status: &str) {
 /// systemd 253 and newer require.
 pub fn reloading() {
     match NotifyState::monotonic_usec_now() {
-        Ok(now) => send(&[NotifyState::Reloading, now, NotifyState::Status("reloading the configuration")]),
-        Err(_) => send(&[NotifyState::Reloading, NotifyState::Status("reloading the configuration")]),
+        Ok(now) => send(&[
+            NotifyState::Reloading,
+            now,
+            NotifyState::Status("reloading the configuration"),
+        ]),
+        Err(_) => send(&[
+            NotifyState::Reloading,
+            NotifyState::Status("reloading the configuration"),
+        ]),
     }
 }
 

@@ -244,7 +244,11 @@ impl Shared {
     pub fn snapshot(&self, stopped: bool) -> Snapshot {
         let now = Timestamp::now();
         let t = self.totals();
-        let ms = |v: i64| (v != 0).then(|| Timestamp::from_millisecond(v).ok()).flatten();
+        let ms = |v: i64| {
+            (v != 0)
+                .then(|| Timestamp::from_millisecond(v).ok())
+                .flatten()
+        };
         Snapshot {
             pid: std::process::id(),
             version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-pub use overview::ChannelQueue;
 pub use dry_run::DryRunRow;
-pub use outbox::{Claimed, DeadLetter, Outcome, OutboxState, RecordDetail, StateCount};
+pub use outbox::{Claimed, DeadLetter, OutboxState, Outcome, RecordDetail, StateCount};
+pub use overview::ChannelQueue;
 pub use records::{Intake, IntakeOutcome};
 pub use reference::ReferenceItem;
 
@@ -91,7 +91,11 @@ impl Store {
 
 /// Executes with a cached prepared statement: intake and outcomes run the same few
 /// statements once per record, and parsing them anew each time is most of their cost.
-fn exec(tx: &rusqlite::Transaction<'_>, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+fn exec(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
     tx.prepare_cached(sql)?.execute(params)
 }
 
@@ -131,9 +135,14 @@ mod tests {
     #[test]
     fn a_newer_schema_is_refused() {
         let (dir, store) = temp_store();
-        store.lock().pragma_update(None, "user_version", 99).unwrap();
+        store
+            .lock()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
         drop(store);
-        let err = super::Store::open(&dir.path().join("test.db")).err().unwrap();
+        let err = super::Store::open(&dir.path().join("test.db"))
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("newer"), "{err}");
     }
 }

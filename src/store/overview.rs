@@ -131,7 +131,9 @@ impl Store {
             .optional()?;
         match back {
             Some(v) if v == value => Ok(()),
-            _ => Err(StoreError::Invalid("the write probe did not read back".into())),
+            _ => Err(StoreError::Invalid(
+                "the write probe did not read back".into(),
+            )),
         }
     }
 }

@@ -99,11 +99,15 @@ mod tests {
             .store_reference("kategori", &[item(1), item(2)], 3, now)
             .unwrap();
         for _ in 0..2 {
-            let gone = store.store_reference("kategori", &[item(1)], 3, now).unwrap();
+            let gone = store
+                .store_reference("kategori", &[item(1)], 3, now)
+                .unwrap();
             assert!(gone.is_empty());
             assert!(store.reference_ids("kategori").unwrap().contains(&2));
         }
-        let gone = store.store_reference("kategori", &[item(1)], 3, now).unwrap();
+        let gone = store
+            .store_reference("kategori", &[item(1)], 3, now)
+            .unwrap();
         assert_eq!(gone, vec![2]);
         assert_eq!(
             store.reference_ids("kategori").unwrap(),

@@ -27,8 +27,8 @@ impl Env {
                 initial_records: 0,
                 ..SambatMockConfig::default()
             })
-                .await
-                .expect("SAMBAT mock"),
+            .await
+            .expect("SAMBAT mock"),
             dir: tempfile::tempdir().unwrap(),
         }
     }
@@ -40,7 +40,10 @@ impl Env {
     /// Fast retries and no global pause unless a test asks for one.
     pub fn overrides(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE", "600000".into()),
+            (
+                "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
+                "600000".into(),
+            ),
             ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "1000".into()),
             ("LAPOR_BRIDGE__FORWARDER__BACKOFF_INITIAL_MS", "20".into()),
             ("LAPOR_BRIDGE__FORWARDER__BACKOFF_MAX_SECS", "1".into()),
@@ -52,8 +55,13 @@ impl Env {
     pub fn config(&self, extra: &[(&'static str, String)]) -> Config {
         let mut o = self.overrides();
         o.extend(extra.iter().cloned());
-        demo_config(&self.lapor.base_url(), &self.sambat.base_url(), &self.store_path(), &o)
-            .expect("demo config with test overrides")
+        demo_config(
+            &self.lapor.base_url(),
+            &self.sambat.base_url(),
+            &self.store_path(),
+            &o,
+        )
+        .expect("demo config with test overrides")
     }
 
     pub fn pipeline(&self, extra: &[(&'static str, String)]) -> Pipeline {
@@ -63,12 +71,23 @@ impl Env {
     /// Environment for a `lapor-bridge run` child process against these mocks.
     pub fn child_env(&self, extra: &[(&'static str, String)]) -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = vec![
-            ("LAPOR_BRIDGE__LAPOR__BASE_URL".into(), self.lapor.base_url()),
-            ("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(), self.sambat.base_url()),
-            ("LAPOR_BRIDGE__STORE__PATH".into(), self.store_path().display().to_string()),
+            (
+                "LAPOR_BRIDGE__LAPOR__BASE_URL".into(),
+                self.lapor.base_url(),
+            ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL".into(),
+                self.sambat.base_url(),
+            ),
+            (
+                "LAPOR_BRIDGE__STORE__PATH".into(),
+                self.store_path().display().to_string(),
+            ),
             (
                 "LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX".into(),
-                lapor_bridge::cli::demo::ngombe_inbox(&self.store_path()).display().to_string(),
+                lapor_bridge::cli::demo::ngombe_inbox(&self.store_path())
+                    .display()
+                    .to_string(),
             ),
         ];
         for (k, val) in self.overrides().into_iter().chain(extra.iter().cloned()) {

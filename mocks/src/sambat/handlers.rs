@@ -109,8 +109,11 @@ async fn list(
         Some(Ok(n)) if (1..=100).contains(&n) => n,
         Some(_) => return bad_request("per_halaman must be 1..100"),
     };
-    let (total, data) =
-        m.changed_since(sejak, (halaman - 1).saturating_mul(per_halaman), per_halaman);
+    let (total, data) = m.changed_since(
+        sejak,
+        (halaman - 1).saturating_mul(per_halaman),
+        per_halaman,
+    );
     // Like the Laravel paginator SAMBAT runs on: an empty result still has one page.
     let total_halaman = total.div_ceil(per_halaman).max(1);
     Json(json!({"data": data, "halaman": halaman, "total_halaman": total_halaman})).into_response()

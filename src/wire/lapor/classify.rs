@@ -41,7 +41,9 @@ pub enum LaporError {
 }
 
 fn code_suffix(code: &Option<String>) -> String {
-    code.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+    code.as_deref()
+        .map(|c| format!(", {c}"))
+        .unwrap_or_default()
 }
 
 fn fields_suffix(fields: &[FieldError]) -> String {
@@ -66,7 +68,13 @@ impl LaporError {
         }
     }
     pub fn is_ambiguous(&self) -> bool {
-        matches!(self, LaporError::Transient { ambiguous: true, .. })
+        matches!(
+            self,
+            LaporError::Transient {
+                ambiguous: true,
+                ..
+            }
+        )
     }
 }
 

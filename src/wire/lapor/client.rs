@@ -69,7 +69,11 @@ impl ClientStats {
             Ok(_) => (&self.responses_2xx, true),
         };
         counter.fetch_add(1, Ordering::Relaxed);
-        let at = if up { &self.last_ok_ms } else { &self.last_failure_ms };
+        let at = if up {
+            &self.last_ok_ms
+        } else {
+            &self.last_failure_ms
+        };
         at.store(now, Ordering::Relaxed);
     }
 }
@@ -137,12 +141,13 @@ impl LaporClient {
             StatusCode::CREATED | StatusCode::OK => {
                 // The complaint exists now; an unreadable body means we only lack its id,
                 // which a lookup by id_eksternal finds: ambiguous, not failed.
-                let created: Created = read_json(resp).await.map_err(|e| LaporError::Transient {
-                    detail: format!("created, but the answer was unreadable: {e}"),
-                    retry_after: None,
-                    ambiguous: true,
-                    rate_limited: false,
-                })?;
+                let created: Created =
+                    read_json(resp).await.map_err(|e| LaporError::Transient {
+                        detail: format!("created, but the answer was unreadable: {e}"),
+                        retry_after: None,
+                        ambiguous: true,
+                        rate_limited: false,
+                    })?;
                 let tracking_id = created.tracking_id;
                 Ok(if status == StatusCode::CREATED && !replayed {
                     CreateOutcome::Created { tracking_id }
@@ -166,7 +171,9 @@ impl LaporClient {
     /// `GET /laporan?id_eksternal=`: did an ambiguous create go through?
     pub async fn find_by_id_eksternal(&self, id: &str) -> Result<Option<Laporan>, LaporError> {
         let resp = self
-            .send(Method::GET, "laporan", |rb| rb.query(&[("id_eksternal", id)]))
+            .send(Method::GET, "laporan", |rb| {
+                rb.query(&[("id_eksternal", id)])
+            })
             .await?;
         if !resp.status().is_success() {
             return Err(error_from(resp).await);
@@ -185,7 +192,10 @@ impl LaporClient {
         if !resp.status().is_success() {
             return Err(error_from(resp).await);
         }
-        read_json(resp).await.map(Some).map_err(LaporError::Protocol)
+        read_json(resp)
+            .await
+            .map(Some)
+            .map_err(LaporError::Protocol)
     }
 
     pub async fn kategori(&self) -> Result<Vec<Kategori>, LaporError> {
