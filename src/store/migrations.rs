@@ -113,6 +113,49 @@ const MIGRATIONS: &[&str] = &[
         SELECT 'store.mode', 'live' WHERE EXISTS (SELECT 1 FROM records)
         ON CONFLICT (key) DO NOTHING;
     "#,
+    // 3: status sync back. Every update read from LAPOR! (the feed, or a look-up) is a row,
+    // applied or not, and each applied one queues one write-back to the record's channel.
+    r#"
+    ALTER TABLE records ADD COLUMN lapor_status TEXT;     -- latest applied LAPOR! status
+    ALTER TABLE records ADD COLUMN lapor_status_at TEXT;  -- its effective time, UTC
+    ALTER TABLE records ADD COLUMN checked_at TEXT;       -- last GET /laporan/{id}, UTC
+    CREATE INDEX records_tracking ON records (tracking_id);
+    CREATE TABLE lapor_updates (
+        id              INTEGER PRIMARY KEY,
+        id_pembaruan    TEXT NOT NULL UNIQUE,  -- the feed's id; 'lookup:…' when read by look-up
+        record_id       INTEGER REFERENCES records(id), -- NULL: a tracking id not in this store
+        tracking_id     TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        tanggapan_isi   TEXT,
+        tanggapan_oleh  TEXT,
+        waktu           TEXT NOT NULL,         -- as LAPOR! gave it, UTC
+        effective_at    TEXT NOT NULL,         -- waktu, but never before forwarding, UTC
+        content_key     TEXT NOT NULL,         -- digest of tracking id, status, tanggapan, waktu
+        effect          TEXT NOT NULL CHECK (effect IN
+                          ('status', 'tanggapan', 'status_tanggapan', 'stale', 'same_content',
+                           'unknown_record')),
+        source          TEXT NOT NULL CHECK (source IN ('feed', 'lookup')),
+        received_at     TEXT NOT NULL
+    );
+    CREATE INDEX lapor_updates_record ON lapor_updates (record_id, id);
+    CREATE INDEX lapor_updates_content ON lapor_updates (content_key);
+    CREATE TABLE writebacks (
+        id               INTEGER PRIMARY KEY,  -- also the order of one record's write-backs
+        record_id        INTEGER NOT NULL REFERENCES records(id),
+        update_id        INTEGER NOT NULL UNIQUE REFERENCES lapor_updates(id),
+        channel          TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('pending', 'done', 'dead', 'acknowledged')),
+        lapor_status     TEXT NOT NULL,        -- the record's status once the update applied
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        last_error       TEXT,
+        outcome          TEXT,                 -- how the channel took it, for audit
+        created_at       TEXT NOT NULL,
+        done_at          TEXT
+    );
+    CREATE INDEX writebacks_due ON writebacks (channel, state, next_attempt_at);
+    CREATE INDEX writebacks_record ON writebacks (record_id, id);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
