@@ -1,17 +1,24 @@
-//! Loopback mocks of the two remote systems lapor-bridge talks to: the SP4N-LAPOR!
-//! integration API ([`lapor`]) and SAMBAT Online ([`sambat`]). They run in-process on
-//! an ephemeral port (tests, `demo`, `bench`) or as the `lapor-mock` / `sambat-mock`
-//! binaries.
+//! Loopback mocks of the remote systems lapor-bridge talks to: the SP4N-LAPOR!
+//! integration API ([`lapor`]), SAMBAT Online ([`sambat`]), and the write-back APIs of
+//! the pushed channels: the Call Center 112 note API ([`call112`]) and the social-media
+//! desk's reply API ([`desk`]). They run in-process on an ephemeral port (tests, `demo`,
+//! `bench`) or as the `lapor-mock` / `sambat-mock` / `channel-mocks` binaries.
 
+pub mod call112;
+mod channel;
 pub mod clock;
+pub mod desk;
 pub mod lapor;
 pub mod reference;
 pub mod sambat;
 mod server;
 
+pub use call112::{Call112Counters, Call112Mock, Call112MockConfig, Note, NotesFaults};
+pub use channel::{ChannelCounters, ChannelFaults};
+pub use desk::{DeskCounters, DeskFaults, DeskMock, DeskMockConfig, Reply};
 pub use lapor::{
-    Faults, Instansi, Kategori, LaporCounters, LaporMock, LaporMockConfig, LifecycleConfig,
-    MockComplaint,
+    Faults, FeedUpdate, Instansi, Kategori, LaporCounters, LaporMock, LaporMockConfig,
+    LifecycleConfig, MockComplaint,
 };
 pub use sambat::{SambatCounters, SambatFaults, SambatMock, SambatMockConfig, WriteBack};
 

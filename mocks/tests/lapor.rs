@@ -760,3 +760,76 @@ async fn background_simulator_moves_complaints_on_its_own() {
     assert!(mock.counters().updates_emitted >= 3);
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn reissued_updates_come_twice_with_new_ids_and_same_content() {
+    let mock = LaporMock::start(cfg()).await.unwrap();
+    let base = mock.base_url();
+    let c = Client::new();
+    let tok = token(&c, &base).await;
+    mock.reissue_updates(1.0);
+    for i in 0..2 {
+        let r = create(
+            &c,
+            &base,
+            &tok,
+            &format!("k-{i}"),
+            &laporan(&format!("sambat:{i}")),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let tracking = mock.complaints()[0].tracking_id.clone();
+    let said = ("Lubang sudah ditambal.", "Dinas PUPR Kota Malang");
+    assert!(mock.advance(&tracking, "ditindaklanjuti", Some(said)));
+
+    let (feed, _) = read_feed(&c, &base, &tok, 100).await;
+    let emitted = mock.feed_updates();
+    let n = mock.counters();
+    assert_eq!((n.updates_emitted, n.updates_reissued), (3, 3));
+    assert_eq!(feed.len(), 6);
+    assert_eq!(emitted.len(), 6);
+    let ids: HashSet<&str> = emitted.iter().map(|u| u.id_pembaruan.as_str()).collect();
+    assert_eq!(ids.len(), 6, "re-issued copies must have new ids");
+    for pair in emitted.chunks(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert_ne!(a.id_pembaruan, b.id_pembaruan);
+        let content = |u: &lapor_mocks::lapor::FeedUpdate| {
+            let (t, e, s, g, w) = (
+                &u.tracking_id,
+                &u.id_eksternal,
+                &u.status,
+                &u.tanggapan,
+                &u.waktu,
+            );
+            (t.clone(), e.clone(), s.clone(), g.clone(), w.clone())
+        };
+        assert_eq!(content(a), content(b));
+    }
+    assert_eq!(
+        emitted[4].tanggapan,
+        Some((said.0.to_string(), said.1.to_string()))
+    );
+    // The accessor shows exactly what the feed served.
+    for (served, u) in feed.iter().zip(&emitted) {
+        assert_eq!(served["id_pembaruan"], u.id_pembaruan.as_str());
+        assert_eq!(served["status"], u.status.as_str());
+        assert_eq!(served["waktu"], u.waktu.as_str());
+        let t = u
+            .tanggapan
+            .as_ref()
+            .map(|(isi, oleh)| json!({"isi": isi, "oleh": oleh}));
+        assert_eq!(served["tanggapan"], t.unwrap_or(Value::Null));
+    }
+    // A re-issue is not a second response: the complaint has one tindak_lanjut entry.
+    let looked: Value = get(&c, format!("{base}/laporan/{tracking}"), &tok)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(looked["tindak_lanjut"].as_array().unwrap().len(), 1);
+
+    mock.reissue_updates(0.0);
+    assert!(mock.advance(&tracking, "selesai", None));
+    assert_eq!(mock.feed_updates().len(), 7);
+}

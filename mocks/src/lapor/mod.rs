@@ -135,7 +135,23 @@ pub struct LaporCounters {
     pub injected_resets: u64,
     pub lookups: u64,
     pub feed_requests: u64,
+    /// Updates the complaints' lifecycle produced (re-issued copies not included).
     pub updates_emitted: u64,
+    /// Extra copies appended by [`LaporMock::reissue_updates`].
+    pub updates_reissued: u64,
+}
+
+/// One entry of the updates feed (`GET /pembaruan`), as the mock emitted it: what a
+/// test compares with what the bridge wrote back to the channels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedUpdate {
+    pub id_pembaruan: String,
+    pub tracking_id: String,
+    pub id_eksternal: String,
+    pub status: String,
+    /// `(isi, oleh)`: the response text and the instansi that gave it.
+    pub tanggapan: Option<(String, String)>,
+    pub waktu: String,
 }
 
 pub struct LaporMock {
@@ -240,6 +256,25 @@ impl LaporMock {
     /// so later pages re-deliver already-delivered updates (same `id_pembaruan`).
     pub fn inject_duplicate_updates(&self, probability: f64) {
         self.shared.lock().duplicate_probability = probability.clamp(0.0, 1.0);
+    }
+
+    /// From now on, each update the mock emits is, with this probability, followed by a
+    /// second copy under a new `id_pembaruan` with identical content (tracking_id,
+    /// id_eksternal, status, tanggapan, waktu): LAPOR! re-issuing an update. Deduping by
+    /// `id_pembaruan` does not catch it, so a bridge must not write it back twice. The
+    /// copy adds no tindak_lanjut entry; it is counted in `updates_reissued`.
+    pub fn reissue_updates(&self, probability: f64) {
+        self.shared.lock().reissue_probability = probability.clamp(0.0, 1.0);
+    }
+
+    /// Every update in the feed so far, in feed order, re-issued copies included.
+    pub fn feed_updates(&self) -> Vec<FeedUpdate> {
+        self.shared
+            .lock()
+            .updates
+            .iter()
+            .map(|u| u.public())
+            .collect()
     }
 
     /// Every cursor issued so far answers 400 invalid_cursor.

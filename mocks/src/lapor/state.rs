@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::lifecycle::{self, Step};
-use super::{LaporCounters, LaporMockConfig, MockComplaint};
+use super::{FeedUpdate, LaporCounters, LaporMockConfig, MockComplaint};
 use crate::clock;
 
 /// First tracking id handed out; real LAPOR! ids look like "5010653".
@@ -55,6 +55,23 @@ pub(crate) struct Update {
     pub waktu: String,
 }
 
+impl Update {
+    pub fn public(&self) -> FeedUpdate {
+        let text = |t: &Value, k: &str| t[k].as_str().unwrap_or_default().to_string();
+        FeedUpdate {
+            id_pembaruan: self.id_pembaruan.clone(),
+            tracking_id: self.tracking_id.clone(),
+            id_eksternal: self.id_eksternal.clone(),
+            status: self.status.clone(),
+            tanggapan: self
+                .tanggapan
+                .as_ref()
+                .map(|t| (text(t, "isi"), text(t, "oleh"))),
+            waktu: self.waktu.clone(),
+        }
+    }
+}
+
 pub(crate) struct Inner {
     pub cfg: LaporMockConfig,
     pub rng: StdRng,
@@ -74,6 +91,7 @@ pub(crate) struct Inner {
     pub cursor_epoch: u64,
     pub cursors: HashSet<String>,
     pub duplicate_probability: f64,
+    pub reissue_probability: f64,
 }
 
 pub(crate) enum Quota {
@@ -102,6 +120,7 @@ impl Inner {
             cursor_epoch: 1,
             cursors: HashSet::new(),
             duplicate_probability: 0.0,
+            reissue_probability: 0.0,
         }
     }
 
@@ -225,8 +244,19 @@ impl Inner {
             waktu,
         };
         self.next_update += 1;
-        self.updates.push(update);
         self.counters.updates_emitted += 1;
+        if self.chance(self.reissue_probability) {
+            let copy = Update {
+                id_pembaruan: format!("u-{}", self.next_update),
+                ..update.clone()
+            };
+            self.next_update += 1;
+            self.updates.push(update);
+            self.updates.push(copy);
+            self.counters.updates_reissued += 1;
+        } else {
+            self.updates.push(update);
+        }
     }
 
     pub fn advance(
