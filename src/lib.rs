@@ -16,5 +16,7 @@ pub mod pipeline;
 pub mod service;
 pub mod shutdown;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod wire;
+pub mod writeback;

@@ -22,6 +22,21 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Run { config, dry_run } => lapor_bridge::service::run(&config, dry_run).await,
         Command::Status { config, store } => cli::status::run(&config, store),
         Command::DryRun(args) => cli::dry_run::run(args),
+        Command::Show {
+            record,
+            config,
+            store,
+            format,
+        } => match store
+            .map(Ok)
+            .unwrap_or_else(|| cli::store_path_from(&config))
+        {
+            Ok(path) => cli::show::run(&path, &record, format),
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        },
         Command::CheckConfig { config } => {
             let (report, ok) = config::check_config(&config);
             if ok {

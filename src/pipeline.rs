@@ -15,8 +15,10 @@ use crate::intake::sambat::SambatPoller;
 use crate::intake::webhook::WebhookReceiver;
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
+use crate::sync::Sync;
 use crate::wire::lapor::{LaporClient, LaporError};
 use crate::wire::sambat::SambatError;
+use crate::writeback::WritebackWorker;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -34,6 +36,8 @@ pub enum PipelineError {
     /// A dry-run store started live, or the reverse.
     #[error("{0}")]
     StoreMode(String),
+    #[error(transparent)]
+    Writeback(#[from] crate::writeback::WritebackError),
 }
 
 pub struct Pipeline {
@@ -44,6 +48,10 @@ pub struct Pipeline {
     /// The listener of the webhook channels, if any is configured.
     pub webhooks: Option<Arc<WebhookReceiver>>,
     pub csv_folders: Vec<Arc<CsvFolder>>,
+    /// Reads LAPOR!'s updates back; `None` in dry-run or with `sync.enabled = false`.
+    pub sync: Option<Arc<Sync>>,
+    /// One per channel that takes write-backs (live mode only).
+    pub writebacks: Vec<Arc<WritebackWorker>>,
     /// Heartbeats of the loops, for the systemd watchdog and `/healthz`.
     pub liveness: crate::service::liveness::Liveness,
 }
@@ -106,7 +114,35 @@ impl Pipeline {
             source,
         })?
         .map(Arc::new);
+        let live = cfg.mode == crate::config::Mode::Live;
+        let mut writebacks = Vec::new();
+        if live {
+            for ch in &cfg.channels {
+                if let Some(w) = WritebackWorker::for_channel(ch, store.clone())? {
+                    writebacks.push(Arc::new(w));
+                }
+            }
+        }
+        let sync = (live && cfg.sync.enabled).then(|| {
+            let wakers = writebacks
+                .iter()
+                .map(|w| (w.channel().to_string(), w.waker()))
+                .collect();
+            Arc::new(Sync::new(
+                store.clone(),
+                forwarder.client().clone(),
+                cfg.sync.clone(),
+                wakers,
+            ))
+        });
         let liveness = crate::service::liveness::Liveness::default();
+        if let Some(s) = &sync {
+            liveness.register("sync", s.heartbeat.clone());
+            liveness.register("sync-sweep", s.sweep_heartbeat.clone());
+        }
+        for w in &writebacks {
+            liveness.register(format!("writeback:{}", w.channel()), w.heartbeat.clone());
+        }
         liveness.register("forwarder", forwarder.heartbeat.clone());
         liveness.register("reference", crate::service::liveness::Heartbeat::new());
         for p in &pollers {
@@ -119,6 +155,8 @@ impl Pipeline {
             pollers,
             webhooks,
             csv_folders,
+            sync,
+            writebacks,
             liveness,
         })
     }
@@ -136,6 +174,19 @@ impl Pipeline {
             let c = c.clone();
             let s = shutdown.clone();
             tasks.spawn(async move { c.run(s).await });
+        }
+        if let Some(sync) = &self.sync {
+            let sync = sync.clone();
+            let s = shutdown.clone();
+            tasks.spawn(async move { sync.run(s).await });
+            let sync = self.sync.clone().expect("checked above");
+            let s = shutdown.clone();
+            tasks.spawn(async move { sync.run_sweeps(s).await });
+        }
+        for w in &self.writebacks {
+            let w = w.clone();
+            let s = shutdown.clone();
+            tasks.spawn(async move { w.run(s).await });
         }
         if let Some(w) = &self.webhooks {
             let w = w.clone();

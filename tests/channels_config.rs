@@ -267,6 +267,8 @@ fn the_example_config_has_the_four_malang_channels() {
         "sambat-api-key",
         "call112-webhook-secret",
         "sosmed-webhook-secret",
+        "call112-api-token",
+        "sosmed-desk-token",
     ] {
         std::fs::write(dir.path().join(n), "s\n").unwrap();
     }
@@ -276,6 +278,26 @@ fn the_example_config_has_the_four_malang_channels() {
     let names: Vec<&str> = c.channels.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["call112", "ngombe", "sambat", "sosmed"]);
     assert_eq!(c.webhooks.listen.to_string(), "127.0.0.1:8088");
+    // Every channel writes back, each its own way.
+    let targets: Vec<String> = c
+        .channels
+        .iter()
+        .map(|ch| match ch.writeback.as_ref().map(|w| &w.target) {
+            Some(config::WritebackTarget::Sambat) => "sambat".to_string(),
+            Some(config::WritebackTarget::Http(h)) => h.url.source().to_string(),
+            Some(config::WritebackTarget::StatusFile(f)) => f.path.display().to_string(),
+            None => "none".to_string(),
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "https://112.malangkota.go.id/api/tickets/{/ticket_id}/notes",
+            "/var/lib/lapor-bridge/ngombe/outbox/ngombe-status.csv",
+            "sambat",
+            "https://desk.malangkota.go.id/api/replies",
+        ]
+    );
 }
 
 #[test]
@@ -303,4 +325,66 @@ waktu_lapor = {{ path = "/t", format = "rfc3339" }}
     let toml = format!("{BASE}{}", channel("c", "/x/:id"));
     let e = config::load_from_str(&toml, &[]).unwrap_err();
     assert_eq!(e.keys(), ["channels.c.path"], "{e}");
+}
+
+#[test]
+fn write_back_mistakes_are_named_with_their_key() {
+    let err = config::load_from_str(
+        DEMO_TOML,
+        &env(&[
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__WRITEBACK__RESPONSE",
+                "{tanggapn} oleh {oleh}",
+            ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__WRITEBACK__STATUS__SELESAI",
+                "closed",
+            ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__WRITEBACK__STATUS__DIBATALKAN",
+                "ditolak",
+            ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__NGOMBE__WRITEBACK__URL",
+                "http://example.org",
+            ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__CALL112__WRITEBACK__ENABLED",
+                "true",
+            ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__CALL112__WRITEBACK__URL",
+                "tickets/{/ticket_id}",
+            ),
+        ]),
+    )
+    .unwrap_err()
+    .to_string();
+    for (key, says) in [
+        (
+            "channels.sambat.writeback.response",
+            "placeholder {tanggapn}",
+        ),
+        (
+            "channels.sambat.writeback.status.selesai",
+            "not a SAMBAT status",
+        ),
+        (
+            "channels.sambat.writeback.status.dibatalkan",
+            "not a LAPOR! status",
+        ),
+        (
+            "channels.ngombe.writeback.url",
+            "not used by a CsvFolder channel",
+        ),
+        (
+            "channels.call112.writeback.url",
+            "not an absolute http(s) URL",
+        ),
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with(key) && l.contains(says)),
+            "no {key} saying {says:?} in:\n{err}"
+        );
+    }
 }

@@ -432,6 +432,8 @@ fn the_example_config_loads() {
     std::fs::write(dir.path().join("sambat-api-key"), "s2\n").unwrap();
     std::fs::write(dir.path().join("call112-webhook-secret"), "s3\n").unwrap();
     std::fs::write(dir.path().join("sosmed-webhook-secret"), "s4\n").unwrap();
+    std::fs::write(dir.path().join("call112-api-token"), "t1\n").unwrap();
+    std::fs::write(dir.path().join("sosmed-desk-token"), "t2\n").unwrap();
     let creds = dir.path().display().to_string();
     let c = config::load_from_str(&text, &env(&[("CREDENTIALS_DIRECTORY", &creds)]))
         .unwrap_or_else(|e| panic!("{e}"));

@@ -67,7 +67,9 @@ async fn logs_at_trace_carry_no_secrets_and_no_personal_data() {
     loop {
         let c = counts(&store);
         if c.received == 6 && c.pending == 0 {
-            assert_eq!((c.forwarded, c.held, c.dead), (4, 1, 1), "{c:?}");
+            // The Drainase record is held (its kategori is not in LAPOR!'s cached list) or,
+            // when it is sent before the first reference fetch, dead with LAPOR!'s 422.
+            assert_eq!((c.forwarded, c.held + c.dead), (4, 2), "{c:?}");
             break;
         }
         assert!(Instant::now() < deadline, "records did not settle: {c:?}");

@@ -82,8 +82,14 @@ async fn metrics_parse_as_prometheus_text_and_count_what_the_store_holds() {
         ),
         Some(0.0)
     );
-    // The status sync does not exist yet: no sync-lag sample (an empty family is not written).
-    assert!(!text.contains("lapor_bridge_sync_lag_seconds{"), "{text}");
+    assert_eq!(
+        value(
+            &scrape,
+            "lapor_bridge_sync_lag_seconds",
+            &[("channel", "sambat")]
+        ),
+        Some(0.0)
+    );
 
     // One poll and forwarding until done.
     pipeline.pollers[0].poll_once().await.unwrap();
@@ -161,6 +167,43 @@ async fn metrics_parse_as_prometheus_text_and_count_what_the_store_holds() {
         env.lapor.counters().requests as f64,
         "every request is counted"
     );
+
+    // The sync reads LAPOR!'s first status of each complaint: 25 write-backs wait, then go.
+    let sync = pipeline.sync.as_ref().unwrap();
+    while sync.step().await.unwrap().more {}
+    let scrape = parse_strict(&metrics::render(&shared).unwrap());
+    assert_eq!(
+        value(&scrape, "lapor_bridge_writebacks_pending", &sambat),
+        Some(25.0)
+    );
+    assert_eq!(
+        value(
+            &scrape,
+            "lapor_bridge_lapor_updates_total",
+            &[("effect", "status")]
+        ),
+        Some(25.0)
+    );
+    let wb = pipeline
+        .writebacks
+        .iter()
+        .find(|w| w.channel().as_str() == "sambat")
+        .unwrap();
+    while wb.step().await.unwrap().claimed > 0 {}
+    let scrape = parse_strict(&metrics::render(&shared).unwrap());
+    assert_eq!(
+        value(&scrape, "lapor_bridge_writebacks_total", &sambat),
+        Some(25.0)
+    );
+    assert_eq!(
+        value(&scrape, "lapor_bridge_writebacks_pending", &sambat),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(&scrape, "lapor_bridge_sync_lag_seconds", &sambat),
+        Some(0.0)
+    );
+    assert_eq!(env.sambat.writebacks().len(), 25);
 
     // Counters survive a generation change (a reload).
     shared.retire();

@@ -302,7 +302,12 @@ async fn ready_after_bind_watchdog_stops_when_the_forwarder_wedges_then_stopping
             notes
                 .statuses()
                 .iter()
-                .any(|s| s.contains("WEDGED: forwarder"))
+                // The updates feed hangs on the same LAPOR! and may be named too.
+                .any(|s| {
+                    s.split("WEDGED: ")
+                        .nth(1)
+                        .is_some_and(|w| w.contains("forwarder"))
+                })
         },
     )
     .await;

@@ -53,8 +53,18 @@ pub enum Which {
         #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
+    /// LAPOR! status change → SAMBAT write-back, at LAPOR!'s default quota.
+    SyncLatency {
+        /// The updates feed's poll interval (`sync.poll_interval_ms`).
+        #[arg(long, default_value_t = 5000)]
+        poll_ms: u64,
+        /// Status changes measured, one at a time.
+        #[arg(long, default_value_t = 30)]
+        trials: usize,
+    },
 }
 
+mod sync_latency;
 mod webhook_latency;
 
 pub async fn run(args: BenchArgs) -> ExitCode {
@@ -78,6 +88,7 @@ pub async fn run(args: BenchArgs) -> ExitCode {
         Which::WebhookLatency { rate, seconds } => {
             webhook_latency::webhook_latency(rate, seconds).await
         }
+        Which::SyncLatency { poll_ms, trials } => sync_latency::sync_latency(poll_ms, trials).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -85,7 +85,8 @@ pub fn execute(store: &Store, action: Action) -> Result<String, String> {
             if format == Format::Json {
                 return Ok(serde_json::to_string_pretty(&list).unwrap_or_default() + "\n");
             }
-            if list.is_empty() {
+            let wb = store.dead_writebacks().map_err(|e| e.to_string())?;
+            if list.is_empty() && wb.is_empty() {
                 return Ok("no dead letters\n".into());
             }
             let mut out = format!(
@@ -106,6 +107,21 @@ pub fn execute(store: &Store, action: Action) -> Result<String, String> {
                     "{:<24} {:<13} {:>8}  {}\n",
                     d.key, d.state, d.attempts, reason
                 );
+            }
+            if !wb.is_empty() {
+                out += &format!(
+                    "\nwrite-backs the channel refused ({}; `lapor-bridge show <record>` has the timeline):\n",
+                    wb.len()
+                );
+                for (key, w) in wb {
+                    out += &format!(
+                        "{:<24} {:<20} {:>8}  {}\n",
+                        key,
+                        w.lapor_status,
+                        w.attempts,
+                        w.last_error.unwrap_or_default()
+                    );
+                }
             }
             Ok(out)
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use lapor_mocks::lapor::{Faults, LaporMock, LaporMockConfig};
+use lapor_mocks::lapor::{Faults, LaporMock, LaporMockConfig, LifecycleConfig};
 use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
 
 use crate::config::{self, Config};
@@ -15,7 +15,8 @@ use crate::pipeline::Pipeline;
 use crate::shutdown;
 use crate::store::{OutboxState, StateCount, Store};
 
-mod channels;
+pub mod channels;
+pub mod writeback;
 
 /// A signed-delivery body of the demo's Call Center 112 channel (for the benchmark).
 pub fn demo_ticket(id: &str) -> serde_json::Value {
@@ -64,9 +65,22 @@ pub fn demo_config(
             "LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX".into(),
             ngombe_inbox(store).display().to_string(),
         ),
+        (
+            "LAPOR_BRIDGE__CHANNELS__NGOMBE__WRITEBACK__STATUS_FILE".into(),
+            ngombe_status_file(store).display().to_string(),
+        ),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
     config::load_from_str(DEMO_TOML, &env)
+}
+
+/// The demo's Ngombe status file: `ngombe-outbox/ngombe-status.csv` beside the store file.
+pub fn ngombe_status_file(store: &std::path::Path) -> PathBuf {
+    store
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("ngombe-outbox")
+        .join("ngombe-status.csv")
 }
 
 /// The demo's Ngombe inbox: `ngombe-inbox` beside the store file.
@@ -98,6 +112,14 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
             reset_after_create_probability: 0.03,
             latency: Duration::from_millis(5),
         },
+        // LAPOR!'s side: each complaint is verified, disposed, answered and closed (or
+        // rejected, or archived) in 2 to 4 steps while the demo runs.
+        lifecycle: Some(LifecycleConfig {
+            tick: Duration::from_millis(300),
+            advance_probability: 0.5,
+            steps_min: 2,
+            steps_max: 4,
+        }),
         ..LaporMockConfig::default()
     })
     .await
@@ -125,8 +147,17 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
         .store
         .clone()
         .unwrap_or_else(|| tmp.path().join("demo.db"));
-    let cfg = demo_config(&lapor.base_url(), &sambat.base_url(), &store_path, &[])
-        .map_err(|e| format!("config/demo.toml: {e}"))?;
+    // The feed re-delivers some updates, as LAPOR! may: they must be written back once.
+    lapor.inject_duplicate_updates(0.3);
+    lapor.reissue_updates(0.05);
+    let channel_mocks = writeback::ChannelMocks::start(N_112).await?;
+    let cfg = demo_config(
+        &lapor.base_url(),
+        &sambat.base_url(),
+        &store_path,
+        &channel_mocks.overrides(),
+    )
+    .map_err(|e| format!("config/demo.toml: {e}"))?;
     let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
     let (trigger, shutdown) = shutdown::channel();
     let store = pipeline.store.clone();
@@ -141,7 +172,7 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     // The other three channels flow through the same run: signed 112 and social deliveries,
     // and an Ngombe export dropped in the inbox.
     let sent = match webhook_addr {
-        Some(addr) => channels::simulate_webhooks(addr, 40, 30).await?,
+        Some(addr) => channels::simulate_webhooks(addr, N_112, 30).await?,
         None => channels::Sent::default(),
     };
     let csv_rows = match &inbox {
@@ -163,9 +194,10 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
         if !args.quiet {
             let c = lapor.counters();
             println!(
-                "  {:>5.1}s  received {:>4}  forwarded {:>4}  pending {:>4}  held {:>2}  dead {:>2}   LAPOR!: {} created, {} replayed/conflict, {} resets, {} 5xx",
+                "  {:>5.1}s  received {:>4}  forwarded {:>4}  pending {:>4}  held {:>2}  dead {:>2}  open in LAPOR! {:>4}  write-backs waiting {:>4}   LAPOR!: {} created, {} resets, {} 5xx",
                 started.elapsed().as_secs_f64(), t.received, t.forwarded, t.pending, t.held, t.dead,
-                c.created, c.replayed + c.conflicts, c.injected_resets, c.injected_5xx
+                open_in_lapor(&store), writeback::pending(&store),
+                c.created, c.injected_resets, c.injected_5xx
             );
         }
         // Midway, citizens keep complaining and an admin edits a forwarded complaint.
@@ -187,7 +219,12 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
             }
         }
         let expected = sambat.records().len() as u64 + sent.records + csv_rows;
-        if added_more && t.received >= expected && t.pending == 0 {
+        if added_more
+            && t.received >= expected
+            && t.pending == 0
+            && open_in_lapor(&store) == 0
+            && writeback::pending(&store) == 0
+        {
             done = true;
             break;
         }
@@ -205,6 +242,12 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
             dir.join("processed").display()
         );
     }
+    print_writebacks(
+        &store,
+        &channel_mocks,
+        sambat.writebacks().len(),
+        &store_path,
+    );
     let c = lapor.counters();
     println!(
         "LAPOR! mock: {} complaints created, {} create requests, {} replays, {} conflicts, {} validation failures, {} over quota",
@@ -227,6 +270,7 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     println!("finished in {:.1}s", started.elapsed().as_secs_f64());
     lapor.shutdown().await;
     sambat.shutdown().await;
+    channel_mocks.shutdown().await;
     if !done {
         eprintln!("demo did not finish within {} s", args.timeout_secs);
     }
@@ -280,6 +324,50 @@ pub fn print_summary(counts: &[StateCount]) {
         "{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}\n",
         "total", t.received, t.forwarded, t.held, t.dead, t.pending
     );
+}
+
+/// Call Center 112 tickets the demo sends.
+const N_112: usize = 40;
+
+/// Forwarded complaints LAPOR! has not finished with (as far as the store knows).
+fn open_in_lapor(store: &Store) -> usize {
+    store
+        .open_complaints(None, usize::MAX)
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+fn print_writebacks(
+    store: &Store,
+    mocks: &writeback::ChannelMocks,
+    sambat_responses: usize,
+    store_path: &std::path::Path,
+) {
+    println!("\nstatuses and responses written back (store: done / waiting / dead-lettered):");
+    for (ch, done, pending, dead) in writeback::per_channel(store) {
+        println!("  {ch:<10} {done:>5} / {pending} / {dead}");
+    }
+    let updates = store.update_effect_counts().unwrap_or_default();
+    let line: Vec<String> = updates.iter().map(|(e, n)| format!("{n} {e}")).collect();
+    println!("LAPOR! updates read: {}", line.join(", "));
+    let status_file = ngombe_status_file(store_path);
+    let rows = std::fs::read_to_string(&status_file)
+        .map(|s| s.lines().count().saturating_sub(1))
+        .unwrap_or(0);
+    println!(
+        "channels' own view: SAMBAT {} responses, 112 {} ticket notes, social desk {} replies, {} ({} rows)",
+        sambat_responses, mocks.call112.notes().len(), mocks.desk.replies().len(), status_file.display(), rows
+    );
+    if let Some(k) = store
+        .forwarded_keys(1)
+        .ok()
+        .and_then(|k| k.into_iter().next())
+    {
+        println!(
+            "one complaint's timeline: lapor-bridge show {k} --store {}",
+            store_path.display()
+        );
+    }
 }
 
 fn first_forwarded(store: &Store) -> Option<RecordKey> {

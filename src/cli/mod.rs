@@ -4,6 +4,7 @@ pub mod bench;
 pub mod dead_letters;
 pub mod demo;
 pub mod dry_run;
+pub mod show;
 pub mod status;
 
 use std::path::{Path, PathBuf};
@@ -56,6 +57,19 @@ pub enum Command {
         /// Use this store file instead of the configuration's `store.path`.
         #[arg(long)]
         store: Option<PathBuf>,
+    },
+    /// One record's timeline: reported, stored, forwarded, each LAPOR! status and response,
+    /// each write-back to its channel. Reads the store (read-only).
+    Show {
+        /// The record, as <channel>:<local id>, e.g. sambat:12345.
+        record: String,
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        config: PathBuf,
+        /// Use this store file instead of the configuration's `store.path`.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: show::Format,
     },
     /// Start the LAPOR! and SAMBAT mocks in-process and run the bridge against them.
     Demo(demo::DemoArgs),

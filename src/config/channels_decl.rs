@@ -19,7 +19,6 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::load::{join, Ctx};
-use super::secret::parse_secret_source;
 use crate::wire::lapor::types::{Klasifikasi, LAMPIRAN_TIPE};
 
 /// Default listener of the webhook receiver.
@@ -359,32 +358,14 @@ fn secret(
     base_dir: &Path,
     env: &[(String, String)],
 ) -> Option<SecretString> {
-    let Some(raw) = raw else {
-        ctx.missing(
-            key,
-            "missing; give the shared secret's source, e.g. secret = { credential = \"call112-webhook-secret\" }",
-        );
-        return None;
-    };
-    let env_keys = ctx.env_children(key);
-    let source = match parse_secret_source(&raw, &env_keys) {
-        Ok(s) => s,
-        Err(problems) => {
-            for (sub, msg) in problems {
-                let mut p = key.to_vec();
-                p.extend(sub);
-                ctx.problem(&p, msg);
-            }
-            return None;
-        }
-    };
-    match source.resolve(base_dir, env) {
-        Ok(s) => Some(s),
-        Err(msg) => {
-            ctx.problem(key, msg);
-            None
-        }
-    }
+    super::validate::secret(
+        ctx,
+        key,
+        raw,
+        "{ credential = \"call112-webhook-secret\" }",
+        base_dir,
+        env,
+    )
 }
 
 fn filters(

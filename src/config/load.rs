@@ -97,6 +97,10 @@ impl Ctx {
         }
     }
 
+    pub(crate) fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
     pub(crate) fn has_problems(&self) -> bool {
         !self.problems.is_empty()
     }

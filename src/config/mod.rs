@@ -16,6 +16,7 @@ mod secret;
 mod service;
 mod types;
 mod validate;
+mod writeback;
 
 use std::fmt;
 use std::path::Path;
@@ -24,6 +25,7 @@ pub use channels_decl::*;
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{AdminConfig, ServiceConfig, DEFAULT_ADMIN_LISTEN};
 pub use types::*;
+pub use writeback::*;
 
 /// Prefix of environment overrides (`LAPOR_BRIDGE__SECTION__KEY`).
 pub const ENV_PREFIX: &str = "LAPOR_BRIDGE";
@@ -156,6 +158,17 @@ pub fn problem_report(path: &Path, errors: &ConfigErrors) -> String {
     )
 }
 
+/// Where the channel's write-backs go, for the summary (the URL without its placeholders
+/// filled, never a token).
+fn writeback_summary(c: &ChannelConfig) -> String {
+    match c.writeback.as_ref().map(|w| &w.target) {
+        None => " [no write-back]".into(),
+        Some(WritebackTarget::Sambat) => " [write-back: SAMBAT tanggapan]".into(),
+        Some(WritebackTarget::Http(h)) => format!(" [write-back: POST {}]", h.url.source()),
+        Some(WritebackTarget::StatusFile(f)) => format!(" [write-back: {}]", f.path.display()),
+    }
+}
+
 /// One line describing a loaded configuration, without secrets: mode, store, LAPOR! endpoint
 /// and client, rate limit, channels.
 pub fn summary(config: &Config) -> String {
@@ -192,7 +205,7 @@ pub fn summary(config: &Config) -> String {
                 ChannelKind::CsvFolder(f) => {
                     format!("{} (csv_folder, inbox {})", c.name, f.inbox.display())
                 }
-            })
+            } + &writeback_summary(c))
             .collect();
         format!(
             "{} channel{}: {}",
@@ -201,8 +214,16 @@ pub fn summary(config: &Config) -> String {
             list.join(", ")
         )
     };
+    let sync = if config.sync.enabled && config.mode == Mode::Live {
+        format!(
+            "; updates feed every {}s",
+            config.sync.poll_interval.as_secs_f64()
+        )
+    } else {
+        "; no status sync".to_owned()
+    };
     format!(
-        "{channels}; mode {mode}; store {}; LAPOR! {} as client {}; rate limit {}/min, burst {}",
+        "{channels}; mode {mode}{sync}; store {}; LAPOR! {} as client {}; rate limit {}/min, burst {}",
         config.store.path.display(),
         config.lapor.base_url,
         config.lapor.client_id,

@@ -39,6 +39,8 @@ pub struct Config {
     pub admin: super::AdminConfig,
     /// Running as a service: drain timeout, watchdog stall limit.
     pub service: super::ServiceConfig,
+    /// Reading LAPOR!'s updates back.
+    pub sync: super::SyncConfig,
 }
 
 #[derive(Clone, Debug)]
@@ -96,6 +98,8 @@ pub struct ForwarderConfig {
 pub struct ChannelConfig {
     pub name: ChannelName,
     pub kind: ChannelKind,
+    /// How LAPOR!'s statuses and responses reach this channel; `None`: they do not.
+    pub writeback: Option<super::WritebackConfig>,
 }
 
 #[derive(Clone, Debug)]

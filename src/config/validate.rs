@@ -34,6 +34,7 @@ struct RawConfig {
     webhooks: Option<Value>,
     admin: Option<Value>,
     service: Option<Value>,
+    sync: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,6 +157,7 @@ pub(crate) fn validate(
     let channels = channels.filter(|c| super::channels_decl::check_routes(c, ctx));
     let admin = super::service::validate_admin(raw.admin, ctx, base_dir, env);
     let service = super::service::validate_service(raw.service, ctx);
+    let sync = super::writeback::validate_sync(raw.sync, ctx);
 
     Some(Config {
         mode: mode?,
@@ -167,6 +169,7 @@ pub(crate) fn validate(
         webhooks: webhooks?,
         admin: admin?,
         service: service?,
+        sync: sync?,
     })
 }
 
@@ -210,7 +213,12 @@ fn validate_logging(raw: RawLogging, ctx: &mut Ctx) -> Option<LoggingConfig> {
     })
 }
 
-fn validate_url(ctx: &mut Ctx, key: &[String], raw: Option<String>, example: &str) -> Option<Url> {
+pub(crate) fn validate_url(
+    ctx: &mut Ctx,
+    key: &[String],
+    raw: Option<String>,
+    example: &str,
+) -> Option<Url> {
     let Some(raw) = raw else {
         ctx.missing(key, format!("missing; set the base URL, e.g. {example:?}"));
         return None;
@@ -241,7 +249,12 @@ fn validate_url(ctx: &mut Ctx, key: &[String], raw: Option<String>, example: &st
 }
 
 /// A value that must be > 0; `default` when absent.
-fn positive(ctx: &mut Ctx, key: &[String], raw: Option<u64>, default: u64) -> Option<u64> {
+pub(crate) fn positive(
+    ctx: &mut Ctx,
+    key: &[String],
+    raw: Option<u64>,
+    default: u64,
+) -> Option<u64> {
     match raw.unwrap_or(default) {
         0 => {
             ctx.problem(key, "must be greater than 0");
@@ -251,7 +264,7 @@ fn positive(ctx: &mut Ctx, key: &[String], raw: Option<u64>, default: u64) -> Op
     }
 }
 
-fn in_range(
+pub(crate) fn in_range(
     ctx: &mut Ctx,
     key: &[String],
     raw: Option<u64>,
@@ -274,7 +287,7 @@ fn in_range(
     }
 }
 
-fn secret(
+pub(crate) fn secret(
     ctx: &mut Ctx,
     key: &[String],
     raw: Option<Value>,
@@ -533,6 +546,25 @@ fn validate_channels(
             ok = false;
             continue;
         };
+        let writeback_kind = match kind.as_str() {
+            "sambat" => super::writeback::Kind::Sambat,
+            "webhook" => super::writeback::Kind::Webhook,
+            _ => super::writeback::Kind::CsvFolder,
+        };
+        let writeback_ok;
+        let writeback = {
+            let before = ctx.problem_count();
+            let w = super::writeback::validate_writeback(
+                table.remove("writeback"),
+                writeback_kind,
+                &key,
+                ctx,
+                base_dir,
+                env,
+            );
+            writeback_ok = ctx.problem_count() == before;
+            w
+        };
         let channel = match kind.as_str() {
             "sambat" => validate_sambat(Value::Object(table), &key, ctx, base_dir, env)
                 .map(ChannelKind::Sambat),
@@ -564,7 +596,11 @@ fn validate_channels(
             }
         }
         match (channel_name, channel) {
-            (Some(name), Some(kind)) => out.push(ChannelConfig { name, kind }),
+            (Some(name), Some(kind)) if writeback_ok => out.push(ChannelConfig {
+                name,
+                kind,
+                writeback,
+            }),
             _ => ok = false,
         }
     }

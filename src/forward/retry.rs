@@ -35,7 +35,7 @@ pub fn record_delay(
     jittered.max(retry_after.unwrap_or_default())
 }
 
-fn full_jitter(top: Duration) -> Duration {
+pub(crate) fn full_jitter(top: Duration) -> Duration {
     let ms = top.as_millis().min(u64::MAX as u128) as u64;
     Duration::from_millis(rand::rng().random_range(0..=ms))
 }

@@ -202,6 +202,11 @@ impl CsvFolder {
         let held_before = report.held;
         let delimiter =
             wire_csv::detect_delimiter(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+        // The status file the forum team reads uses the delimiter of their latest export.
+        let _ = self.store.set_setting(
+            &crate::writeback::delimiter_setting(&self.channel),
+            &(delimiter as char).to_string(),
+        );
         match wire_csv::read(&bytes, &self.cfg.columns) {
             Err(e) => rejects.push((1, e.0)),
             Ok(file) => self.commit_rows(file, &mut rejects, report)?,

@@ -2,8 +2,7 @@
 //!
 //! Queue figures come from the store at each scrape (the store is the source of truth, so
 //! they survive restarts); request and outcome counters are this process's, carried across
-//! reloads. Write-backs and sync lag belong to the status sync, which does not exist yet:
-//! their families are exposed, with zero write-backs per channel and no sync-lag sample.
+//! reloads. Write-backs, their backlog and the sync lag are read from the store too.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -92,16 +91,39 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     );
     let writebacks = family!(
         "writebacks",
-        "Status write-backs to the channel (the status sync is not built yet: always 0)",
+        "LAPOR! statuses and responses the channel has taken (store)",
         Counter
+    );
+    let writebacks_dead = family!(
+        "writebacks_dead_lettered",
+        "Write-backs the channel refused for good (e.g. 404 unknown record)",
+        Gauge
+    );
+    let writebacks_pending = family!(
+        "writebacks_pending",
+        "Write-backs waiting to be delivered to the channel",
+        Gauge
     );
     let sync_lag = family!(
         "sync_lag",
-        "How far the LAPOR! status sync is behind (the status sync is not built yet: no samples)",
+        "Age of the oldest write-back still waiting for the channel (0 when none)",
         FloatGauge,
         Unit::Seconds
     );
-    let _ = &sync_lag;
+    let updates = family!(
+        "lapor_updates",
+        "LAPOR! updates read, by what they did (status, tanggapan, stale, same_content, …)",
+        Counter
+    );
+    let wb_counts = shared.store.writeback_counts().map_err(|e| e.to_string())?;
+    let lag = shared.store.writeback_lag(now).map_err(|e| e.to_string())?;
+    for (effect, n) in shared
+        .store
+        .update_effect_counts()
+        .map_err(|e| e.to_string())?
+    {
+        updates.get_or_create(&label("effect", &effect)).inc_by(n);
+    }
     let last_success = family!(
         "channel_last_success_timestamp",
         "Unix time of the channel's last successful poll (polled channels)",
@@ -110,7 +132,24 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     );
     for ch in &channels {
         let l = label("channel", ch);
-        let _ = writebacks.get_or_create(&l);
+        let wb = |state: &str| {
+            wb_counts
+                .iter()
+                .filter(|c| &c.channel == ch && c.state == state)
+                .map(|c| c.count)
+                .sum::<u64>()
+        };
+        writebacks.get_or_create(&l).inc_by(wb("done"));
+        writebacks_dead.get_or_create(&l).set(wb("dead") as i64);
+        writebacks_pending
+            .get_or_create(&l)
+            .set(wb("pending") as i64);
+        let lag_secs = lag
+            .iter()
+            .find(|(c, _)| c == ch)
+            .map(|(_, s)| *s)
+            .unwrap_or(0.0);
+        sync_lag.get_or_create(&l).set(lag_secs.max(0.0));
         let q = queues
             .iter()
             .find(|q| &q.channel == ch)

@@ -10,6 +10,8 @@ mod outbox;
 mod overview;
 mod records;
 mod reference;
+mod updates;
+mod writebacks;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,10 +19,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use dry_run::DryRunRow;
-pub use outbox::{Claimed, DeadLetter, OutboxState, Outcome, RecordDetail, StateCount};
+pub use outbox::{Claimed, DeadLetter, Event, OutboxState, Outcome, RecordDetail, StateCount};
 pub use overview::ChannelQueue;
 pub use records::{Intake, IntakeOutcome};
 pub use reference::ReferenceItem;
+pub use updates::{ApplyReport, Effect, IncomingUpdate, OpenComplaint, UpdateSource};
+pub use writebacks::{ClaimedWriteback, StatusRow, WritebackCount, WritebackOutcome, WritebackRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -89,6 +89,12 @@ impl Env {
                     .display()
                     .to_string(),
             ),
+            (
+                "LAPOR_BRIDGE__CHANNELS__NGOMBE__WRITEBACK__STATUS_FILE".into(),
+                lapor_bridge::cli::demo::ngombe_status_file(&self.store_path())
+                    .display()
+                    .to_string(),
+            ),
         ];
         for (k, val) in self.overrides().into_iter().chain(extra.iter().cloned()) {
             v.push((k.to_string(), val));

@@ -3,6 +3,7 @@
 
 mod classify;
 mod client;
+pub mod status;
 pub mod types;
 
 pub use classify::{classify_status, classify_transport, retry_after, LaporError};

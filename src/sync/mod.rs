@@ -1,0 +1,325 @@
+//! Sync stage: reads LAPOR!'s updates feed into the store, page by page, and looks open
+//! complaints up one by one when the feed cannot be trusted (a cursor LAPOR! forgot) and
+//! periodically (the reconciliation sweep). Applying and queueing write-backs is the store's.
+
+mod lookup;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::Notify;
+use tracing::{debug, info, warn};
+
+use crate::config::SyncConfig;
+use crate::domain::RecordKey;
+use crate::service::liveness::Heartbeat;
+use crate::shutdown::Shutdown;
+use crate::store::{ApplyReport, Effect, IncomingUpdate, Store, StoreError, UpdateSource};
+use crate::wire::lapor::types::Pembaruan;
+use crate::wire::lapor::{LaporClient, LaporError};
+
+pub use lookup::updates_from_lookup;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("LAPOR! updates feed: {0}")]
+    Lapor(#[from] LaporError),
+}
+
+/// What one step did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub read: usize,
+    pub applied: ApplyReport,
+    /// The feed said there is more to read now.
+    pub more: bool,
+    /// The cursor was refused and open complaints were looked up instead.
+    pub recovered: bool,
+    pub looked_up: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct SyncStats {
+    pub pages: AtomicU64,
+    pub updates_read: AtomicU64,
+    pub applied: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub not_applied: AtomicU64,
+    pub lookups: AtomicU64,
+    pub cursor_resets: AtomicU64,
+    pub failures: AtomicU64,
+    /// Unix seconds of the last page read without error.
+    pub last_success: AtomicU64,
+}
+
+pub struct Sync {
+    store: Store,
+    client: Arc<LaporClient>,
+    cfg: SyncConfig,
+    /// Channel → its write-back worker's waker; the channels that take write-backs.
+    writeback_wakers: BTreeMap<String, Arc<Notify>>,
+    writeback_channels: BTreeSet<String>,
+    next_sweep: Mutex<Timestamp>,
+    pub stats: Arc<SyncStats>,
+    pub heartbeat: Arc<Heartbeat>,
+    /// The reconciliation sweep's own: it runs beside the feed loop.
+    pub sweep_heartbeat: Arc<Heartbeat>,
+}
+
+impl Sync {
+    pub fn new(
+        store: Store,
+        client: Arc<LaporClient>,
+        cfg: SyncConfig,
+        writeback_wakers: BTreeMap<String, Arc<Notify>>,
+    ) -> Self {
+        let writeback_channels = writeback_wakers.keys().cloned().collect();
+        let first_sweep = Timestamp::now() + jiff::SignedDuration::from_secs(60);
+        Sync {
+            store,
+            client,
+            cfg,
+            writeback_wakers,
+            writeback_channels,
+            next_sweep: Mutex::new(first_sweep),
+            stats: Arc::default(),
+            heartbeat: Arc::default(),
+            sweep_heartbeat: Arc::default(),
+        }
+    }
+
+    /// Reads one page of the feed and commits it with the next cursor. On `invalid_cursor`
+    /// every open complaint is looked up, then the feed is read again from its start
+    /// (deduplicated), so nothing between the last good cursor and now is missed.
+    pub async fn step(&self) -> Result<SyncReport, SyncError> {
+        let cursor = self.store.feed_cursor()?;
+        let page = match self
+            .client
+            .pembaruan(cursor.as_deref(), self.cfg.page_size)
+            .await
+        {
+            Ok(p) => p,
+            Err(LaporError::InvalidCursor) => {
+                warn!("LAPOR! no longer knows the feed cursor; looking up every open complaint, then reading the feed from its start");
+                self.stats.cursor_resets.fetch_add(1, Ordering::Relaxed);
+                let mut report = self.reconcile(None, usize::MAX, &self.heartbeat).await?;
+                self.store.clear_feed_cursor()?;
+                report.recovered = true;
+                report.more = true;
+                return Ok(report);
+            }
+            Err(e) => {
+                self.stats.failures.fetch_add(1, Ordering::Relaxed);
+                return Err(e.into());
+            }
+        };
+        let now = Timestamp::now();
+        let updates: Vec<IncomingUpdate> = page.data.iter().map(|p| from_feed(p, now)).collect();
+        // A page without a next cursor keeps the current one: never step back to the start.
+        let next = page.kursor_berikut.as_deref().filter(|c| !c.is_empty());
+        let (applied, effects) =
+            self.store
+                .apply_updates(&updates, next, &self.writeback_channels, now)?;
+        self.stats.pages.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .last_success
+            .store(now.as_second().max(0) as u64, Ordering::Relaxed);
+        self.count(&applied, updates.len());
+        self.log_and_wake(&effects);
+        Ok(SyncReport {
+            read: updates.len(),
+            applied,
+            more: page.ada_lagi && next.is_some(),
+            recovered: false,
+            looked_up: 0,
+        })
+    }
+
+    /// Looks up open complaints not checked since `checked_before` (all with `None`), at most
+    /// `limit`, and applies what LAPOR! holds for each.
+    pub async fn reconcile(
+        &self,
+        checked_before: Option<Timestamp>,
+        limit: usize,
+        heartbeat: &Heartbeat,
+    ) -> Result<SyncReport, SyncError> {
+        let open = self.store.open_complaints(checked_before, limit)?;
+        let mut report = SyncReport::default();
+        for c in open {
+            heartbeat.beat();
+            let laporan = self.client.get(&c.tracking_id).await?;
+            self.stats.lookups.fetch_add(1, Ordering::Relaxed);
+            report.looked_up += 1;
+            let now = Timestamp::now();
+            match laporan {
+                None => warn!(record = %c.key, tracking_id = %c.tracking_id,
+                              "LAPOR! does not know this tracking id any more; left as it is"),
+                Some(l) => {
+                    let updates = updates_from_lookup(&l, now);
+                    let (applied, effects) =
+                        self.store
+                            .apply_updates(&updates, None, &self.writeback_channels, now)?;
+                    self.count(&applied, updates.len());
+                    self.log_and_wake(&effects);
+                    report.read += updates.len();
+                    add(&mut report.applied, &applied);
+                }
+            }
+            self.store.mark_checked(c.record_id, now)?;
+        }
+        Ok(report)
+    }
+
+    /// Runs until shutdown: reads the feed while it has more, then waits a poll interval.
+    pub async fn run(&self, mut shutdown: Shutdown) {
+        let mut failures: u32 = 0;
+        loop {
+            if shutdown.is_shutdown() {
+                return;
+            }
+            self.heartbeat.beat();
+            let wait = match self.step().await {
+                Ok(r) => {
+                    failures = 0;
+                    self.heartbeat.success();
+                    if r.more {
+                        continue;
+                    }
+                    self.cfg.poll_interval
+                }
+                Err(e) => {
+                    failures += 1;
+                    warn!(error = %e, "reading LAPOR!'s updates failed; trying again");
+                    crate::forward::retry::ceiling(
+                        self.cfg.poll_interval,
+                        Duration::from_secs(300),
+                        failures,
+                    )
+                }
+            };
+            self.heartbeat.idle();
+            if shutdown.sleep(wait).await {
+                return;
+            }
+        }
+    }
+
+    /// The reconciliation sweep, beside [`Sync::run`] so that its look-ups (one request each,
+    /// under the shared rate limit) never hold up the feed.
+    pub async fn run_sweeps(&self, mut shutdown: Shutdown) {
+        loop {
+            self.sweep_heartbeat.beat();
+            if let Err(e) = self.sweep_if_due().await {
+                warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
+            }
+            self.sweep_heartbeat.idle();
+            if shutdown.sleep(Duration::from_secs(5)).await {
+                return;
+            }
+        }
+    }
+
+    async fn sweep_if_due(&self) -> Result<(), SyncError> {
+        let now = Timestamp::now();
+        {
+            let mut next = self.next_sweep.lock().expect("sweep time lock");
+            if now < *next {
+                return Ok(());
+            }
+            let every = jiff::SignedDuration::try_from(self.cfg.reconcile_interval)
+                .unwrap_or(jiff::SignedDuration::from_hours(1));
+            *next = now + every;
+        }
+        let before =
+            now - jiff::SignedDuration::try_from(self.cfg.reconcile_interval).unwrap_or_default();
+        let r = self
+            .reconcile(
+                Some(before),
+                self.cfg.reconcile_batch,
+                &self.sweep_heartbeat,
+            )
+            .await?;
+        if r.looked_up > 0 {
+            info!(
+                looked_up = r.looked_up,
+                applied = r.applied.applied,
+                "reconciliation sweep"
+            );
+        }
+        Ok(())
+    }
+
+    fn count(&self, a: &ApplyReport, read: usize) {
+        self.stats
+            .updates_read
+            .fetch_add(read as u64, Ordering::Relaxed);
+        self.stats
+            .applied
+            .fetch_add(a.applied as u64, Ordering::Relaxed);
+        self.stats
+            .duplicates
+            .fetch_add(a.duplicates as u64, Ordering::Relaxed);
+        self.stats.not_applied.fetch_add(
+            (a.stale + a.same_content + a.unknown) as u64,
+            Ordering::Relaxed,
+        );
+    }
+
+    fn log_and_wake(&self, effects: &[(RecordKey, Effect)]) {
+        let mut woken = BTreeSet::new();
+        for (key, effect) in effects {
+            match effect {
+                Effect::Stale => {
+                    info!(record = %key, "older LAPOR! status after a newer one: recorded, not applied")
+                }
+                e if e.applied() => debug!(record = %key, effect = ?e, "LAPOR! update applied"),
+                _ => {}
+            }
+            if effect.applied() && woken.insert(key.channel.as_str().to_owned()) {
+                if let Some(w) = self.writeback_wakers.get(key.channel.as_str()) {
+                    w.notify_one();
+                }
+            }
+        }
+    }
+}
+
+fn add(into: &mut ApplyReport, a: &ApplyReport) {
+    into.applied += a.applied;
+    into.duplicates += a.duplicates;
+    into.stale += a.stale;
+    into.same_content += a.same_content;
+    into.unknown += a.unknown;
+    into.writebacks_queued += a.writebacks_queued;
+}
+
+/// LAPOR!'s times are RFC 3339; one that is not is taken as the time it was read, and said.
+pub(crate) fn parse_waktu(s: &str, now: Timestamp) -> Timestamp {
+    s.parse::<Timestamp>().unwrap_or_else(|_| {
+        warn!(
+            waktu = s,
+            "LAPOR! sent a time that is not RFC 3339; using the time it was read"
+        );
+        now
+    })
+}
+
+fn from_feed(p: &Pembaruan, now: Timestamp) -> IncomingUpdate {
+    IncomingUpdate {
+        id_pembaruan: p.id_pembaruan.clone(),
+        tracking_id: p.tracking_id.clone(),
+        id_eksternal: Some(p.id_eksternal.clone()),
+        status: Some(p.status.clone()),
+        tanggapan: p
+            .tanggapan
+            .as_ref()
+            .map(|t| (t.isi.clone(), t.oleh.clone())),
+        waktu: parse_waktu(&p.waktu, now),
+        source: UpdateSource::Feed,
+    }
+}

@@ -1,0 +1,126 @@
+//! Text templates of write-backs: `{name}` placeholders, `{{` and `}}` for literal braces.
+//! Names are checked when the configuration loads, so a typo is a config error, not a
+//! citizen reading "{tanggapn}".
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Var(String),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    parts: Vec<Part>,
+}
+
+impl fmt::Debug for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Template({:?})", self.source)
+    }
+}
+
+impl Template {
+    /// Parses `source`; `allowed` says whether a placeholder name exists, returning why not.
+    pub fn parse(
+        source: &str,
+        allowed: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut chars = source.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    text.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    text.push('}');
+                }
+                '{' => {
+                    let mut name = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some(c) => name.push(c),
+                            None => {
+                                return Err(format!(
+                                    "unclosed placeholder {{{name}; write {{{{ for a literal brace"
+                                ))
+                            }
+                        }
+                    }
+                    let name = name.trim().to_owned();
+                    allowed(&name).map_err(|why| format!("placeholder {{{name}}}: {why}"))?;
+                    if !text.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut text)));
+                    }
+                    parts.push(Part::Var(name));
+                }
+                '}' => return Err("a lone }; write }} for a literal brace".into()),
+                c => text.push(c),
+            }
+        }
+        if !text.is_empty() {
+            parts.push(Part::Text(text));
+        }
+        Ok(Template {
+            source: source.to_owned(),
+            parts,
+        })
+    }
+
+    /// Fills the placeholders; one the lookup does not know becomes empty text.
+    pub fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(v) => out.push_str(&lookup(v).unwrap_or_default()),
+            }
+        }
+        out
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn any(_: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    #[test]
+    fn fills_placeholders_and_keeps_escaped_braces() {
+        let t = Template::parse("{{x}} {tanggapan} — {oleh}", any).unwrap();
+        let out = t.render(|n| Some(n.to_uppercase()));
+        assert_eq!(out, "{x} TANGGAPAN — OLEH");
+    }
+
+    #[test]
+    fn unknown_and_unclosed_placeholders_are_errors() {
+        let only_a = |n: &str| {
+            if n == "a" {
+                Ok(())
+            } else {
+                Err("unknown".to_string())
+            }
+        };
+        assert!(Template::parse("{a}", only_a).is_ok());
+        assert_eq!(
+            Template::parse("{b}", only_a).unwrap_err(),
+            "placeholder {b}: unknown"
+        );
+        assert!(Template::parse("{a", only_a).is_err());
+        assert!(Template::parse("a}", only_a).is_err());
+    }
+}
