@@ -39,6 +39,8 @@ pub struct Config {
     pub admin: super::AdminConfig,
     /// Running as a service: drain timeout, watchdog stall limit.
     pub service: super::ServiceConfig,
+    /// `[report]`: KPI target, calendar file, SLA watch and alerts.
+    pub report: super::ReportConfig,
 }
 
 #[derive(Clone, Debug)]

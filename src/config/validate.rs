@@ -34,6 +34,7 @@ struct RawConfig {
     webhooks: Option<Value>,
     admin: Option<Value>,
     service: Option<Value>,
+    report: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,6 +157,7 @@ pub(crate) fn validate(
     let channels = channels.filter(|c| super::channels_decl::check_routes(c, ctx));
     let admin = super::service::validate_admin(raw.admin, ctx, base_dir, env);
     let service = super::service::validate_service(raw.service, ctx);
+    let report = super::report::validate_report(raw.report, ctx, base_dir, env, true);
 
     Some(Config {
         mode: mode?,
@@ -167,6 +169,7 @@ pub(crate) fn validate(
         webhooks: webhooks?,
         admin: admin?,
         service: service?,
+        report: report?,
     })
 }
 
