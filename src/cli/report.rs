@@ -100,7 +100,6 @@ fn run_inner(args: ReportArgs) -> Result<String, String> {
     }
 }
 
-#[allow(unused_variables)]
 fn sla(
     store: &Store,
     cfg: &crate::config::ReportConfig,
@@ -108,5 +107,10 @@ fn sla(
     as_of: Timestamp,
     format: Format,
 ) -> Result<String, String> {
-    Err("report sla is not available in this build yet".to_owned())
+    let r = report::sla_report(store, cfg, cal, as_of).map_err(|e| e.to_string())?;
+    Ok(match format {
+        Format::Table => render::sla_table(&r),
+        Format::Json => render::json(&r),
+        Format::Csv => render::sla_csv(&r),
+    })
 }

@@ -26,8 +26,8 @@ pub struct ReportConfig {
     /// Extra days for the shipped calendar (next year's SKB, amendments); absolute (a
     /// relative path in the file is relative to the configuration file's directory).
     pub calendar_file: Option<PathBuf>,
-    /// A rule is "at risk" from the start of this many working days before its deadline
-    /// (1: on the last working day; 0: never warn, only report breaches).
+    /// A rule is "at risk" once only this many of its working days remain (1: after all but
+    /// the last; 0: never warn, only report breaches).
     pub at_risk_margin_days: u32,
     pub sla_webhook: Option<SlaWebhookConfig>,
 }

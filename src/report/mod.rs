@@ -3,9 +3,12 @@
 //! service-level watch, and the admin dashboard. Everything is computed from the timestamps
 //! the store already holds, on the working-day calendar of [`calendar`].
 
+pub mod alerts;
 pub mod calendar;
 pub mod kpi;
+pub mod metrics;
 pub mod render;
+pub mod sla;
 pub mod timeline;
 
 use std::path::Path;
@@ -57,6 +60,17 @@ pub fn kpi_report(
         cfg.annual_target,
         &names,
     ))
+}
+
+/// The service-level checks of every complaint in the store as of `now`.
+pub fn sla_report(
+    store: &Store,
+    cfg: &ReportConfig,
+    cal: &Calendar,
+    now: Timestamp,
+) -> Result<sla::SlaReport, ReportError> {
+    let timelines = timeline::load(store)?;
+    Ok(sla::report(&timelines, cal, cfg.at_risk_margin_days, now))
 }
 
 /// The default period: 1 January of `now`'s year (WIB) to today.

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::kpi::{Kpi, Report};
+use super::sla::SlaReport;
 use crate::time;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -40,7 +41,7 @@ pub fn rows(r: &Report) -> Vec<(String, String, &Kpi)> {
     }
     for o in &r.by_opd {
         let label = match (o.instansi_id, &o.name) {
-            (Some(id), Some(n)) => format!("{id} {n}"),
+            (Some(id), Some(n)) => format!("{id} {}", short(n, 40)),
             (Some(id), None) => id.to_string(),
             (None, _) => "(no instansi)".to_owned(),
         };
@@ -186,6 +187,160 @@ pub fn csv(r: &Report) -> String {
             opt(k.median_response_days),
             k.closed.to_string(),
             k.rejected.to_string(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+pub fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn aligned(headers: &[&str], body: &[Vec<String>], left: usize) -> String {
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            body.iter()
+                .map(|row| row[i].chars().count())
+                .chain([headers[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: Vec<String>| {
+        row.iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = " ".repeat(widths[i].saturating_sub(c.chars().count()));
+                if i < left {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
+    };
+    let mut out = line(headers.iter().map(|h| (*h).to_owned()).collect());
+    out.push('\n');
+    for row in body {
+        out.push_str(&line(row.clone()));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn sla_table(r: &SlaReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "LAPOR! service levels as of {} WIB (working days; at risk from {} working day(s) before a deadline)",
+        time::format_wib(r.as_of),
+        r.at_risk_margin_days
+    );
+    let _ = writeln!(out);
+    let body: Vec<Vec<String>> = r
+        .rules
+        .iter()
+        .map(|s| {
+            vec![
+                s.rule.map(|r| r.as_str()).unwrap_or("").to_owned(),
+                s.working_days.to_string(),
+                s.ok.to_string(),
+                s.at_risk.to_string(),
+                s.breached.to_string(),
+                s.met.to_string(),
+                s.met_late.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&aligned(
+        &[
+            "rule", "days", "open_ok", "at_risk", "breached", "met", "met_late",
+        ],
+        &body,
+        1,
+    ));
+    let _ = writeln!(out);
+    if r.watch.is_empty() {
+        let _ = writeln!(out, "No complaint is at risk or past a deadline.");
+        return out;
+    }
+    let body: Vec<Vec<String>> = r
+        .watch
+        .iter()
+        .map(|c| {
+            vec![
+                c.state.as_str().to_owned(),
+                c.rule.as_str().to_owned(),
+                c.record_id.to_string(),
+                c.channel.clone(),
+                c.local_id.clone(),
+                c.tracking_id.clone().unwrap_or_else(|| "–".into()),
+                c.instansi_id
+                    .map(|i| i.to_string())
+                    .unwrap_or_else(|| "–".into()),
+                time::format_wib(c.started_at),
+                time::format_wib(c.deadline),
+                c.working_days_elapsed.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&aligned(
+        &[
+            "state",
+            "rule",
+            "record",
+            "channel",
+            "local_id",
+            "tracking_id",
+            "instansi",
+            "since (WIB)",
+            "deadline (WIB)",
+            "working_days",
+        ],
+        &body,
+        10,
+    ));
+    out
+}
+
+pub fn sla_csv(r: &SlaReport) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "state",
+        "rule",
+        "record_id",
+        "channel",
+        "local_id",
+        "tracking_id",
+        "instansi_id",
+        "started_at",
+        "at_risk_from",
+        "deadline",
+        "working_days_elapsed",
+    ]);
+    for c in &r.watch {
+        let _ = w.write_record([
+            c.state.as_str().to_owned(),
+            c.rule.as_str().to_owned(),
+            c.record_id.to_string(),
+            c.channel.clone(),
+            c.local_id.clone(),
+            c.tracking_id.clone().unwrap_or_default(),
+            c.instansi_id.map(|i| i.to_string()).unwrap_or_default(),
+            c.started_at.to_string(),
+            c.at_risk_from.to_string(),
+            c.deadline.to_string(),
+            c.working_days_elapsed.to_string(),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
