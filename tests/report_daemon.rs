@@ -313,3 +313,226 @@ async fn sla_alerts_are_posted_once_per_complaint_rule_and_level() {
         "{m}"
     );
 }
+
+/// Runs `scripts/ensure-chromium.sh` (installs Debian's chromium when missing) and returns
+/// the browser's path.
+fn ensure_chromium() -> PathBuf {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/ensure-chromium.sh");
+    let out = Command::new("sh")
+        .arg(script)
+        .output()
+        .expect("run ensure-chromium.sh");
+    assert!(
+        out.status.success(),
+        "ensure-chromium.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// Headless Chromium on `url` with `extra` arguments (`--dump-dom`, `--screenshot=…`);
+/// returns stdout. Killed after two minutes.
+async fn chromium(browser: &Path, profile: &Path, extra: &[String], url: &str) -> String {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=10000",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra.iter().cloned());
+    args.push(url.to_owned());
+    let mut child = tokio::process::Command::new(browser)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromium");
+    let stdout = child.stdout.take().unwrap();
+    let read = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let mut s = String::new();
+        let mut stdout = stdout;
+        let _ = stdout.read_to_string(&mut s).await;
+        s
+    });
+    let status = tokio::time::timeout(Duration::from_secs(120), child.wait())
+        .await
+        .expect("chromium finished within 2 minutes")
+        .unwrap();
+    assert!(status.success(), "chromium failed: {status}");
+    read.await.unwrap()
+}
+
+/// The text of the element with `attr="value"` (up to the next `<`).
+fn text_of(dom: &str, attr: &str, value: &str) -> String {
+    let needle = format!("{attr}=\"{value}\"");
+    let at = dom
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no {needle} in the page"));
+    let rest = &dom[at..];
+    let start = rest.find('>').unwrap() + 1;
+    let end = rest[start..].find('<').unwrap() + start;
+    rest[start..end].trim().to_owned()
+}
+
+/// An attribute of the element that has `attr="value"`.
+fn attr_of(dom: &str, attr: &str, value: &str, wanted: &str) -> Option<String> {
+    let needle = format!("{attr}=\"{value}\"");
+    let at = dom.find(&needle)?;
+    let tag_start = dom[..at].rfind('<')?;
+    let tag = &dom[tag_start..at + dom[at..].find('>')?];
+    let key = format!("{wanted}=\"");
+    let v = &tag[tag.find(&key)? + key.len()..];
+    Some(v[..v.find('"')?].to_owned())
+}
+
+fn cli_json(args: &[&str], dir: &Path, store: &Path) -> serde_json::Value {
+    let out = Command::new(BIN)
+        .arg("report")
+        .args(args)
+        .arg("--config")
+        .arg(dir.join("bridge.toml"))
+        .arg("--store")
+        .arg(store)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_in_chromium_shows_the_reports_figures() {
+    let browser = ensure_chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let lapor = LaporMock::start(LaporMockConfig::default()).await.unwrap();
+    let store = dir.path().join("bridge.db");
+    drop(fixture::generate(
+        &store,
+        600,
+        &time::format_wib(Timestamp::now()),
+    ));
+    let daemon = Daemon::start(
+        dir.path(),
+        &lapor,
+        &store,
+        "[report]\nannual_target = 2920\n",
+    )
+    .await;
+
+    let (from, to, as_of) = ("2024-01-01", "2024-06-30", "2024-07-31");
+    let url = format!(
+        "{}/dashboard?from={from}&to={to}&as_of={as_of}",
+        daemon.admin
+    );
+    let dom = chromium(
+        &browser,
+        &dir.path().join("profile"),
+        &["--dump-dom".to_owned()],
+        &url,
+    )
+    .await;
+
+    let r = cli_json(
+        &["--from", from, "--to", to, "--as-of", as_of],
+        dir.path(),
+        &store,
+    );
+    let t = &r["total"];
+    let num = |k: &str| t[k].as_u64().unwrap().to_string();
+    let pct = |v: &serde_json::Value| format!("{:.1}%", v.as_f64().unwrap() * 100.0);
+    let two = |v: &serde_json::Value| format!("{:.2}", v.as_f64().unwrap());
+    assert!(
+        t["received"].as_u64().unwrap() > 500,
+        "the fixture fills the period: {t}"
+    );
+    for k in ["received", "forwarded", "responded", "closed", "rejected"] {
+        assert_eq!(text_of(&dom, "data-kpi", k), num(k), "{k}");
+    }
+    assert_eq!(
+        text_of(&dom, "data-kpi", "response_rate"),
+        pct(&t["response_rate"])
+    );
+    assert_eq!(
+        text_of(&dom, "data-kpi", "mean_response_days"),
+        two(&t["mean_response_days"])
+    );
+    assert_eq!(
+        text_of(&dom, "data-kpi", "median_response_days"),
+        two(&t["median_response_days"])
+    );
+    assert_eq!(
+        text_of(&dom, "data-kpi", "target_progress"),
+        pct(&r["target"]["progress"])
+    );
+
+    // The charts were drawn by the page's script, from the same figures.
+    assert_eq!(
+        attr_of(&dom, "data-chart", "weekly", "data-rendered").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr_of(&dom, "data-chart", "weekly", "data-total"),
+        Some(num("received"))
+    );
+    assert!(
+        attr_of(&dom, "data-chart", "weekly", "data-bars")
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+            > 20
+    );
+    assert_eq!(
+        attr_of(&dom, "data-chart", "response_times", "data-total"),
+        Some(num("responded"))
+    );
+    assert!(dom.matches("<rect").count() > 20);
+
+    // The SLA figures equal `report sla` as of the same time.
+    let sla = cli_json(&["sla", "--as-of", as_of], dir.path(), &store);
+    for rule in sla["rules"].as_array().unwrap() {
+        let name = rule["rule"].as_str().unwrap();
+        for state in ["at_risk", "breached"] {
+            assert_eq!(
+                text_of(&dom, "data-sla", &format!("{name}.{state}")),
+                rule[state].as_u64().unwrap().to_string(),
+                "{name}.{state}"
+            );
+        }
+    }
+    assert_eq!(
+        attr_of(&dom, "data-table", "sla_rules", "data-table").as_deref(),
+        Some("sla_rules")
+    );
+
+    // Retaking docs/dashboard.png: LAPOR_BRIDGE_SCREENSHOT=/path/to/dashboard.png.
+    if let Ok(path) = std::env::var("LAPOR_BRIDGE_SCREENSHOT") {
+        let url = format!("{}/dashboard?from={from}&to={to}", daemon.admin);
+        chromium(
+            &browser,
+            &dir.path().join("profile-shot"),
+            &[
+                format!("--screenshot={path}"),
+                "--window-size=1280,1800".to_owned(),
+                "--hide-scrollbars".to_owned(),
+            ],
+            &url,
+        )
+        .await;
+        assert!(std::fs::metadata(&path).unwrap().len() > 10_000);
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod calendar;
+pub mod dashboard;
 pub mod kpi;
 pub mod metrics;
 pub mod render;

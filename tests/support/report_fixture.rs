@@ -204,7 +204,7 @@ pub fn generate(path: &Path, n: usize, now_wib: &str) -> Fixture {
         let spread = 60 * 24 * (1 + rng.below(4));
         let answered = plus_minutes(&disposed, 60 + rng.below(spread) as i64);
         f.update(Some(id), "ditindaklanjuti", "status_tanggapan", &answered);
-        if rng.below(5) != 0 {
+        {
             let closed = plus_minutes(&answered, 60 * 24 * (1 + rng.below(14) as i64));
             let status = if rng.below(10) == 0 {
                 "diarsipkan"
