@@ -40,12 +40,11 @@ pub async fn run(shared: Arc<Shared>, mut stop: Shutdown) {
     let client = reqwest::Client::new();
     loop {
         let cfg = shared.config().map(|c| c.report);
-        let wait = match cfg
-            .as_ref()
-            .and_then(|c| c.sla_webhook.clone().map(|w| (c, w)))
-        {
-            None => Duration::from_secs(60),
-            Some((cfg, hook)) => {
+        let wait = match cfg.as_ref().map(|c| (c, c.sla_webhook.clone())) {
+            // Before the first generation is installed: look again shortly.
+            None => Duration::from_millis(200),
+            Some((_, None)) => Duration::from_secs(60),
+            Some((cfg, Some(hook))) => {
                 match check_once(&shared.store, cfg, &hook, &client, Timestamp::now()).await {
                     Ok(r) if r.posted + r.failed > 0 => {
                         info!(posted = r.posted, failed = r.failed, "SLA alerts");
