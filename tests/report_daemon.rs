@@ -519,6 +519,23 @@ async fn the_dashboard_in_chromium_shows_the_reports_figures() {
         Some("sla_rules")
     );
 
+    // data.json carries the very report `report --format json` prints.
+    let data: serde_json::Value = serde_json::from_str(
+        &daemon
+            .get(&format!(
+                "/dashboard/data.json?from={from}&to={to}&as_of={as_of}"
+            ))
+            .await,
+    )
+    .unwrap();
+    assert_eq!(data["report"], r);
+    assert_eq!(data["sla"], sla);
+    // A bad query is refused, not shown as an empty report.
+    let bad = reqwest::get(format!("{}/dashboard?from=2024-13-01", daemon.admin))
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+
     // Retaking docs/dashboard.png: LAPOR_BRIDGE_SCREENSHOT=/path/to/dashboard.png.
     if let Ok(path) = std::env::var("LAPOR_BRIDGE_SCREENSHOT") {
         let url = format!("{}/dashboard?from={from}&to={to}", daemon.admin);

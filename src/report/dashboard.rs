@@ -49,11 +49,14 @@ struct Figures {
     sla: SlaReport,
 }
 
-fn bad_request(msg: String) -> Response {
-    (StatusCode::BAD_REQUEST, format!("{msg}\n")).into_response()
+/// Why the page cannot be shown: a bad query (400) or an unreadable store (500).
+type Failure = (StatusCode, String);
+
+fn bad_request(msg: String) -> Failure {
+    (StatusCode::BAD_REQUEST, format!("{msg}\n"))
 }
 
-fn figures(shared: &Shared, q: &Params) -> Result<Figures, Response> {
+fn figures(shared: &Shared, q: &Params) -> Result<Figures, Failure> {
     let cfg = shared.config().map(|c| c.report).unwrap_or_default();
     let as_of = match &q.as_of {
         Some(s) if !s.trim().is_empty() => super::parse_as_of(s).map_err(bad_request)?,
@@ -70,7 +73,7 @@ fn figures(shared: &Shared, q: &Params) -> Result<Figures, Response> {
             super::ReportError::Period(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        (status, format!("{e}\n")).into_response()
+        (status, format!("{e}\n"))
     };
     let cal = super::calendar_for(&cfg).map_err(fail)?;
     let kpi = super::kpi_report(&shared.store, &cfg, &cal, from, to, as_of).map_err(fail)?;
@@ -81,7 +84,7 @@ fn figures(shared: &Shared, q: &Params) -> Result<Figures, Response> {
 async fn data(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
     match figures(&shared, &q) {
         Ok(f) => Json(serde_json::json!({"report": f.kpi, "sla": f.sla})).into_response(),
-        Err(r) => r,
+        Err(r) => r.into_response(),
     }
 }
 
@@ -100,7 +103,7 @@ async fn js() -> Response {
 async fn page(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
     match figures(&shared, &q) {
         Ok(f) => Html(render(&shared, &f)).into_response(),
-        Err(r) => r,
+        Err(r) => r.into_response(),
     }
 }
 
