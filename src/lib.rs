@@ -13,6 +13,7 @@ pub mod intake;
 pub mod logging;
 pub mod mapping;
 pub mod pipeline;
+pub mod report;
 pub mod service;
 pub mod shutdown;
 pub mod store;

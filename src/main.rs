@@ -54,5 +54,6 @@ async fn dispatch(command: Command) -> ExitCode {
         } => cli::dead_letters::run(&config, store, action),
         Command::Demo(args) => cli::demo::run(args).await,
         Command::Bench(args) => cli::bench::run(args).await,
+        Command::Report(args) => cli::report::run(args),
     }
 }

@@ -5,6 +5,7 @@ pub mod dead_letters;
 pub mod demo;
 pub mod dry_run;
 pub mod show;
+pub mod report;
 pub mod status;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,10 @@ pub enum Command {
     DryRun(dry_run::DryRunArgs),
     /// Measure throughput and quota use against in-process mocks.
     Bench(bench::BenchArgs),
+    /// Service-level figures of a period (received, response rate and time in working days,
+    /// target progress) per channel and OPD; `report sla`: complaints at risk or past a
+    /// LAPOR! service level. Reads the store read-only.
+    Report(report::ReportArgs),
 }
 
 /// The store path from a configuration file, without resolving secrets: operator commands

@@ -105,6 +105,15 @@ impl Ctx {
         !self.problems.is_empty()
     }
 
+    /// The problems recorded so far, as `key: message` lines.
+    pub(crate) fn into_problem_lines(self) -> Vec<String> {
+        self.into_errors()
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
     fn into_errors(self) -> ConfigErrors {
         let mut problems = self.problems;
         problems.sort_by(|a, b| a.key.cmp(&b.key));

@@ -12,6 +12,7 @@
 
 mod channels_decl;
 mod load;
+mod report;
 mod secret;
 mod service;
 mod types;
@@ -22,6 +23,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use channels_decl::*;
+pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig};
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{AdminConfig, ServiceConfig, DEFAULT_ADMIN_LISTEN};
 pub use types::*;

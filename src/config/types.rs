@@ -41,6 +41,8 @@ pub struct Config {
     pub service: super::ServiceConfig,
     /// Reading LAPOR!'s updates back.
     pub sync: super::SyncConfig,
+    /// `[report]`: KPI target, calendar file, SLA watch and alerts.
+    pub report: super::ReportConfig,
 }
 
 #[derive(Clone, Debug)]

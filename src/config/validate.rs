@@ -35,6 +35,7 @@ struct RawConfig {
     admin: Option<Value>,
     service: Option<Value>,
     sync: Option<Value>,
+    report: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,6 +159,7 @@ pub(crate) fn validate(
     let admin = super::service::validate_admin(raw.admin, ctx, base_dir, env);
     let service = super::service::validate_service(raw.service, ctx);
     let sync = super::writeback::validate_sync(raw.sync, ctx);
+    let report = super::report::validate_report(raw.report, ctx, base_dir, env, true);
 
     Some(Config {
         mode: mode?,
@@ -170,6 +172,7 @@ pub(crate) fn validate(
         admin: admin?,
         service: service?,
         sync: sync?,
+        report: report?,
     })
 }
 

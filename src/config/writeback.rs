@@ -387,7 +387,6 @@ fn status_table(
     raw: Option<BTreeMap<String, String>>,
     mut defaults: BTreeMap<String, String>,
 ) -> Option<BTreeMap<String, String>> {
-    let mut ok = true;
     for (k, v) in raw.unwrap_or_default() {
         if !status::is_known(&k) {
             ctx.problem(
@@ -397,12 +396,10 @@ fn status_table(
                     status::ALL.join(", ")
                 ),
             );
-            ok = false;
             continue;
         }
         if v.trim().is_empty() {
             ctx.problem(&join(key, &[&k]), "must not be empty");
-            ok = false;
             continue;
         }
         defaults.insert(k, v);

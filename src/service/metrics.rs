@@ -267,6 +267,10 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     info.get_or_create(&label("version", env!("CARGO_PKG_VERSION")))
         .set(1);
 
+    // SLA watch, alerts and target progress: src/report/metrics.rs.
+    let report_cfg = shared.config().map(|c| c.report).unwrap_or_default();
+    crate::report::metrics::register(&mut reg, &shared.store, &report_cfg);
+
     let mut out = String::new();
     prometheus_text::encode(&mut out, &reg).map_err(|e| e.to_string())?;
     Ok(out)

@@ -94,6 +94,11 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
     }
 
     let watch_task = tokio::spawn(watch(shared.clone(), process_shutdown.clone()));
+    // The SLA alert webhook (report.sla_webhook); idle while none is configured.
+    let sla_task = tokio::spawn(crate::report::alerts::run(
+        shared.clone(),
+        process_shutdown.clone(),
+    ));
 
     let mut previous: Option<Config> = None;
     loop {
@@ -178,6 +183,7 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
                     let _ = tokio::time::timeout(Duration::from_secs(2), t).await;
                 }
                 let _ = tokio::time::timeout(Duration::from_secs(2), watch_task).await;
+                let _ = tokio::time::timeout(Duration::from_secs(2), sla_task).await;
                 info!("stopped");
                 return ExitCode::SUCCESS;
             }

@@ -156,6 +156,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX writebacks_due ON writebacks (channel, state, next_attempt_at);
     CREATE INDEX writebacks_record ON writebacks (record_id, id);
     "#,
+    // 4: service-level alerts. One row per complaint, rule and level once the SLA watch has
+    // seen it at risk or breached; `posted_at` is set when the alert webhook accepted it, so
+    // each alert is posted once, across restarts.
+    r#"
+    CREATE TABLE sla_alerts (
+        record_id      INTEGER NOT NULL REFERENCES records(id),
+        rule           TEXT NOT NULL CHECK (rule IN ('verifikasi', 'tindak_lanjut', 'penutupan')),
+        level          TEXT NOT NULL CHECK (level IN ('at_risk', 'breached')),
+        deadline       TEXT NOT NULL,        -- UTC, end of the rule's last working day
+        first_seen_at  TEXT NOT NULL,        -- UTC, when the watch first saw it
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        last_error     TEXT,
+        posted_at      TEXT,                 -- UTC; NULL until the webhook answered 2xx
+        PRIMARY KEY (record_id, rule, level)
+    );
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -73,6 +73,12 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The connection, for the reports (`crate::report`), which compute from the tables of
+    /// several stages at once and own the table of SLA alerts (migration 4).
+    pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        Ok(f(&self.lock())?)
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self
