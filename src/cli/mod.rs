@@ -4,8 +4,8 @@ pub mod bench;
 pub mod dead_letters;
 pub mod demo;
 pub mod dry_run;
-pub mod show;
 pub mod report;
+pub mod show;
 pub mod status;
 
 use std::path::{Path, PathBuf};
