@@ -104,7 +104,9 @@ impl Store {
                 }
             }
         }
-        let mut stmt = conn.prepare("SELECT channel, updated_at FROM cursors")?;
+        // '@…' keys are the bridge's own cursors (LAPOR!'s feed), not channels.
+        let mut stmt =
+            conn.prepare("SELECT channel, updated_at FROM cursors WHERE channel NOT LIKE '@%'")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let channel: String = r.get(0)?;

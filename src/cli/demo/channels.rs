@@ -41,11 +41,23 @@ const JALAN: [&str; 6] = [
     "Jl. Bandung",
 ];
 
+/// A time shortly before now (RFC 3339, WIB): the demo's complaints are recent, so the
+/// report and dashboard show response times the city would see.
+fn minutes_ago(m: i64) -> String {
+    crate::time::rfc3339_wib(jiff::Timestamp::now() - jiff::SignedDuration::from_mins(m))
+}
+
+/// A WIB date `d` days before today, `DD/MM/YYYY` as the forum's export writes it.
+fn days_ago(d: i64) -> String {
+    let t = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * d);
+    t.to_zoned_datetime(crate::time::wib()).strftime("%d/%m/%Y").to_string()
+}
+
 pub fn ticket(i: usize) -> Value {
     let jalan = JALAN[i % JALAN.len()];
     json!({
         "ticket_id": format!("112-20240729-{i:04}"),
-        "call_time": "2024-07-29T08:15:00+07:00",
+        "call_time": minutes_ago((i as i64 + 1) * 17),
         "caller": {"name": format!("Penelepon {i}"), "phone": format!("0812{:08}", 10_000_000 + i)},
         "category": KATEGORI_112[i % KATEGORI_112.len()],
         "summary": format!("Keluhan warga di {jalan}"),
@@ -63,7 +75,7 @@ pub fn post(i: usize, text: &str) -> Value {
         "author": {"handle": format!("@warga_malang_{i}"), "name": null},
         "text": text,
         "media": ["https://cdn.example/foto.jpg", "https://cdn.example/video.mp4"],
-        "posted_at": "2024-07-29T09:00:00+07:00",
+        "posted_at": minutes_ago((i as i64 + 1) * 23),
         "permalink": format!("https://{platform}.example/p{i}")
     })
 }
@@ -187,11 +199,14 @@ pub fn drop_ngombe(inbox: &Path, rows: usize) -> Result<u64, String> {
     for i in 0..rows {
         let k = i % kategori.len();
         text.push_str(&format!(
-            "{};{:02}/07/2024;Warga Forum {i};0813{:08};{};{};{};\"Disampaikan di forum Ngombe; {} di wilayah {} perlu perhatian.\r\nMohon ditindaklanjuti.\";{}\r\n",
-            i + 1, 1 + i % 28, 20_000_000 + i, kec[k], kel[k], kategori[k], kategori[k].to_lowercase(), kec[k], opd[k]
+            "{};{};Warga Forum {i};0813{:08};{};{};{};\"Disampaikan di forum Ngombe; {} di wilayah {} perlu perhatian.\r\nMohon ditindaklanjuti.\";{}\r\n",
+            i + 1, days_ago(i as i64 % 5), 20_000_000 + i, kec[k], kel[k], kategori[k], kategori[k].to_lowercase(), kec[k], opd[k]
         ));
     }
-    text.push_str(";01/07/2024;Tanpa Nomor;;Klojen;Kauman;Sampah;\"baris tanpa nomor\";DLH\r\n");
+    text.push_str(&format!(
+        ";{};Tanpa Nomor;;Klojen;Kauman;Sampah;\"baris tanpa nomor\";DLH\r\n",
+        days_ago(0)
+    ));
     // Written aside and renamed in, as a copy would finish.
     let tmp = inbox.join(".ngombe-demo.csv.part");
     std::fs::write(&tmp, text).map_err(|e| e.to_string())?;
