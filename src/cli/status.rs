@@ -226,5 +226,44 @@ pub fn render(
             total.acknowledged
         );
     }
+    writebacks(store, now, &mut out)?;
     Ok(out)
+}
+
+/// LAPOR!'s statuses and responses on their way back to the channels.
+fn writebacks(
+    store: &Store,
+    now: Timestamp,
+    out: &mut String,
+) -> Result<(), crate::store::StoreError> {
+    let counts = store.writeback_counts()?;
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let lag = store.writeback_lag(now)?;
+    let _ = writeln!(out, "\nwrite-back     written  waiting   oldest   dead");
+    let mut channels: Vec<&str> = counts.iter().map(|c| c.channel.as_str()).collect();
+    channels.dedup();
+    for ch in channels {
+        let n = |state: &str| {
+            counts
+                .iter()
+                .filter(|c| c.channel == ch && c.state == state)
+                .map(|c| c.count)
+                .sum::<u64>()
+        };
+        let oldest = lag
+            .iter()
+            .find(|(c, _)| c == ch)
+            .map(|(_, s)| format!("{:.0}s", s))
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            out,
+            "{ch:<14} {:>7}  {:>7}  {oldest:>7}  {:>5}",
+            n("done"),
+            n("pending"),
+            n("dead")
+        );
+    }
+    Ok(())
 }
