@@ -363,10 +363,10 @@ fn print_writebacks(
         .ok()
         .and_then(|k| k.into_iter().next())
     {
-        println!(
-            "one complaint's timeline: lapor-bridge show {k} --store {}",
-            store_path.display()
-        );
+        // One complaint's whole story, as `lapor-bridge show` prints it.
+        if let Ok(text) = super::show::render(store, &k, super::show::Format::Text) {
+            println!("\none complaint's timeline (`lapor-bridge show {k} --store FILE`):\n{text}");
+        }
     }
 }
 
