@@ -50,7 +50,9 @@ fn minutes_ago(m: i64) -> String {
 /// A WIB date `d` days before today, `DD/MM/YYYY` as the forum's export writes it.
 fn days_ago(d: i64) -> String {
     let t = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * d);
-    t.to_zoned_datetime(crate::time::wib()).strftime("%d/%m/%Y").to_string()
+    t.to_zoned_datetime(crate::time::wib())
+        .strftime("%d/%m/%Y")
+        .to_string()
 }
 
 pub fn ticket(i: usize) -> Value {
