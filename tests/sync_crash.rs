@@ -27,19 +27,20 @@ fn spawn(env: &Env, extra: &[(&'static str, String)], log: &std::fs::File) -> Ch
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_sync_loses_no_update_and_writes_none_twice() {
-    let SyncRig {
-        env,
-        mocks,
-        addr,
-        mut extra,
-        log_path,
-        log,
-    } = SyncRig::start(Duration::from_millis(150), 0.3, 20).await;
-    extra.push(("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "10".into()));
-    extra.push(("LAPOR_BRIDGE__SYNC__POLL_INTERVAL_MS", "200".into()));
+    let rig = SyncRig::start(
+        Duration::from_millis(150),
+        0.3,
+        20,
+        &[
+            ("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "10".into()),
+            ("LAPOR_BRIDGE__SYNC__POLL_INTERVAL_MS", "200".into()),
+        ],
+    )
+    .await;
+    let (env, mocks, addr) = (&rig.env, &rig.mocks, rig.addr);
 
     env.sambat.add_generated(100);
-    let mut child = spawn(&env, &extra, &log);
+    let mut child = spawn(env, &rig.extra, &rig.log);
     common::wait_for_listener(addr).await;
     let sent = channels::simulate_webhooks(addr, 20, 10).await.unwrap();
     let rows = channels::drop_ngombe(&ngombe_inbox(&env.store_path()), 20).unwrap();
@@ -54,22 +55,22 @@ async fn sigkill_during_sync_loses_no_update_and_writes_none_twice() {
     for round in 0..KILLS {
         // Kill after a random number of further write-back requests (or a short random time),
         // so kills land between a channel's answer and the commit, mid-page and mid-poll.
-        let start = written(&env, &mocks);
+        let start = written(env, mocks);
         let target = start + rng.random_range(1..=25);
         let max_wait = Duration::from_millis(rng.random_range(100..=1500));
         let t0 = Instant::now();
-        while written(&env, &mocks) < target && t0.elapsed() < max_wait {
+        while written(env, mocks) < target && t0.elapsed() < max_wait {
             if let Some(status) = child.try_wait().unwrap() {
                 panic!(
                     "lapor-bridge exited on its own in round {round}: {status}; log: {}",
-                    std::fs::read_to_string(&log_path).unwrap()
+                    std::fs::read_to_string(&rig.log_path).unwrap()
                 );
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        child = spawn(&env, &extra, &log);
+        child = spawn(env, &rig.extra, &rig.log);
     }
 
     let store = common::open_store(&env.store_path());
@@ -98,7 +99,7 @@ async fn sigkill_during_sync_loses_no_update_and_writes_none_twice() {
     let checked = sync_check::check_all(
         &env.lapor,
         &env.sambat,
-        &mocks,
+        mocks,
         &ngombe_status_file(&env.store_path()),
     );
     println!(

@@ -14,17 +14,16 @@ use lapor_bridge::cli::demo::{channels, ngombe_inbox, ngombe_status_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_hundred_complaints_end_on_their_channels_with_every_response_once() {
-    let SyncRig {
-        env,
-        mocks,
-        addr,
-        mut extra,
-        log_path,
-        log,
-    } = SyncRig::start(Duration::from_millis(200), 0.4, 60).await;
+    let rig = SyncRig::start(
+        Duration::from_millis(200),
+        0.4,
+        60,
+        &[("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "25".into())],
+    )
+    .await;
+    let (env, mocks, addr) = (&rig.env, &rig.mocks, rig.addr);
     env.lapor.reissue_updates(0.1);
-    extra.push(("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "25".into()));
-    let mut child = common::bridge_run(&env, &extra, &log)
+    let mut child = common::bridge_run(env, &rig.extra, &rig.log)
         .spawn()
         .expect("start lapor-bridge run");
 
@@ -62,7 +61,7 @@ async fn three_hundred_complaints_end_on_their_channels_with_every_response_once
     assert!(
         child.wait().unwrap().success(),
         "{}",
-        std::fs::read_to_string(&log_path).unwrap()
+        std::fs::read_to_string(&rig.log_path).unwrap()
     );
 
     let c = env.lapor.counters();
@@ -73,7 +72,7 @@ async fn three_hundred_complaints_end_on_their_channels_with_every_response_once
     let checked = sync_check::check_all(
         &env.lapor,
         &env.sambat,
-        &mocks,
+        mocks,
         &ngombe_status_file(&env.store_path()),
     );
     let n = mocks.call112.counters();

@@ -152,15 +152,22 @@ pub struct SyncRig {
     pub mocks: ChannelMocks,
     /// Where the bridge's webhook listener will be.
     pub addr: SocketAddr,
-    /// The channel mocks' overrides and the webhook listen address, for [`bridge_run`].
+    /// The channel mocks' overrides, the webhook listen address and the test's own, for
+    /// [`bridge_run`].
     pub extra: Vec<(&'static str, String)>,
     pub log_path: PathBuf,
     pub log: File,
 }
 
 impl SyncRig {
-    /// `tickets`: how many of the demo's 112 tickets the 112 mock knows.
-    pub async fn start(tick: Duration, advance_probability: f64, tickets: usize) -> SyncRig {
+    /// `tickets`: how many of the demo's 112 tickets the 112 mock knows; `overrides` go
+    /// after the channel mocks' and the listen address in `extra`.
+    pub async fn start(
+        tick: Duration,
+        advance_probability: f64,
+        tickets: usize,
+        overrides: &[(&'static str, String)],
+    ) -> SyncRig {
         let env = Env::start(LaporMockConfig {
             quota_per_minute: None,
             lifecycle: Some(LifecycleConfig {
@@ -177,6 +184,7 @@ impl SyncRig {
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let mut extra = mocks.overrides();
         extra.push(("LAPOR_BRIDGE__WEBHOOKS__LISTEN", addr.to_string()));
+        extra.extend(overrides.iter().cloned());
         let log_path = env.dir.path().join("bridge.log");
         let log = File::create(&log_path).unwrap();
         SyncRig {
