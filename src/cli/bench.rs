@@ -157,7 +157,7 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
         "  LAPOR! mock: {} created, {} create requests",
         c.created, c.create_requests
     );
-    check_exactly_once(&store, &lapor, records)?;
+    check_exactly_once(&store, lapor, records)?;
     Ok(())
 }
 
