@@ -96,11 +96,12 @@ impl ChannelMock<Note, Tickets> {
 }
 
 fn router(shared: Shared) -> Router {
-    Router::new()
-        .route("/tickets/{ticket_id}/notes", post(add_note))
-        .with_state(shared.clone())
-        .merge(channel::admin_router(shared, "/_mock/notes"))
-        .fallback(|| async { channel::error(StatusCode::NOT_FOUND, "not_found") })
+    channel::router(
+        shared,
+        "/tickets/{ticket_id}/notes",
+        post(add_note),
+        "/_mock/notes",
+    )
 }
 
 async fn add_note(

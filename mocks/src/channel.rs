@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -244,6 +244,25 @@ pub(crate) fn required_strings<const N: usize>(
         }
     }
     Ok(out)
+}
+
+/// A write-back mock's whole router: its one `route` (`handler`, over the shared state), the
+/// admin routes with its records under `records_path`, and a JSON 404 for anything else.
+pub(crate) fn router<R, X>(
+    shared: Shared<R, X>,
+    route: &str,
+    handler: MethodRouter<Shared<R, X>>,
+    records_path: &str,
+) -> Router
+where
+    R: Clone + Serialize + Send + 'static,
+    X: Send + 'static,
+{
+    Router::new()
+        .route(route, handler)
+        .with_state(shared.clone())
+        .merge(admin_router(shared, records_path))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found") })
 }
 
 /// `/_mock/counters` and `/_mock/<records>`: what the mock saw, for an operator running

@@ -75,11 +75,7 @@ impl ChannelMock<Reply> {
 }
 
 fn router(shared: Shared) -> Router {
-    Router::new()
-        .route("/replies", post(add_reply))
-        .with_state(shared.clone())
-        .merge(channel::admin_router(shared, "/_mock/replies"))
-        .fallback(|| async { channel::error(StatusCode::NOT_FOUND, "not_found") })
+    channel::router(shared, "/replies", post(add_reply), "/_mock/replies")
 }
 
 async fn add_reply(State(shared): State<Shared>, headers: HeaderMap, body: Body) -> Response {
