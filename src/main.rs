@@ -27,10 +27,7 @@ async fn dispatch(command: Command) -> ExitCode {
             config,
             store,
             format,
-        } => match store
-            .map(Ok)
-            .unwrap_or_else(|| cli::store_path_from(&config))
-        {
+        } => match cli::store_path(&config, store) {
             Ok(path) => cli::show::run(&path, &record, format),
             Err(e) => {
                 eprintln!("{e}");

@@ -5,7 +5,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use common::{counts, Env};
@@ -16,19 +16,16 @@ const RECORDS: usize = 500;
 const KILLS: usize = 24;
 
 fn spawn(env: &Env, log: &std::fs::File) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-        .args(["run", "--config", common::DEMO_TOML])
-        .envs(env.child_env(&[
-            (
-                "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
-                "1".into(),
-            ),
-            ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
-            ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "16".into()),
-        ]))
+    let extra = [
+        (
+            "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
+            "1".into(),
+        ),
+        ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
+        ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "16".into()),
+    ];
+    common::bridge_run(env, &extra, log)
         .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(log.try_clone().unwrap())
         .spawn()
         .expect("start lapor-bridge run")
 }

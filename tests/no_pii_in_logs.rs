@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{counts, Env};
@@ -51,15 +50,12 @@ async fn logs_at_trace_carry_no_secrets_and_no_personal_data() {
     env.sambat.insert(personal("Drainase", "081357924680"));
     let log_path = env.dir.path().join("trace.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-        .args(["run", "--config", common::DEMO_TOML])
-        .envs(env.child_env(&[(
-            "LAPOR_BRIDGE__CHANNELS__SAMBAT__MAPPING__KATEGORI__DRAINASE",
-            "999999".into(),
-        )]))
+    let extra = [(
+        "LAPOR_BRIDGE__CHANNELS__SAMBAT__MAPPING__KATEGORI__DRAINASE",
+        "999999".into(),
+    )];
+    let mut child = common::bridge_run(&env, &extra, &log)
         .env("RUST_LOG", "trace")
-        .stdout(Stdio::null())
-        .stderr(log)
         .spawn()
         .unwrap();
     let store = common::open_store(&env.store_path());

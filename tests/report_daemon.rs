@@ -2,6 +2,7 @@
 //! listener on loopback): SLA alerts posted to a webhook once per complaint, rule and level,
 //! the SLA metrics, and the dashboard in headless Chromium.
 
+mod common;
 #[path = "support/report_fixture.rs"]
 mod fixture;
 
@@ -26,14 +27,6 @@ use fixture::{plus_minutes, Fixture};
 const BIN: &str = env!("CARGO_BIN_EXE_lapor-bridge");
 const HOOK_SECRET: &str = "rahasia-sla";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 pub struct Daemon {
     child: Child,
     pub admin: String,
@@ -44,7 +37,7 @@ impl Daemon {
     /// Starts `lapor-bridge run` on `store` against the LAPOR! mock, with no channels, and
     /// waits for its admin listener.
     async fn start(dir: &Path, lapor: &LaporMock, store: &Path, report_toml: &str) -> Daemon {
-        let port = free_port();
+        let port = common::free_port();
         let config = dir.join("bridge.toml");
         std::fs::write(
             &config,

@@ -84,14 +84,6 @@ impl Notes {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 struct Daemon {
     child: Child,
     notes: Notes,
@@ -114,7 +106,7 @@ impl Daemon {
         let sock = env.dir.path().join(format!("notify-{name}.sock"));
         let _ = std::fs::remove_file(&sock);
         let notes = Notes::listen(&sock);
-        let port = free_port();
+        let port = common::free_port();
         let log = env.dir.path().join(format!("{name}.log"));
         let mut vars = vec![
             ("LAPOR_BRIDGE__ADMIN__LISTEN", format!("127.0.0.1:{port}")),

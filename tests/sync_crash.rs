@@ -7,66 +7,41 @@ mod common;
 #[path = "support/sync_check.rs"]
 mod sync_check;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use common::{counts, wait_for, Env};
+use common::{counts, wait_for, Env, SyncRig};
 use lapor_bridge::cli::demo::{
     channels, ngombe_inbox, ngombe_status_file, writeback::ChannelMocks,
 };
-use lapor_mocks::lapor::{LaporMockConfig, LifecycleConfig};
 use rand::Rng;
 
 const KILLS: usize = 12;
 
 fn spawn(env: &Env, extra: &[(&'static str, String)], log: &std::fs::File) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-        .args(["run", "--config", common::DEMO_TOML])
-        .envs(env.child_env(extra))
+    common::bridge_run(env, extra, log)
         .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(log.try_clone().unwrap())
         .spawn()
         .expect("start lapor-bridge run")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_sync_loses_no_update_and_writes_none_twice() {
-    let env = Env::start(LaporMockConfig {
-        quota_per_minute: None,
-        lifecycle: Some(LifecycleConfig {
-            tick: Duration::from_millis(150),
-            advance_probability: 0.3,
-            steps_min: 2,
-            steps_max: 4,
-        }),
-        ..LaporMockConfig::default()
-    })
+    let rig = SyncRig::start(
+        Duration::from_millis(150),
+        0.3,
+        20,
+        &[
+            ("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "10".into()),
+            ("LAPOR_BRIDGE__SYNC__POLL_INTERVAL_MS", "200".into()),
+        ],
+    )
     .await;
-    env.lapor.inject_duplicate_updates(0.3);
-    let mocks = ChannelMocks::start(20).await.unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut extra = mocks.overrides();
-    extra.push((
-        "LAPOR_BRIDGE__WEBHOOKS__LISTEN",
-        format!("127.0.0.1:{port}"),
-    ));
-    extra.push(("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "10".into()));
-    extra.push(("LAPOR_BRIDGE__SYNC__POLL_INTERVAL_MS", "200".into()));
-    let log_path = env.dir.path().join("bridge.log");
-    let log = std::fs::File::create(&log_path).unwrap();
+    let (env, mocks, addr) = (&rig.env, &rig.mocks, rig.addr);
 
     env.sambat.add_generated(100);
-    let mut child = spawn(&env, &extra, &log);
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    wait_for("the webhook listener", Duration::from_secs(20), || {
-        std::net::TcpStream::connect(addr).is_ok()
-    })
-    .await;
+    let mut child = spawn(env, &rig.extra, &rig.log);
+    common::wait_for_listener(addr).await;
     let sent = channels::simulate_webhooks(addr, 20, 10).await.unwrap();
     let rows = channels::drop_ngombe(&ngombe_inbox(&env.store_path()), 20).unwrap();
     let total = 100 + sent.records + rows;
@@ -80,22 +55,22 @@ async fn sigkill_during_sync_loses_no_update_and_writes_none_twice() {
     for round in 0..KILLS {
         // Kill after a random number of further write-back requests (or a short random time),
         // so kills land between a channel's answer and the commit, mid-page and mid-poll.
-        let start = written(&env, &mocks);
+        let start = written(env, mocks);
         let target = start + rng.random_range(1..=25);
         let max_wait = Duration::from_millis(rng.random_range(100..=1500));
         let t0 = Instant::now();
-        while written(&env, &mocks) < target && t0.elapsed() < max_wait {
+        while written(env, mocks) < target && t0.elapsed() < max_wait {
             if let Some(status) = child.try_wait().unwrap() {
                 panic!(
                     "lapor-bridge exited on its own in round {round}: {status}; log: {}",
-                    std::fs::read_to_string(&log_path).unwrap()
+                    std::fs::read_to_string(&rig.log_path).unwrap()
                 );
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        child = spawn(&env, &extra, &log);
+        child = spawn(env, &rig.extra, &rig.log);
     }
 
     let store = common::open_store(&env.store_path());
@@ -124,7 +99,7 @@ async fn sigkill_during_sync_loses_no_update_and_writes_none_twice() {
     let checked = sync_check::check_all(
         &env.lapor,
         &env.sambat,
-        &mocks,
+        mocks,
         &ngombe_status_file(&env.store_path()),
     );
     println!(

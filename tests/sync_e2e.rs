@@ -7,62 +7,28 @@ mod common;
 #[path = "support/sync_check.rs"]
 mod sync_check;
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{counts, wait_for, Env};
-use lapor_bridge::cli::demo::{
-    channels, ngombe_inbox, ngombe_status_file, writeback::ChannelMocks,
-};
-use lapor_mocks::lapor::{LaporMockConfig, LifecycleConfig};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::{counts, wait_for, SyncRig};
+use lapor_bridge::cli::demo::{channels, ngombe_inbox, ngombe_status_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_hundred_complaints_end_on_their_channels_with_every_response_once() {
-    let env = Env::start(LaporMockConfig {
-        quota_per_minute: None,
-        lifecycle: Some(LifecycleConfig {
-            tick: Duration::from_millis(200),
-            advance_probability: 0.4,
-            steps_min: 2,
-            steps_max: 4,
-        }),
-        ..LaporMockConfig::default()
-    })
+    let rig = SyncRig::start(
+        Duration::from_millis(200),
+        0.4,
+        60,
+        &[("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "25".into())],
+    )
     .await;
-    env.lapor.inject_duplicate_updates(0.3);
+    let (env, mocks, addr) = (&rig.env, &rig.mocks, rig.addr);
     env.lapor.reissue_updates(0.1);
-    let mocks = ChannelMocks::start(60).await.unwrap();
-    let port = free_port();
-    let mut extra = mocks.overrides();
-    extra.push((
-        "LAPOR_BRIDGE__WEBHOOKS__LISTEN",
-        format!("127.0.0.1:{port}"),
-    ));
-    extra.push(("LAPOR_BRIDGE__SYNC__PAGE_SIZE", "25".into()));
-    let log_path = env.dir.path().join("bridge.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-        .args(["run", "--config", common::DEMO_TOML])
-        .envs(env.child_env(&extra))
-        .stdout(Stdio::null())
-        .stderr(log)
+    let mut child = common::bridge_run(env, &rig.extra, &rig.log)
         .spawn()
         .expect("start lapor-bridge run");
 
     env.sambat.add_generated(150);
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    wait_for("the webhook listener", Duration::from_secs(20), || {
-        std::net::TcpStream::connect(addr).is_ok()
-    })
-    .await;
+    common::wait_for_listener(addr).await;
     let sent = channels::simulate_webhooks(addr, 60, 50).await.unwrap();
     let rows = channels::drop_ngombe(&ngombe_inbox(&env.store_path()), 40).unwrap();
     assert_eq!(150 + sent.records + rows, 300);
@@ -95,7 +61,7 @@ async fn three_hundred_complaints_end_on_their_channels_with_every_response_once
     assert!(
         child.wait().unwrap().success(),
         "{}",
-        std::fs::read_to_string(&log_path).unwrap()
+        std::fs::read_to_string(&rig.log_path).unwrap()
     );
 
     let c = env.lapor.counters();
@@ -106,7 +72,7 @@ async fn three_hundred_complaints_end_on_their_channels_with_every_response_once
     let checked = sync_check::check_all(
         &env.lapor,
         &env.sambat,
-        &mocks,
+        mocks,
         &ngombe_status_file(&env.store_path()),
     );
     let n = mocks.call112.counters();

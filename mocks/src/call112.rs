@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -19,8 +18,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::channel::{self, lock, ChannelCounters, ChannelFaults, Endpoint};
-use crate::server::Server;
+use crate::channel::{self, lock, ChannelCounters, ChannelFaults, ChannelMock, Endpoint};
+use crate::server::loopback_any;
 
 /// Faults of the note API (shared shape with the desk's).
 pub type NotesFaults = ChannelFaults;
@@ -58,22 +57,19 @@ pub struct Note {
 }
 
 /// The tickets the 112 system knows, under the endpoint's lock.
-struct Tickets {
+pub struct Tickets {
     known: HashSet<String>,
     accept_unknown: bool,
 }
 
 type Shared = channel::Shared<Note, Tickets>;
 
-pub struct Call112Mock {
-    shared: Shared,
-    server: Option<Server>,
-}
+pub type Call112Mock = ChannelMock<Note, Tickets>;
 
-impl Call112Mock {
+impl ChannelMock<Note, Tickets> {
     /// Starts on an ephemeral loopback port.
     pub async fn start(cfg: Call112MockConfig) -> std::io::Result<Call112Mock> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), cfg).await
+        Self::start_on(loopback_any(), cfg).await
     }
 
     pub async fn start_on(
@@ -84,21 +80,8 @@ impl Call112Mock {
             known: HashSet::new(),
             accept_unknown: cfg.accept_unknown_tickets,
         };
-        let shared = Arc::new(Mutex::new(Endpoint::new(cfg.token, cfg.seed, "n", tickets)));
-        let server = Server::bind(addr, router(shared.clone())).await?;
-        Ok(Call112Mock {
-            shared,
-            server: Some(server),
-        })
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.server.as_ref().expect("running").addr()
-    }
-
-    /// "http://127.0.0.1:PORT" (paths start with /tickets).
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr())
+        let endpoint = Endpoint::new(cfg.token, cfg.seed, "n", tickets);
+        Self::start_endpoint(addr, endpoint, router).await
     }
 
     /// Makes a ticket known, as if the 112 system had sent it to the bridge.
@@ -108,35 +91,17 @@ impl Call112Mock {
 
     /// Stored notes, in arrival order.
     pub fn notes(&self) -> Vec<Note> {
-        lock(&self.shared).records.clone()
-    }
-
-    pub fn counters(&self) -> Call112Counters {
-        lock(&self.shared).counters.clone()
-    }
-
-    pub fn set_faults(&self, f: NotesFaults) {
-        lock(&self.shared).faults = f;
-    }
-
-    /// An outage: every request answers 503 until cleared.
-    pub fn set_down(&self, down: bool) {
-        lock(&self.shared).down = down;
-    }
-
-    pub async fn shutdown(mut self) {
-        if let Some(s) = self.server.take() {
-            s.stop().await;
-        }
+        self.records()
     }
 }
 
 fn router(shared: Shared) -> Router {
-    Router::new()
-        .route("/tickets/{ticket_id}/notes", post(add_note))
-        .with_state(shared.clone())
-        .merge(channel::admin_router(shared, "/_mock/notes"))
-        .fallback(|| async { channel::error(StatusCode::NOT_FOUND, "not_found") })
+    channel::router(
+        shared,
+        "/tickets/{ticket_id}/notes",
+        post(add_note),
+        "/_mock/notes",
+    )
 }
 
 async fn add_note(

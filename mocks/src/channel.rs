@@ -4,6 +4,7 @@
 //! one mutex and adds only its route, its body validation and its record type.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -11,12 +12,14 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+
+use crate::server::MockServer;
 
 /// The bridge's write-back bodies are small; anything bigger is a client bug.
 const MAX_BODY: usize = 64 * 1024;
@@ -50,6 +53,40 @@ pub struct ChannelCounters {
 
 pub(crate) type Shared<R, X = ()> = Arc<Mutex<Endpoint<R, X>>>;
 
+/// A running write-back mock ([`crate::Call112Mock`], [`crate::DeskMock`]).
+pub(crate) type ChannelMock<R, X = ()> = MockServer<Shared<R, X>>;
+
+impl<R, X> ChannelMock<R, X> {
+    /// Starts a write-back mock on `addr` with the given state, serving `router`.
+    pub(crate) async fn start_endpoint(
+        addr: SocketAddr,
+        endpoint: Endpoint<R, X>,
+        router: fn(Shared<R, X>) -> Router,
+    ) -> std::io::Result<ChannelMock<R, X>> {
+        MockServer::bind(addr, Arc::new(Mutex::new(endpoint)), router).await
+    }
+
+    pub(crate) fn records(&self) -> Vec<R>
+    where
+        R: Clone,
+    {
+        lock(&self.shared).records.clone()
+    }
+
+    pub fn counters(&self) -> ChannelCounters {
+        lock(&self.shared).counters.clone()
+    }
+
+    pub fn set_faults(&self, f: ChannelFaults) {
+        lock(&self.shared).faults = f;
+    }
+
+    /// An outage: every request answers 503 until cleared.
+    pub fn set_down(&self, down: bool) {
+        lock(&self.shared).down = down;
+    }
+}
+
 pub(crate) fn lock<R, X>(s: &Mutex<Endpoint<R, X>>) -> MutexGuard<'_, Endpoint<R, X>> {
     // A panicking handler must not take the whole mock down with a poisoned lock.
     s.lock().unwrap_or_else(|e| e.into_inner())
@@ -57,7 +94,8 @@ pub(crate) fn lock<R, X>(s: &Mutex<Endpoint<R, X>>) -> MutexGuard<'_, Endpoint<R
 
 /// One write-back API's state: auth, faults, the stored records and their ids, plus
 /// `ext`, whatever else one mock needs under the same lock (112: its known tickets).
-pub(crate) struct Endpoint<R, X = ()> {
+/// (`pub` only because the mocks' public types name it; the module is private.)
+pub struct Endpoint<R, X = ()> {
     pub ext: X,
     pub token: String,
     pub faults: ChannelFaults,
@@ -206,6 +244,25 @@ pub(crate) fn required_strings<const N: usize>(
         }
     }
     Ok(out)
+}
+
+/// A write-back mock's whole router: its one `route` (`handler`, over the shared state), the
+/// admin routes with its records under `records_path`, and a JSON 404 for anything else.
+pub(crate) fn router<R, X>(
+    shared: Shared<R, X>,
+    route: &str,
+    handler: MethodRouter<Shared<R, X>>,
+    records_path: &str,
+) -> Router
+where
+    R: Clone + Serialize + Send + 'static,
+    X: Send + 'static,
+{
+    Router::new()
+        .route(route, handler)
+        .with_state(shared.clone())
+        .merge(admin_router(shared, records_path))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found") })
 }
 
 /// `/_mock/counters` and `/_mock/<records>`: what the mock saw, for an operator running

@@ -6,7 +6,6 @@
 //! accepts any post id (it cannot know every post on four platforms).
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -17,8 +16,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::channel::{self, lock, ChannelCounters, ChannelFaults, Endpoint};
-use crate::server::Server;
+use crate::channel::{self, lock, ChannelCounters, ChannelFaults, ChannelMock, Endpoint};
+use crate::server::loopback_any;
 
 /// The platforms the desk tool is connected to.
 pub const PLATFORMS: &[&str] = &["instagram", "x", "facebook", "tiktok"];
@@ -56,66 +55,27 @@ pub struct Reply {
 
 type Shared = channel::Shared<Reply>;
 
-pub struct DeskMock {
-    shared: Shared,
-    server: Option<Server>,
-}
+pub type DeskMock = ChannelMock<Reply>;
 
-impl DeskMock {
+impl ChannelMock<Reply> {
     /// Starts on an ephemeral loopback port.
     pub async fn start(cfg: DeskMockConfig) -> std::io::Result<DeskMock> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), cfg).await
+        Self::start_on(loopback_any(), cfg).await
     }
 
     pub async fn start_on(addr: SocketAddr, cfg: DeskMockConfig) -> std::io::Result<DeskMock> {
-        let shared = Arc::new(Mutex::new(Endpoint::new(cfg.token, cfg.seed, "r", ())));
-        let server = Server::bind(addr, router(shared.clone())).await?;
-        Ok(DeskMock {
-            shared,
-            server: Some(server),
-        })
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.server.as_ref().expect("running").addr()
-    }
-
-    /// "http://127.0.0.1:PORT" (the endpoint is /replies).
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr())
+        let endpoint = Endpoint::new(cfg.token, cfg.seed, "r", ());
+        Self::start_endpoint(addr, endpoint, router).await
     }
 
     /// Queued replies, in arrival order.
     pub fn replies(&self) -> Vec<Reply> {
-        lock(&self.shared).records.clone()
-    }
-
-    pub fn counters(&self) -> DeskCounters {
-        lock(&self.shared).counters.clone()
-    }
-
-    pub fn set_faults(&self, f: DeskFaults) {
-        lock(&self.shared).faults = f;
-    }
-
-    /// An outage: every request answers 503 until cleared.
-    pub fn set_down(&self, down: bool) {
-        lock(&self.shared).down = down;
-    }
-
-    pub async fn shutdown(mut self) {
-        if let Some(s) = self.server.take() {
-            s.stop().await;
-        }
+        self.records()
     }
 }
 
 fn router(shared: Shared) -> Router {
-    Router::new()
-        .route("/replies", post(add_reply))
-        .with_state(shared.clone())
-        .merge(channel::admin_router(shared, "/_mock/replies"))
-        .fallback(|| async { channel::error(StatusCode::NOT_FOUND, "not_found") })
+    channel::router(shared, "/replies", post(add_reply), "/_mock/replies")
 }
 
 async fn add_reply(State(shared): State<Shared>, headers: HeaderMap, body: Body) -> Response {

@@ -17,6 +17,52 @@ use tokio::sync::{watch, Notify};
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
+/// A running mock: its shared state `S` and the server answering over it. The SAMBAT,
+/// 112 and desk mocks are this type with their own state (`SambatMock`, `Call112Mock`,
+/// `DeskMock`); each adds its own `start` and accessors in an `impl` for its `S`.
+pub struct MockServer<S> {
+    pub(crate) shared: S,
+    server: Option<Server>,
+}
+
+impl<S: Clone> MockServer<S> {
+    /// Serves `router(shared)` on `addr` (port 0: an ephemeral one).
+    pub(crate) async fn bind(
+        addr: SocketAddr,
+        shared: S,
+        router: impl FnOnce(S) -> Router,
+    ) -> std::io::Result<MockServer<S>> {
+        let server = Server::bind(addr, router(shared.clone())).await?;
+        Ok(MockServer {
+            shared,
+            server: Some(server),
+        })
+    }
+}
+
+impl<S> MockServer<S> {
+    pub fn addr(&self) -> SocketAddr {
+        self.server.as_ref().expect("running").addr()
+    }
+
+    /// "http://127.0.0.1:PORT": SAMBAT's paths start with /api, 112's with /tickets,
+    /// the desk's endpoint is /replies.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+    }
+}
+
+/// An ephemeral loopback port, where a mock's `start` binds.
+pub(crate) fn loopback_any() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
 /// Request extension: pulling it closes the current connection without answering.
 #[derive(Clone)]
 pub(crate) struct ConnKill(Arc<Notify>);

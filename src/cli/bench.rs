@@ -8,12 +8,11 @@ use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 use lapor_mocks::lapor::{LaporMock, LaporMockConfig};
-use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
 
-use super::demo::{demo_config, totals};
-use crate::pipeline::Pipeline;
+use super::demo::totals;
 use crate::shutdown;
 use crate::store::{OutboxState, Store};
+use rig::{no_rate_limit, quota_off, Rig};
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -64,6 +63,7 @@ pub enum Which {
     },
 }
 
+mod rig;
 mod sync_latency;
 mod webhook_latency;
 
@@ -100,43 +100,22 @@ pub async fn run(args: BenchArgs) -> ExitCode {
 }
 
 async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
-    let lapor = LaporMock::start(LaporMockConfig {
-        quota_per_minute: None,
-        ..LaporMockConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let sambat = SambatMock::start(SambatMockConfig {
-        initial_records: 0,
-        ..SambatMockConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    sambat.add_generated(records);
-    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let cfg = demo_config(
-        &lapor.base_url(),
-        &sambat.base_url(),
-        &tmp.path().join("bench.db"),
-        &[
-            (
-                "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
-                "100000000".into(),
-            ),
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "100000".into()),
-            (
-                "LAPOR_BRIDGE__FORWARDER__CONCURRENCY",
-                concurrency.to_string(),
-            ),
-            ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "512".into()),
-            (
-                "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
-                "1".into(),
-            ),
-        ],
-    )
-    .map_err(|e| e.to_string())?;
-    let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
+    let rig = Rig::start(quota_off()).await?;
+    rig.sambat.add_generated(records);
+    let mut overrides = no_rate_limit().to_vec();
+    overrides.extend([
+        (
+            "LAPOR_BRIDGE__FORWARDER__CONCURRENCY",
+            concurrency.to_string(),
+        ),
+        ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "512".into()),
+        (
+            "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
+            "1".into(),
+        ),
+    ]);
+    let pipeline = rig.pipeline(&overrides)?;
+    let lapor = &rig.lapor;
     let store = pipeline.store.clone();
     let (trigger, shutdown) = shutdown::channel();
     let start = Instant::now();
@@ -178,7 +157,7 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
         "  LAPOR! mock: {} created, {} create requests",
         c.created, c.create_requests
     );
-    check_exactly_once(&store, &lapor, records)?;
+    check_exactly_once(&store, lapor, records)?;
     Ok(())
 }
 
@@ -188,37 +167,23 @@ async fn quota_use(
     burst: u32,
     seconds: u64,
 ) -> Result<(), String> {
-    let lapor = LaporMock::start(LaporMockConfig {
+    let rig = Rig::start(LaporMockConfig {
         quota_per_minute: Some(quota),
         ..LaporMockConfig::default()
     })
-    .await
-    .map_err(|e| e.to_string())?;
-    let sambat = SambatMock::start(SambatMockConfig {
-        initial_records: 0,
-        ..SambatMockConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    .await?;
     // More than the period can carry, so the forwarder is never idle.
     let records = (quota as u64 * seconds / 60 + 200) as usize;
-    sambat.add_generated(records);
-    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let cfg = demo_config(
-        &lapor.base_url(),
-        &sambat.base_url(),
-        &tmp.path().join("bench.db"),
-        &[
-            (
-                "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
-                bridge_per_minute.to_string(),
-            ),
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", burst.to_string()),
-            ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
-        ],
-    )
-    .map_err(|e| e.to_string())?;
-    let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
+    rig.sambat.add_generated(records);
+    let pipeline = rig.pipeline(&[
+        (
+            "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
+            bridge_per_minute.to_string(),
+        ),
+        ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", burst.to_string()),
+        ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
+    ])?;
+    let lapor = &rig.lapor;
     let (trigger, shutdown) = shutdown::channel();
     let before = lapor.counters();
     let start = Instant::now();

@@ -39,28 +39,11 @@ pub enum Format {
 }
 
 pub fn run(config: &Path, store: Option<PathBuf>, action: Action) -> ExitCode {
-    let path = match store
-        .map(Ok)
-        .unwrap_or_else(|| super::store_path_from(config))
+    let store = match super::store_path(config, store).and_then(|p| super::open_existing(&p, true))
     {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    if !path.exists() {
-        eprintln!(
-            "no store at {}: check store.path in {} or pass --store",
-            path.display(),
-            config.display()
-        );
-        return ExitCode::from(2);
-    }
-    let store = match Store::open(&path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("cannot open {}: {e}", path.display());
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };

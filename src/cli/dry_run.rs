@@ -18,7 +18,7 @@ use crate::dryrun::verdict::Verdict;
 use crate::dryrun::{check_records, input, load_config_for_check, CheckedRecord};
 use crate::mapping::ReferenceIds;
 use crate::store::dry_run::read_reference_ids;
-use crate::store::{DryRunRow, Store};
+use crate::store::DryRunRow;
 
 /// Exit code: every record is valid.
 pub const EXIT_VALID: u8 = 0;
@@ -274,27 +274,12 @@ fn print_text(channel: &ChannelName, compare: Option<&Path>, results: &[Compared
 }
 
 fn report(config: &Path, store: Option<PathBuf>, format: ReportFormat) -> ExitCode {
-    let path = match store
-        .map(Ok)
-        .unwrap_or_else(|| super::store_path_from(config))
-    {
-        Ok(p) => p,
+    let opened = super::store_path(config, store)
+        .and_then(|p| super::open_existing(&p, true).map(|s| (p, s)));
+    let (path, store) = match opened {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    if !path.exists() {
-        eprintln!(
-            "no store at {}: nothing has run with it yet",
-            path.display()
-        );
-        return ExitCode::from(EXIT_USAGE);
-    }
-    let store = match Store::open(&path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("cannot open the store {}: {e}", path.display());
             return ExitCode::from(EXIT_USAGE);
         }
     };

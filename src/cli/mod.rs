@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::store::Store;
+
 pub const DEFAULT_CONFIG: &str = "/etc/lapor-bridge/lapor-bridge.toml";
 
 #[derive(Parser, Debug)]
@@ -83,6 +85,32 @@ pub enum Command {
     /// target progress) per channel and OPD; `report sla`: complaints at risk or past a
     /// LAPOR! service level. Reads the store read-only.
     Report(report::ReportArgs),
+}
+
+/// The store an operator command works on: `--store` if given, else the configuration's
+/// `store.path`. `Err` is the message for stderr.
+pub fn store_path(config: &Path, store: Option<PathBuf>) -> Result<PathBuf, String> {
+    match store {
+        Some(p) => Ok(p),
+        None => store_path_from(config),
+    }
+}
+
+/// Opens the store at `path` for an operator command, which never creates one: read-only
+/// (beside a running daemon) unless `writable`. `Err` is the message for stderr.
+pub fn open_existing(path: &Path, writable: bool) -> Result<Store, String> {
+    if !path.exists() {
+        return Err(format!(
+            "no store at {}: check store.path or pass --store",
+            path.display()
+        ));
+    }
+    let opened = if writable {
+        Store::open(path)
+    } else {
+        Store::open_read_only(path)
+    };
+    opened.map_err(|e| format!("cannot open the store {}: {e}", path.display()))
 }
 
 /// The store path from a configuration file, without resolving secrets: operator commands

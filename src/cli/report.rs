@@ -46,14 +46,9 @@ fn open(
     config: &Path,
     store: Option<PathBuf>,
 ) -> Result<(Store, crate::config::ReportConfig), String> {
-    let path = match store {
-        Some(p) => p,
-        None => super::store_path_from(config)?,
-    };
+    let path = super::store_path(config, store)?;
     let cfg = report::settings_for_cli(config)?;
-    let store = Store::open_read_only(&path)
-        .map_err(|e| format!("cannot read the store {}: {e}", path.display()))?;
-    Ok((store, cfg))
+    Ok((super::open_existing(&path, false)?, cfg))
 }
 
 pub fn run(args: ReportArgs) -> ExitCode {

@@ -42,17 +42,10 @@ pub fn run(store_path: &Path, key: &str, format: Format) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if !store_path.exists() {
-        eprintln!(
-            "no store at {}: check store.path or pass --store",
-            store_path.display()
-        );
-        return ExitCode::from(2);
-    }
-    let store = match Store::open_read_only(store_path) {
+    let store = match super::open_existing(store_path, false) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("cannot open {}: {e}", store_path.display());
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };

@@ -15,20 +15,12 @@ use crate::store::{ChannelQueue, Store};
 use crate::time;
 
 pub fn run(config: &Path, store: Option<PathBuf>) -> ExitCode {
-    let path = match store
-        .map(Ok)
-        .unwrap_or_else(|| super::store_path_from(config))
-    {
-        Ok(p) => p,
+    let opened = super::store_path(config, store)
+        .and_then(|p| super::open_existing(&p, false).map(|s| (p, s)));
+    let (path, store) = match opened {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let store = match Store::open_read_only(&path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("cannot read the store {}: {e}", path.display());
             return ExitCode::from(2);
         }
     };

@@ -122,6 +122,29 @@ pub(crate) mod testing {
         let store = Store::open(&dir.path().join("test.db")).unwrap();
         (dir, store)
     }
+
+    /// Takes in one record under `key` with `raw` at `at`: mapped to an empty payload,
+    /// content hash "h", no report time, no cursor.
+    pub fn intake_one(
+        store: &Store,
+        key: &crate::domain::RecordKey,
+        raw: &serde_json::Value,
+        at: jiff::Timestamp,
+    ) {
+        store
+            .intake(
+                &[Intake {
+                    key,
+                    raw,
+                    content_hash: "h".into(),
+                    reported_at: None,
+                    mapping: Ok(vec![]),
+                }],
+                None,
+                at,
+            )
+            .unwrap();
+    }
 }
 
 #[cfg(test)]

@@ -537,25 +537,11 @@ pub(super) fn event(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::testing::temp_store;
-    use crate::store::Intake;
+    use crate::store::testing::{intake_one, temp_store};
 
     fn add(store: &Store, id: &str) -> RecordKey {
         let k = RecordKey::parse(&format!("sambat:{id}")).unwrap();
-        let raw = serde_json::json!({"id": id});
-        store
-            .intake(
-                &[Intake {
-                    key: &k,
-                    raw: &raw,
-                    content_hash: "h".into(),
-                    reported_at: None,
-                    mapping: Ok(vec![]),
-                }],
-                None,
-                Timestamp::now(),
-            )
-            .unwrap();
+        intake_one(store, &k, &serde_json::json!({"id": id}), Timestamp::now());
         k
     }
 

@@ -6,25 +6,12 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::*;
 use crate::domain::RecordKey;
-use crate::store::testing::temp_store;
-use crate::store::{Intake, Outcome, WritebackOutcome};
+use crate::store::testing::{intake_one, temp_store};
+use crate::store::{Outcome, WritebackOutcome};
 
 fn forwarded(store: &Store, id: &str, tracking: &str, at: Timestamp) -> RecordKey {
     let k = RecordKey::parse(&format!("sambat:{id}")).unwrap();
-    let raw = serde_json::json!({"id": id});
-    store
-        .intake(
-            &[Intake {
-                key: &k,
-                raw: &raw,
-                content_hash: "h".into(),
-                reported_at: None,
-                mapping: Ok(vec![]),
-            }],
-            None,
-            at,
-        )
-        .unwrap();
+    intake_one(store, &k, &serde_json::json!({"id": id}), at);
     let c = store.claim_due(at, 10).unwrap();
     let rid = c.iter().find(|c| c.key == k).unwrap().id;
     store
@@ -233,20 +220,7 @@ fn an_update_finds_its_record_by_id_eksternal_before_the_tracking_id_is_known() 
     let (_d, store) = temp_store();
     let t0 = Timestamp::now();
     let k = RecordKey::parse("sambat:7").unwrap();
-    let raw = serde_json::json!({"id": 7});
-    store
-        .intake(
-            &[Intake {
-                key: &k,
-                raw: &raw,
-                content_hash: "h".into(),
-                reported_at: None,
-                mapping: Ok(vec![]),
-            }],
-            None,
-            t0,
-        )
-        .unwrap();
+    intake_one(&store, &k, &serde_json::json!({"id": 7}), t0);
     let mut u = up("u-1", "T7", "belum_terverifikasi", None, t0);
     u.id_eksternal = Some("sambat:7".into());
     assert_eq!(effects(&store, &[u], t0), vec![Effect::Status]);

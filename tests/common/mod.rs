@@ -1,14 +1,18 @@
 //! Shared test setup: mocks on loopback ports and a bridge configured against them.
 #![allow(dead_code)]
 
+use std::fs::File;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use lapor_bridge::cli::demo::writeback::ChannelMocks;
 use lapor_bridge::cli::demo::{demo_config, totals, Totals};
 use lapor_bridge::config::Config;
 use lapor_bridge::pipeline::Pipeline;
 use lapor_bridge::store::Store;
-use lapor_mocks::lapor::{LaporMock, LaporMockConfig};
+use lapor_mocks::lapor::{LaporMock, LaporMockConfig, LifecycleConfig};
 use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
 
 pub const DEMO_TOML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/config/demo.toml");
@@ -118,4 +122,86 @@ pub async fn wait_for(what: &str, deadline: Duration, mut cond: impl FnMut() -> 
 
 pub fn open_store(path: &Path) -> Store {
     Store::open(path).expect("store")
+}
+
+/// A loopback port that was free a moment ago (bound, then let go).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `lapor-bridge run` with the demo config against `env`'s mocks (plus `extra`), stdout
+/// dropped, stderr to `log`. The caller sets `RUST_LOG` if it wants one, and spawns.
+pub fn bridge_run(env: &Env, extra: &[(&'static str, String)], log: &File) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lapor-bridge"));
+    cmd.args(["run", "--config", DEMO_TOML])
+        .envs(env.child_env(extra))
+        .stdout(Stdio::null())
+        .stderr(log.try_clone().unwrap());
+    cmd
+}
+
+/// The setup of the sync tests over real processes: LAPOR! with its lifecycle simulator
+/// (2–4 steps to a final status), SAMBAT, the 112 and desk mocks, a webhook listener port
+/// and a log file for the bridge.
+pub struct SyncRig {
+    pub env: Env,
+    pub mocks: ChannelMocks,
+    /// Where the bridge's webhook listener will be.
+    pub addr: SocketAddr,
+    /// The channel mocks' overrides, the webhook listen address and the test's own, for
+    /// [`bridge_run`].
+    pub extra: Vec<(&'static str, String)>,
+    pub log_path: PathBuf,
+    pub log: File,
+}
+
+impl SyncRig {
+    /// `tickets`: how many of the demo's 112 tickets the 112 mock knows; `overrides` go
+    /// after the channel mocks' and the listen address in `extra`.
+    pub async fn start(
+        tick: Duration,
+        advance_probability: f64,
+        tickets: usize,
+        overrides: &[(&'static str, String)],
+    ) -> SyncRig {
+        let env = Env::start(LaporMockConfig {
+            quota_per_minute: None,
+            lifecycle: Some(LifecycleConfig {
+                tick,
+                advance_probability,
+                steps_min: 2,
+                steps_max: 4,
+            }),
+            ..LaporMockConfig::default()
+        })
+        .await;
+        env.lapor.inject_duplicate_updates(0.3);
+        let mocks = ChannelMocks::start(tickets).await.unwrap();
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let mut extra = mocks.overrides();
+        extra.push(("LAPOR_BRIDGE__WEBHOOKS__LISTEN", addr.to_string()));
+        extra.extend(overrides.iter().cloned());
+        let log_path = env.dir.path().join("bridge.log");
+        let log = File::create(&log_path).unwrap();
+        SyncRig {
+            env,
+            mocks,
+            addr,
+            extra,
+            log_path,
+            log,
+        }
+    }
+}
+
+/// Waits until something accepts connections on `addr` (the bridge's webhook listener).
+pub async fn wait_for_listener(addr: SocketAddr) {
+    wait_for("the webhook listener", Duration::from_secs(20), || {
+        std::net::TcpStream::connect(addr).is_ok()
+    })
+    .await;
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::server::Server;
+use crate::server::{loopback_any, MockServer};
 pub use data::{KATEGORI, KECAMATAN, OPD};
 use state::{Inner, Shared};
 
@@ -79,35 +79,19 @@ pub struct SambatCounters {
     pub writeback_not_found: u64,
 }
 
-pub struct SambatMock {
-    shared: Arc<Shared>,
-    server: Option<Server>,
-}
+pub type SambatMock = MockServer<Arc<Shared>>;
 
-impl SambatMock {
+impl MockServer<Arc<Shared>> {
     /// Starts on an ephemeral loopback port.
     pub async fn start(cfg: SambatMockConfig) -> std::io::Result<SambatMock> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), cfg).await
+        Self::start_on(loopback_any(), cfg).await
     }
 
     pub async fn start_on(addr: SocketAddr, cfg: SambatMockConfig) -> std::io::Result<SambatMock> {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner::new(cfg)),
         });
-        let server = Server::bind(addr, handlers::router(shared.clone())).await?;
-        Ok(SambatMock {
-            shared,
-            server: Some(server),
-        })
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.server.as_ref().expect("running").addr()
-    }
-
-    /// "http://127.0.0.1:PORT" (paths start with /api).
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr())
+        MockServer::bind(addr, shared, handlers::router).await
     }
 
     /// `n` new records stamped "now", several per second; returns their ids.
@@ -165,11 +149,5 @@ impl SambatMock {
 
     pub fn clear_clock(&self) {
         self.shared.lock().clock = None;
-    }
-
-    pub async fn shutdown(mut self) {
-        if let Some(s) = self.server.take() {
-            s.stop().await;
-        }
     }
 }

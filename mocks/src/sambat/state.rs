@@ -16,12 +16,12 @@ use crate::clock::{fmt_wib, now_wib, parse_wib};
 /// SAMBAT ids are plain integers; start where a city's database plausibly is.
 const FIRST_ID: i64 = 12_001;
 
-pub(crate) struct Shared {
-    pub inner: Mutex<Inner>,
+pub struct Shared {
+    pub(crate) inner: Mutex<Inner>,
 }
 
 impl Shared {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

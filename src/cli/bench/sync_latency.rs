@@ -5,12 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use lapor_mocks::lapor::{LaporMock, LaporMockConfig};
-use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
+use lapor_mocks::lapor::LaporMockConfig;
 use rand::Rng;
 
-use crate::cli::demo::demo_config;
-use crate::pipeline::Pipeline;
+use super::rig::Rig;
 use crate::shutdown;
 use crate::store::OutboxState;
 
@@ -22,31 +20,15 @@ const STEPS: [(&str, &str); 3] = [
 ];
 
 pub async fn sync_latency(poll_ms: u64, trials: usize) -> Result<(), String> {
-    let lapor = LaporMock::start(LaporMockConfig::default())
-        .await
-        .map_err(|e| e.to_string())?;
-    let sambat = SambatMock::start(SambatMockConfig {
-        initial_records: 0,
-        ..SambatMockConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    let rig = Rig::start(LaporMockConfig::default()).await?;
     let complaints = trials.div_ceil(STEPS.len());
-    let ids = sambat.add_generated(complaints);
-    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let cfg = demo_config(
-        &lapor.base_url(),
-        &sambat.base_url(),
-        &tmp.path().join("bench.db"),
-        &[
-            // LAPOR!'s default quota, as in production.
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE", "60".into()),
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "1".into()),
-            ("LAPOR_BRIDGE__SYNC__POLL_INTERVAL_MS", poll_ms.to_string()),
-        ],
-    )
-    .map_err(|e| e.to_string())?;
-    let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
+    let ids = rig.sambat.add_generated(complaints);
+    let pipeline = rig.pipeline(&[
+        // LAPOR!'s default quota, as in production.
+        ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE", "60".into()),
+        ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "1".into()),
+        ("LAPOR_BRIDGE__SYNC__POLL_INTERVAL_MS", poll_ms.to_string()),
+    ])?;
     let store = pipeline.store.clone();
     let (trigger, sd) = shutdown::channel();
     let runner = tokio::spawn(async move { pipeline.run(sd).await });
@@ -83,12 +65,13 @@ pub async fn sync_latency(poll_ms: u64, trials: usize) -> Result<(), String> {
         // A random phase against the poll timer.
         tokio::time::sleep(Duration::from_millis(rng.random_range(0..=poll_ms))).await;
         let start = Instant::now();
-        if !lapor.advance(t, status, None) {
+        if !rig.lapor.advance(t, status, None) {
             return Err(format!("the mock refused to move {t} to {status}"));
         }
         let limit = start + Duration::from_millis(poll_ms) + Duration::from_secs(30);
         loop {
-            if sambat
+            if rig
+                .sambat
                 .writebacks()
                 .iter()
                 .any(|w| w.aduan_id == *aduan && w.status == word)
@@ -107,8 +90,8 @@ pub async fn sync_latency(poll_ms: u64, trials: usize) -> Result<(), String> {
     }
     trigger.trigger();
     let _ = runner.await;
-    lapor.shutdown().await;
-    sambat.shutdown().await;
+    rig.lapor.shutdown().await;
+    rig.sambat.shutdown().await;
 
     samples.sort();
     let pct =

@@ -4,42 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use lapor_mocks::lapor::{LaporMock, LaporMockConfig};
-use lapor_mocks::sambat::{SambatMock, SambatMockConfig};
-
-use crate::cli::demo::{demo_config, totals};
-use crate::pipeline::Pipeline;
+use super::rig::{no_rate_limit, quota_off, Rig};
+use crate::cli::demo::totals;
 use crate::shutdown;
 use crate::wire::webhook::sign;
 
 pub async fn webhook_latency(rate: u32, seconds: u64) -> Result<(), String> {
-    let lapor = LaporMock::start(LaporMockConfig {
-        quota_per_minute: None,
-        ..LaporMockConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let sambat = SambatMock::start(SambatMockConfig {
-        initial_records: 0,
-        ..SambatMockConfig::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let cfg = demo_config(
-        &lapor.base_url(),
-        &sambat.base_url(),
-        &tmp.path().join("bench.db"),
-        &[
-            (
-                "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
-                "100000000".into(),
-            ),
-            ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", "100000".into()),
-        ],
-    )
-    .map_err(|e| e.to_string())?;
-    let pipeline = Pipeline::build(cfg).map_err(|e| e.to_string())?;
+    let rig = Rig::start(quota_off()).await?;
+    let pipeline = rig.pipeline(&no_rate_limit())?;
     let addr = pipeline
         .webhooks
         .as_ref()
@@ -78,8 +50,8 @@ pub async fn webhook_latency(rate: u32, seconds: u64) -> Result<(), String> {
     let committed = totals(&store.state_counts().map_err(|e| e.to_string())?).received;
     trigger.trigger();
     let _ = runner.await;
-    lapor.shutdown().await;
-    sambat.shutdown().await;
+    rig.lapor.shutdown().await;
+    rig.sambat.shutdown().await;
 
     lat.sort();
     let q = |p: f64| -> f64 {
