@@ -157,16 +157,21 @@ pub fn plus_minutes(wib: &str, minutes: i64) -> String {
 /// screenshot.
 pub fn generate(path: &Path, n: usize, now_wib: &str) -> Fixture {
     let mut f = Fixture::create(path);
-    let opds = [
-        (357301, "Dinas Perhubungan"),
-        (357302, "Dinas Kependudukan dan Pencatatan Sipil"),
-        (357303, "Satuan Polisi Pamong Praja"),
-        (357304, "Dinas PUPRPKP"),
-        (357305, "Dinas Lingkungan Hidup"),
-        (357307, "Perumda Air Minum Tugu Tirta"),
-    ];
-    for (id, nama) in opds {
-        f.instansi(id, nama);
+    // The LAPOR! mock's own names: a daemon started on this store refreshes its reference
+    // data from the mock, and the names must not change between two reads of the figures.
+    let opds: Vec<(i64, String)> = [357301, 357302, 357303, 357304, 357305, 357307]
+        .into_iter()
+        .map(|id| {
+            let nama = lapor_mocks::reference::default_instansi()
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|i| i.nama)
+                .expect("the mock knows every OPD of the fixture");
+            (id, nama)
+        })
+        .collect();
+    for (id, nama) in &opds {
+        f.instansi(*id, nama);
     }
     let channels = ["sambat", "callcenter112", "ngombe"];
     let mut rng = Rng::new(20240630);
@@ -185,7 +190,7 @@ pub fn generate(path: &Path, n: usize, now_wib: &str) -> Fixture {
             f.held(id);
             continue;
         }
-        let (opd, _) = opds[rng.below(opds.len() as u64) as usize];
+        let opd = opds[rng.below(opds.len() as u64) as usize].0;
         let fwd = plus_minutes(&reported, 2);
         f.forwarded(id, &fwd, opd);
         let verified = plus_minutes(&fwd, 60 + rng.below(600) as i64);
