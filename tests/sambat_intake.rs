@@ -39,9 +39,10 @@ async fn many_records_in_one_second_across_pages_are_each_taken_once() {
     let p = env.pipeline(&[("LAPOR_BRIDGE__CHANNELS__SAMBAT__PER_PAGE", "10".into())]);
     let first = p.pollers[0].poll_once().await.unwrap();
     assert_eq!(first.new, 25, "{first:?}");
-    // Inclusive `diperbarui_sejak`: the same second is read again, and nothing is taken twice.
+    // Inclusive `diperbarui_sejak`: the same second is read again (twice, being more than a
+    // page), and nothing is taken twice.
     let again = p.pollers[0].poll_once().await.unwrap();
-    assert_eq!((again.new, again.unchanged), (0, 25), "{again:?}");
+    assert_eq!((again.new, again.unchanged), (0, 50), "{again:?}");
     // More records in that same second after the poll: a `>` poller would lose them.
     for i in 0..3 {
         env.sambat.insert(record(&format!(
@@ -177,4 +178,55 @@ async fn a_refused_api_key_fails_the_poll_and_leaves_the_cursor() {
     assert!(!err.to_string().contains("kunci-salah"));
     let ch = lapor_bridge::domain::ChannelName::parse("sambat").unwrap();
     assert_eq!(p.store.cursor(&ch).unwrap(), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_while_a_crowded_second_is_paged_does_not_make_a_record_skipped() {
+    let env = env().await;
+    env.sambat.set_clock("2024-07-29 08:15:00");
+    let ids: Vec<i64> = (0..25)
+        .map(|i| {
+            env.sambat.insert(record(&format!(
+                "Lampu PJU nomor {i} di Jl. Raden Intan mati."
+            )))
+        })
+        .collect();
+    // Every page answer takes 500 ms, computed after the wait: the edit below lands between
+    // page 1 and page 2 of the first pass over the crowded second.
+    env.sambat.set_faults(lapor_mocks::sambat::SambatFaults {
+        latency: std::time::Duration::from_millis(500),
+        ..Default::default()
+    });
+    // The poll starts at that second, so its first page is already page 1 of the crowded second.
+    let p = env.pipeline(&[
+        ("LAPOR_BRIDGE__CHANNELS__SAMBAT__PER_PAGE", "10".into()),
+        ("LAPOR_BRIDGE__CHANNELS__SAMBAT__START_FROM", "2024-07-29 08:15:00".into()),
+    ]);
+    let poller = p.pollers[0].clone();
+    let poll = tokio::spawn(async move { poller.poll_once().await });
+    common::wait_for(
+        "page 1 committed",
+        std::time::Duration::from_secs(10),
+        || common::counts(&p.store).received == 10,
+    )
+    .await;
+    // An admin edits a record of page 1: SAMBAT moves it to a later second, and the rest of
+    // the second shifts one place towards the front.
+    env.sambat.set_clock("2024-07-29 08:15:01");
+    assert!(env.sambat.edit(ids[0], |r| {
+        r.insert(
+            "alamat".into(),
+            serde_json::json!("Jl. Raden Intan No. 5 (dikoreksi)"),
+        );
+    }));
+    let report = poll.await.unwrap().unwrap();
+    assert_eq!(report.new, 25, "{report:?}");
+    assert_eq!(common::counts(&p.store).received, 25);
+    assert_eq!(
+        p.store
+            .cursor(&lapor_bridge::domain::ChannelName::parse("sambat").unwrap())
+            .unwrap()
+            .as_deref(),
+        Some("2024-07-29 08:15:01")
+    );
 }

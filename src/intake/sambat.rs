@@ -123,22 +123,45 @@ impl SambatPoller {
                 .to_string(),
         };
         let mut halaman = 1;
+        // A second holding more than a page of records is paged through by number; a record
+        // of it edited meanwhile (SAMBAT moves it to a later second — the bridge's own
+        // write-backs do that) shifts the rest, and one could be skipped. So such a second is
+        // read again until a pass finds no record it had not seen, and the stored cursor stays
+        // on it until then.
+        let mut crowded: Option<CrowdedSecond> = None;
         while report.pages < MAX_PAGES_PER_POLL {
             let page = self.fetch(&sejak, halaman).await?;
             self.heartbeat.beat();
             report.pages += 1;
-            let newest = self.commit_page(&page.data, &sejak, &mut report)?;
-            if page.data.is_empty() || halaman >= page.total_halaman {
+            let cap = crowded.as_ref().map(|c| c.second.clone());
+            let newest = self.commit_page(&page.data, &sejak, cap.as_deref(), &mut report)?;
+            let at_end = page.data.is_empty() || halaman >= page.total_halaman;
+            if newest == sejak && !at_end {
+                let c = crowded.get_or_insert_with(|| CrowdedSecond::new(&sejak));
+                c.saw(&page.data);
+                halaman += 1;
+                continue;
+            }
+            if let Some(c) = crowded.as_mut() {
+                c.saw(&page.data);
+                // Always a second pass; more while a pass still finds records it had not seen.
+                if (c.passes == 1 || c.found_new) && c.passes < CROWDED_PASSES {
+                    c.next_pass();
+                    halaman = 1;
+                    continue;
+                }
+                crowded = None;
+                // The crowded second is complete: the cursor may move on.
+                self.store
+                    .intake(&[], Some((&self.channel, &newest)), Timestamp::now())?;
+            }
+            if at_end {
                 break;
             }
             // Ordered by `diperbarui`: all records before the page's newest second are read.
             // Start again from that second, so records that moved while paging are not skipped.
-            if newest > sejak {
-                sejak = newest;
-                halaman = 1;
-            } else {
-                halaman += 1;
-            }
+            sejak = newest;
+            halaman = 1;
         }
         Ok(report)
     }
@@ -160,11 +183,13 @@ impl SambatPoller {
             .await
     }
 
-    /// Commits one page with the cursor it justifies; returns that cursor.
+    /// Commits one page with the cursor it justifies (never beyond `cap`); returns the
+    /// page's newest second.
     fn commit_page(
         &self,
         data: &[serde_json::Value],
         sejak: &str,
+        cap: Option<&str>,
         report: &mut PollReport,
     ) -> Result<String, StoreError> {
         let now = Timestamp::now();
@@ -207,9 +232,13 @@ impl SambatPoller {
                 }
             })
             .collect();
+        let cursor = match cap {
+            Some(c) if c < newest.as_str() => c,
+            _ => newest.as_str(),
+        };
         let outcomes = self
             .store
-            .intake(&items, Some((&self.channel, &newest)), now)?;
+            .intake(&items, Some((&self.channel, cursor)), now)?;
         for o in outcomes {
             if matches!(
                 o,
@@ -228,6 +257,48 @@ impl SambatPoller {
             }
         }
         Ok(newest)
+    }
+}
+
+/// Passes over one crowded second before the poll moves on regardless (the next poll starts
+/// from a cursor no later than that second's successor, so little is at stake).
+const CROWDED_PASSES: u32 = 4;
+
+/// The ids seen in a second that needed more than one page, pass by pass.
+struct CrowdedSecond {
+    second: String,
+    ids: std::collections::BTreeSet<String>,
+    found_new: bool,
+    passes: u32,
+}
+
+impl CrowdedSecond {
+    fn new(second: &str) -> Self {
+        CrowdedSecond {
+            second: second.to_owned(),
+            ids: Default::default(),
+            found_new: false,
+            passes: 1,
+        }
+    }
+
+    /// Notes the records of the page that are in this second.
+    fn saw(&mut self, data: &[serde_json::Value]) {
+        for raw in data {
+            if raw.get("diperbarui").and_then(|v| v.as_str()) == Some(self.second.as_str()) {
+                if let Some(id) = local_id(raw) {
+                    // In the first pass everything is new; only later passes count.
+                    if self.ids.insert(id) && self.passes > 1 {
+                        self.found_new = true;
+                    }
+                }
+            }
+        }
+    }
+
+    fn next_pass(&mut self) {
+        self.passes += 1;
+        self.found_new = false;
     }
 }
 
