@@ -200,7 +200,10 @@ async fn an_edit_while_a_crowded_second_is_paged_does_not_make_a_record_skipped(
     // The poll starts at that second, so its first page is already page 1 of the crowded second.
     let p = env.pipeline(&[
         ("LAPOR_BRIDGE__CHANNELS__SAMBAT__PER_PAGE", "10".into()),
-        ("LAPOR_BRIDGE__CHANNELS__SAMBAT__START_FROM", "2024-07-29 08:15:00".into()),
+        (
+            "LAPOR_BRIDGE__CHANNELS__SAMBAT__START_FROM",
+            "2024-07-29 08:15:00".into(),
+        ),
     ]);
     let poller = p.pollers[0].clone();
     let poll = tokio::spawn(async move { poller.poll_once().await });

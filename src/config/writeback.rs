@@ -326,18 +326,16 @@ pub(crate) fn validate_writeback(
     };
     let statuses = status_table(ctx, &sub("status"), raw.status, defaults);
     if kind == Kind::Sambat {
-        if let Some(map) = &statuses {
-            for (lapor, word) in map {
-                if !SAMBAT_STATUSES.contains(&word.as_str()) {
-                    ctx.problem(
-                        &join(&sub("status"), &[lapor]),
-                        format!(
-                            "{word:?} is not a SAMBAT status; use one of {}",
-                            SAMBAT_STATUSES.join(", ")
-                        ),
-                    );
-                    ok = false;
-                }
+        for (lapor, word) in &statuses {
+            if !SAMBAT_STATUSES.contains(&word.as_str()) {
+                ctx.problem(
+                    &join(&sub("status"), &[lapor]),
+                    format!(
+                        "{word:?} is not a SAMBAT status; use one of {}",
+                        SAMBAT_STATUSES.join(", ")
+                    ),
+                );
+                ok = false;
             }
         }
     }
@@ -370,8 +368,8 @@ pub(crate) fn validate_writeback(
     }
     Some(WritebackConfig {
         target: target?,
-        status: statuses?,
-        labels: labels?,
+        status: statuses,
+        labels,
         response: response?,
         status_note: status_note?,
         max_attempts: max_attempts? as u32,
@@ -386,7 +384,7 @@ fn status_table(
     key: &[String],
     raw: Option<BTreeMap<String, String>>,
     mut defaults: BTreeMap<String, String>,
-) -> Option<BTreeMap<String, String>> {
+) -> BTreeMap<String, String> {
     for (k, v) in raw.unwrap_or_default() {
         if !status::is_known(&k) {
             ctx.problem(
@@ -406,7 +404,7 @@ fn status_table(
     }
     // Problems are recorded; the valid entries are still returned so that the checks after
     // this one report theirs too (the caller sees the problems in `ctx`).
-    Some(defaults)
+    defaults
 }
 
 type TemplateFn<'a> =
