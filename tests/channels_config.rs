@@ -194,7 +194,7 @@ waktu_lapor = { path = "/waktu", format = "YYYY-MM-DD HH:MM:SS" }
 [channels.lapor-rt.mapping.tables.kategori]
 "jalan" = 101
 [channels.lapor-rt.mapping.tables.wilayah]
-"Sukun" = "35.73.02"
+"Sukun" = "35.73.04"
 "#;
     let text = format!("{DEMO_TOML}\n{fifth}");
     let mut pairs = vec![
@@ -250,7 +250,7 @@ waktu_lapor = { path = "/waktu", format = "YYYY-MM-DD HH:MM:SS" }
     assert_eq!(c.body["anonim"], true);
     assert!(c.body.get("pelapor").is_none_or(|p| p.is_null()));
     assert_eq!(c.body["kategori_id"], 101);
-    assert_eq!(c.body["lokasi"]["kode_wilayah"], "35.73.02");
+    assert_eq!(c.body["lokasi"]["kode_wilayah"], "35.73.04");
     assert_eq!(c.body["waktu_lapor"], "2024-07-29T08:15:00+07:00");
 }
 

@@ -195,7 +195,7 @@ default_instansi_id = -1
 kategori = { "Jalan Rusak" = 0, "jalan  rusak" = 12, "Sampah" = 4 }
 opd = { "DLH" = "357305" }
 kecamatan = { "Klojen" = "3573.03" }
-kelurahan = { "Kauman" = "35.73.03" }
+kelurahan = { "Kauman" = "35.73.02" }
 "#;
     let e = errors(toml, &[]);
     let keys = e.keys();
@@ -449,7 +449,7 @@ fn the_example_config_loads() {
     };
     assert_eq!(
         s.mapping.kecamatan.get("klojen").map(String::as_str),
-        Some("35.73.03")
+        Some("35.73.02")
     );
     assert_eq!(s.mapping.opd.get("satpol pp"), Some(&357303));
     assert_eq!(s.start_from.to_string(), "2024-01-01T00:00:00");
@@ -564,14 +564,87 @@ fn the_demo_config_maps_everything_the_sambat_mock_generates() {
         assert_eq!(id, want.map(|(_, id)| id), "opd {name:?}");
         assert!(lapor_instansi.contains(id.unwrap()), "opd {name:?}");
     }
-    for (name, code, _) in lapor_mocks::sambat::KECAMATAN {
+    use lapor_bridge::config::normalise_place;
+    let mut kelurahan = 0;
+    for (name, code, kel) in lapor_mocks::sambat::KECAMATAN {
         assert_eq!(
-            m.kecamatan.get(&normalise_key(name)).map(String::as_str),
+            m.kecamatan.get(&normalise_place(name)).map(String::as_str),
             Some(*code),
             "kecamatan {name:?}"
         );
+        for (k, kcode) in *kel {
+            assert!(kcode.starts_with(&format!("{code}.1")), "{k} {kcode}");
+            assert_eq!(
+                m.kelurahan.get(&normalise_place(k)).map(String::as_str),
+                Some(*kcode),
+                "kelurahan {k:?}"
+            );
+            kelurahan += 1;
+        }
     }
+    assert_eq!(
+        (m.kecamatan.len(), m.kelurahan.len(), kelurahan),
+        (5, 57, 57)
+    );
     assert!(lapor_instansi.contains(&m.default_instansi_id.unwrap()));
     assert_eq!(m.kategori.len(), lapor_mocks::sambat::KATEGORI.len());
     assert_eq!(m.opd.len(), lapor_mocks::sambat::OPD.len());
+}
+
+#[test]
+fn the_example_config_ships_kemendagri_codes_for_all_57_kelurahan() {
+    use lapor_bridge::config::normalise_place;
+    let text = std::fs::read_to_string(repo_file("config/lapor-bridge.example.toml")).unwrap();
+    let table = |section: &str| -> std::collections::BTreeMap<String, String> {
+        let v: toml::Value = toml::from_str(&text).unwrap();
+        let mut t = &v;
+        for part in section.split('.') {
+            t = &t[part];
+        }
+        t.as_table()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (normalise_place(k), v.as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let kec = table("channels.sambat.mapping.kecamatan");
+    let kel = table("channels.sambat.mapping.kelurahan");
+    let wilayah = table("channels.ngombe.mapping.tables.wilayah");
+    // Kepmendagri No. 300.2.2-2138 Tahun 2025, not BPS's order.
+    assert_eq!(kec["klojen"], "35.73.02");
+    assert_eq!(kec["blimbing"], "35.73.01");
+    assert_eq!(kec["kedungkandang"], "35.73.03");
+    assert_eq!(kec["sukun"], "35.73.04");
+    assert_eq!(kec["lowokwaru"], "35.73.05");
+    assert_eq!(wilayah, kec);
+    assert_eq!(kel.len(), 57);
+    assert_eq!(kel["kauman"], "35.73.02.1007");
+    for (name, code, list) in lapor_mocks::sambat::KECAMATAN {
+        assert_eq!(kec[&normalise_place(name)], *code);
+        for (k, kcode) in *list {
+            assert_eq!(kel[&normalise_place(k)], *kcode, "{k}");
+        }
+    }
+}
+
+#[test]
+fn a_kelurahan_code_outside_every_kecamatan_is_refused_naming_it() {
+    let toml = format!(
+        "{GOOD}\n[channels.sambat.mapping.kecamatan]\n\"Klojen\" = \"35.73.02\"\n\"Blimbing\" = \"35.73.01\"\n\
+         [channels.sambat.mapping.kelurahan]\n\"Kauman\" = \"35.73.02.1007\"\n\"Polehan\" = \"35.73.04.1008\"\n"
+    );
+    let e = errors(&toml, &[]);
+    let hits: Vec<_> = e
+        .problems
+        .iter()
+        .filter(|p| p.key.contains("kelurahan"))
+        .collect();
+    assert_eq!(hits.len(), 1, "{e:?}");
+    let hit = hits[0];
+    assert!(hit.key.ends_with("polehan"), "{hit:?}");
+    let msg = hit.to_string();
+    assert!(
+        msg.contains("35.73.04") && msg.contains("35.73.01, 35.73.02"),
+        "{msg}"
+    );
 }

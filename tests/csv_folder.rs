@@ -151,7 +151,7 @@ async fn semicolons_a_bom_and_quoted_newlines_are_read() {
     assert!(isi.contains("\"segera\""));
     assert_eq!(c.body["kategori_id"], 103);
     assert_eq!(c.body["instansi_id"], 357305);
-    assert_eq!(c.body["lokasi"]["kode_wilayah"], "35.73.03");
+    assert_eq!(c.body["lokasi"]["kode_wilayah"], "35.73.02");
     assert_eq!(c.body["lokasi"]["alamat"], "Kauman, Klojen");
     assert_eq!(c.body["waktu_lapor"], "2024-07-29T00:00:00+07:00");
     assert_eq!(c.body["pelapor"]["telepon"], "+6281234567007");

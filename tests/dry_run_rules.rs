@@ -17,7 +17,7 @@ fn good() -> Value {
         "kategori_id": 101,
         "instansi_id": 3573,
         "tanggal_kejadian": "2024-07-28",
-        "lokasi": {"alamat": "Jl. Ijen No. 5", "kode_wilayah": "35.73.03.1004", "lat": -7.98, "lon": 112.63},
+        "lokasi": {"alamat": "Jl. Ijen No. 5", "kode_wilayah": "35.73.02.1007", "lat": -7.98, "lon": 112.63},
         "anonim": false,
         "rahasia": false,
         "pelapor": {"nama": "Budi", "nik": "3573012345670001", "telepon": "+6281234567890", "email": "budi@example.com"},

@@ -25,14 +25,14 @@ fn mapping(default_instansi_id: Option<i64>) -> SambatMapping {
         opd: [("dpuprpkp".to_owned(), 3573), ("dlh".to_owned(), 3574)].into(),
         default_instansi_id,
         kecamatan: [
-            ("klojen".to_owned(), "35.73.03".to_owned()),
-            ("blimbing".to_owned(), "35.73.04".to_owned()),
+            ("klojen".to_owned(), "35.73.02".to_owned()),
+            ("blimbing".to_owned(), "35.73.01".to_owned()),
             ("lowokwaru".to_owned(), "35.73.05".to_owned()),
         ]
         .into(),
         kelurahan: [
-            ("kauman".to_owned(), "35.73.03.1004".to_owned()),
-            ("polehan".to_owned(), "35.73.04.1008".to_owned()),
+            ("kauman".to_owned(), "35.73.02.1007".to_owned()),
+            ("polehan".to_owned(), "35.73.01.1010".to_owned()),
         ]
         .into(),
     }

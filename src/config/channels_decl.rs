@@ -827,11 +827,11 @@ fn validate_decl(
         if !crate::mapping::validate::is_kode_wilayah(&code) {
             ctx.problem(
                 &join(&tk("wilayah"), &[&name]),
-                format!("{code:?} is not a Kemendagri code like \"35.73.03\" or \"35.73.03.1004\""),
+                format!("{code:?} is not a Kemendagri code like \"35.73.02\" or \"35.73.02.1007\""),
             );
             ok = false;
         }
-        wilayah_table.insert(super::normalise_key(&name), code);
+        wilayah_table.insert(super::normalise_place(&name), code);
     }
 
     let lampiran_types = match raw.lampiran_types {

@@ -142,7 +142,8 @@ pub struct SambatConfig {
 
 /// Lookup tables from SAMBAT's names to LAPOR! ids. Keys are normalised with
 /// [`normalise_key`] (the `config` crate lowercases keys anyway), so lookups ignore case and
-/// repeated spaces.
+/// repeated spaces; the place tables (`kecamatan`, `kelurahan`) with [`normalise_place`], which
+/// also ignores spaces and hyphens.
 #[derive(Clone, Debug, Default)]
 pub struct SambatMapping {
     pub klasifikasi: Klasifikasi,
@@ -167,4 +168,14 @@ pub fn normalise_key(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// How kecamatan and kelurahan names are compared: lowercase with spaces and hyphens dropped,
+/// because citizens and channels write the same place as `Oro-oro Dowo`, `Oro Oro Dowo`,
+/// `Rampal Celaket`/`Rampalcelaket` or `Kidul Dalem`/`Kiduldalem`.
+pub fn normalise_place(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }

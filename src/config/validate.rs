@@ -716,6 +716,7 @@ fn normalise_table<V: Clone>(
     ctx: &mut Ctx,
     key: &[String],
     table: BTreeMap<String, V>,
+    normalise: fn(&str) -> String,
     check: impl Fn(&V) -> Result<(), String>,
 ) -> Option<BTreeMap<String, V>> {
     let mut out: BTreeMap<String, (String, V, bool)> = BTreeMap::new();
@@ -723,7 +724,7 @@ fn normalise_table<V: Clone>(
     for (name, v) in table {
         let entry_key = join(key, &[&name]);
         let from_env = ctx.env_var(&entry_key).is_some();
-        let norm = super::normalise_key(&name);
+        let norm = normalise(&name);
         if norm.is_empty() {
             ctx.problem(&entry_key, "the name is empty");
             ok = false;
@@ -737,8 +738,8 @@ fn normalise_table<V: Clone>(
                 ctx.problem(
                     &entry_key,
                     format!(
-                        "{name:?} and {first:?} are the same name once case and spaces are \
-                         ignored ({norm:?}); keep only one of them"
+                        "{name:?} and {first:?} are the same name once case, spaces (and for \
+                         places hyphens) are ignored ({norm:?}); keep only one of them"
                     ),
                 );
                 ok = false;
@@ -797,24 +798,27 @@ fn validate_mapping(raw: RawMapping, key: &[String], ctx: &mut Ctx) -> Option<Sa
         ctx,
         &sub("kategori"),
         raw.kategori.unwrap_or_default(),
+        super::normalise_key,
         positive_id("kategori"),
     );
     let opd = normalise_table(
         ctx,
         &sub("opd"),
         raw.opd.unwrap_or_default(),
+        super::normalise_key,
         positive_id("instansi"),
     );
     let kecamatan = normalise_table(
         ctx,
         &sub("kecamatan"),
         raw.kecamatan.unwrap_or_default(),
+        super::normalise_place,
         |v: &String| {
             if is_code(v, &[2, 2, 2]) {
                 Ok(())
             } else {
                 Err(format!(
-                    "{v:?} is not a Kemendagri kecamatan code; use NN.NN.NN, e.g. \"35.73.03\" \
+                    "{v:?} is not a Kemendagri kecamatan code; use NN.NN.NN, e.g. \"35.73.02\" \
                      for Klojen"
                 ))
             }
@@ -824,17 +828,23 @@ fn validate_mapping(raw: RawMapping, key: &[String], ctx: &mut Ctx) -> Option<Sa
         ctx,
         &sub("kelurahan"),
         raw.kelurahan.unwrap_or_default(),
+        super::normalise_place,
         |v: &String| {
             if is_code(v, &[2, 2, 2, 4]) {
                 Ok(())
             } else {
                 Err(format!(
                     "{v:?} is not a Kemendagri kelurahan code; use NN.NN.NN.NNNN, e.g. \
-                     \"35.73.03.1004\""
+                     \"35.73.02.1007\" for Kauman, Klojen"
                 ))
             }
         },
     );
+    if let (Some(kec), Some(kel)) = (&kecamatan, &kelurahan) {
+        for problem in kelurahan_outside_kecamatan(kec, kel) {
+            ctx.problem(&join(&sub("kelurahan"), &[&problem.0]), problem.1);
+        }
+    }
     Some(SambatMapping {
         klasifikasi: klasifikasi?,
         kategori: kategori?,
@@ -843,6 +853,35 @@ fn validate_mapping(raw: RawMapping, key: &[String], ctx: &mut Ctx) -> Option<Sa
         kecamatan: kecamatan?,
         kelurahan: kelurahan?,
     })
+}
+
+/// Every kelurahan code must start with the code of a kecamatan in the table: a kelurahan code
+/// that does not was copied from another district's list (or BPS's order) and would send its
+/// complaints to the wrong place. An empty kecamatan table leaves nothing to check against.
+/// Returns (kelurahan name, message) pairs.
+pub(crate) fn kelurahan_outside_kecamatan(
+    kecamatan: &BTreeMap<String, String>,
+    kelurahan: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    if kecamatan.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (name, code) in kelurahan {
+        let prefix = code.rsplit_once('.').map_or(code.as_str(), |(p, _)| p);
+        if !kecamatan.values().any(|k| k == prefix) {
+            let known: Vec<&str> = kecamatan.values().map(String::as_str).collect();
+            out.push((
+                name.clone(),
+                format!(
+                    "{code:?} starts with {prefix}, which is no kecamatan of the kecamatan table \
+                     ({}): a kelurahan code starts with its kecamatan's code",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

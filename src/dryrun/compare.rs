@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn leaves_are_named_by_path() {
-        let old = json!({"kategori_id": 101, "lokasi": {"kode_wilayah": "35.73.03", "lat": null},
+        let old = json!({"kategori_id": 101, "lokasi": {"kode_wilayah": "35.73.02", "lat": null},
                          "lampiran": [{"url": "a"}], "pelapor": {"nama": "x"}});
         let new = json!({"kategori_id": 102, "lokasi": {"kode_wilayah": null, "lat": null},
                          "lampiran": [{"url": "a"}, {"url": "b"}]});

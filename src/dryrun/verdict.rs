@@ -13,8 +13,9 @@ use crate::mapping::validate::parse_rfc3339;
 use crate::mapping::{check_payload, check_reference, Mapped, ReferenceIds};
 use crate::wire::lapor::types::CreateLaporan;
 
-/// How far `waktu_lapor` may lie ahead of our clock before it is "in the future".
-pub const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
+/// How far `waktu_lapor` may lie ahead of our clock before it is "in the future": not at all,
+/// as LAPOR!'s contract says (the mappers clamp such times to now).
+pub const CLOCK_SKEW: SignedDuration = SignedDuration::ZERO;
 
 /// Which check refused a field.
 pub mod rule {

@@ -347,6 +347,16 @@ impl Forwarder {
         if let Some(p) = pause {
             warn!(pause_secs = p.as_secs_f64(), error = %err, "pausing every LAPOR! send");
         }
+        if crate::wire::lapor::is_lapor_clock_behind(&err) {
+            // Mapped again on the next attempt, with a fresh clamp to our clock; the attempt is
+            // given back, so a clock that stays behind for a while costs no budget.
+            // A clock a few seconds or minutes behind: soon, but never faster than the backoff.
+            let delay = self.cfg.backoff_max.min(Duration::from_secs(30));
+            let at =
+                now + jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
+            warn!(error = %err, retry_in_secs = delay.as_secs_f64(), "LAPOR!'s clock is behind ours: waktu_lapor refused as future; will retry");
+            return Outcome::Deferred { at, in_doubt };
+        }
         if let LaporError::Permanent { fields, .. } = &err {
             let problems = fields
                 .iter()

@@ -19,7 +19,9 @@ use super::text::{
 };
 use super::validate::{check_payload, parse_rfc3339};
 use super::Mapped;
-use crate::config::{normalise_key, DateFormat, DeclMapping, Filter, Reporter, Source, Table};
+use crate::config::{
+    normalise_key, normalise_place, DateFormat, DeclMapping, Filter, Reporter, Source, Table,
+};
 use crate::domain::{FieldProblem, RecordKey};
 use crate::time;
 use crate::wire::lapor::types::{limits, CreateLaporan, Lampiran, Lokasi, Pelapor};
@@ -304,7 +306,7 @@ impl Cx<'_> {
                 match (self.text(&s), s.table, s.paths.is_empty()) {
                     (Some(v), _, true) => Some(v),
                     (Some(n), _, false) => {
-                        let key = normalise_key(&n);
+                        let key = normalise_place(&n);
                         match self.m.wilayah_table.get(&key) {
                             Some(code) => Some(code.clone()),
                             None if super::validate::is_kode_wilayah(n.trim())
@@ -509,7 +511,7 @@ impl Cx<'_> {
         }
     }
 
-    /// RFC 3339 in WIB; a time in the future (beyond a little clock skew) becomes now, noted.
+    /// RFC 3339 in WIB; a time later than now becomes now, noted.
     fn waktu_lapor(&mut self, now: Timestamp) -> Option<(String, Date)> {
         let s = self.m.waktu_lapor.clone();
         let text = self.text(&s).or_else(|| s.default.clone());
@@ -532,12 +534,9 @@ impl Cx<'_> {
             );
             return None;
         };
-        if ts > now + jiff::SignedDuration::from_mins(5) {
-            self.notes.push(
-                "the report time is in the future: waktu_lapor set to the time of mapping".into(),
-            );
-            ts = Timestamp::from_second(now.as_second()).unwrap_or(now);
-        }
+        let (clamped, note) = super::clock::not_after_now(ts, now, "the report time");
+        ts = clamped;
+        self.notes.extend(note);
         let day = ts.to_zoned_datetime(time::wib()).date();
         Some((time::rfc3339_wib(ts), day))
     }

@@ -9,6 +9,7 @@
 //! - [`reference`]: the LAPOR! category and instansi ids a payload may use.
 //! - [`validate`]: [`check_payload`], every contract rule of the create body.
 
+pub mod clock;
 pub mod declarative;
 pub mod hash;
 pub mod lampiran;

@@ -1,7 +1,7 @@
 //! SAMBAT Online record → LAPOR! create body.
 
 use jiff::civil::DateTime;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde_json::Value;
 
 use super::lampiran::attachment;
@@ -10,7 +10,7 @@ use super::reference::ReferenceIds;
 use super::text::{char_len, collapse_whitespace, derive_title, shorten_with_ellipsis};
 use super::validate::is_kode_wilayah;
 use super::Mapped;
-use crate::config::{normalise_key, SambatMapping};
+use crate::config::{normalise_key, normalise_place, SambatMapping};
 use crate::domain::{FieldProblem, RecordKey};
 use crate::time;
 use crate::wire::lapor::types::{limits, CreateLaporan, Lampiran, Lokasi, Pelapor};
@@ -18,9 +18,6 @@ use crate::wire::sambat::{Aduan, AduanPelapor, TIME_FORMAT};
 
 /// The city SAMBAT Online serves: closes an address built from kelurahan and kecamatan.
 pub const SAMBAT_KOTA: &str = "Kota Malang";
-
-/// How far `dibuat` may lie ahead of our clock before it is treated as wrong.
-pub const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
 
 /// Report times before this (WIB) are not plausible for an online channel: a problem.
 const EARLIEST_DIBUAT: DateTime = jiff::civil::datetime(2000, 1, 1, 0, 0, 0, 0);
@@ -339,7 +336,7 @@ impl Mapper<'_> {
         let kec_code = if kec.is_empty() {
             None
         } else {
-            match self.mapping.kecamatan.get(&normalise_key(&kec)) {
+            match self.mapping.kecamatan.get(&normalise_place(&kec)) {
                 Some(code) => self.checked_code("kecamatan", &kec, code),
                 None => {
                     let table = self.table("kecamatan");
@@ -354,7 +351,7 @@ impl Mapper<'_> {
         let kel_code = if kel.is_empty() {
             None
         } else {
-            match self.mapping.kelurahan.get(&normalise_key(&kel)) {
+            match self.mapping.kelurahan.get(&normalise_place(&kel)) {
                 Some(code) => self.checked_code("kelurahan", &kel, code),
                 None => {
                     let table = self.table("kelurahan");
@@ -367,9 +364,18 @@ impl Mapper<'_> {
         };
         if let (Some(kel_c), Some(kec_c)) = (&kel_code, &kec_code) {
             if !kel_c.starts_with(&format!("{kec_c}.")) {
-                self.note(format!(
-                    "kelurahan {kel:?} ({kel_c}) is not in kecamatan {kec:?} ({kec_c}): kode_wilayah is the kelurahan's"
-                ));
+                // Either name could be the mistake: guessing would send the complaint to the
+                // wrong district, so it is held for a person to decide.
+                let table = self.table("kelurahan");
+                self.problem(
+                    "kelurahan",
+                    format!(
+                        "kelurahan {kel:?} ({kel_c}) is not in kecamatan {kec:?} ({kec_c}): \
+                         correct the complaint's kelurahan or kecamatan in SAMBAT, or {table} \
+                         if the code there is wrong"
+                    ),
+                );
+                return None;
             }
         }
         let kode_wilayah = kel_code.or(kec_code);
@@ -415,7 +421,7 @@ impl Mapper<'_> {
         self.problem(
             field,
             format!(
-                "{table} maps {name:?} to {code:?}, which is not a Kemendagri code like 35.73.03 or 35.73.03.1004"
+                "{table} maps {name:?} to {code:?}, which is not a Kemendagri code like 35.73.02 or 35.73.02.1007"
             ),
         );
         None
@@ -515,14 +521,9 @@ impl Mapper<'_> {
             );
             return String::new();
         };
-        let mut ts = zoned.timestamp();
-        if now.checked_add(CLOCK_SKEW).is_ok_and(|limit| ts > limit) {
-            let ahead = ts.duration_since(now);
-            self.note(format!(
-                "dibuat is {} minutes in the future: waktu_lapor set to the time of mapping",
-                ahead.as_secs() / 60
-            ));
-            ts = Timestamp::from_second(now.as_second()).unwrap_or(now);
+        let (ts, note) = super::clock::not_after_now(zoned.timestamp(), now, "dibuat");
+        if let Some(note) = note {
+            self.note(note);
         }
         time::rfc3339_wib(ts)
     }

@@ -22,11 +22,17 @@ fn mapping() -> SambatMapping {
         opd: [("dpuprpkp".to_owned(), 3573), ("dlh".to_owned(), 3574)].into(),
         default_instansi_id: None,
         kecamatan: [
-            ("klojen".to_owned(), "35.73.03".to_owned()),
-            ("blimbing".to_owned(), "35.73.04".to_owned()),
+            ("klojen".to_owned(), "35.73.02".to_owned()),
+            ("blimbing".to_owned(), "35.73.01".to_owned()),
         ]
         .into(),
-        kelurahan: [("kauman".to_owned(), "35.73.03.1004".to_owned())].into(),
+        kelurahan: [
+            ("kauman".to_owned(), "35.73.02.1007".to_owned()),
+            ("oroorodowo".to_owned(), "35.73.02.1008".to_owned()),
+            ("rampalcelaket".to_owned(), "35.73.02.1002".to_owned()),
+            ("polehan".to_owned(), "35.73.01.1010".to_owned()),
+        ]
+        .into(),
     }
 }
 
@@ -93,7 +99,7 @@ fn a_complete_record_maps_field_by_field() {
     assert_eq!(p.tanggal_kejadian, None);
     let lokasi = p.lokasi.as_ref().unwrap();
     assert_eq!(lokasi.alamat, "Jl. Merdeka Selatan No. 1");
-    assert_eq!(lokasi.kode_wilayah.as_deref(), Some("35.73.03.1004"));
+    assert_eq!(lokasi.kode_wilayah.as_deref(), Some("35.73.02.1007"));
     assert_eq!((lokasi.lat, lokasi.lon), (None, None));
     let pelapor = p.pelapor.as_ref().unwrap();
     assert_eq!(pelapor.nama, "Budi Santoso");
@@ -416,19 +422,39 @@ fn kode_wilayah_from_kelurahan_then_kecamatan() {
     let m = ok(&with(json!({"kelurahan": "KAUMAN"})));
     assert_eq!(
         m.payload.lokasi.unwrap().kode_wilayah.as_deref(),
-        Some("35.73.03.1004")
+        Some("35.73.02.1007")
     );
     let m = ok(&with(json!({"kelurahan": ""})));
     assert_eq!(
         m.payload.lokasi.unwrap().kode_wilayah.as_deref(),
-        Some("35.73.03")
+        Some("35.73.02")
     );
     let m = ok(&with(json!({"kelurahan": "Samaan"})));
     assert_eq!(
         m.payload.lokasi.unwrap().kode_wilayah.as_deref(),
-        Some("35.73.03")
+        Some("35.73.02")
     );
     assert!(m.notes[0].contains("\"Samaan\""));
+    // Loose spellings of the same place.
+    for (kel, code) in [
+        ("Oro Oro Dowo", "35.73.02.1008"),
+        ("oro-oro dowo", "35.73.02.1008"),
+        ("Rampalcelaket", "35.73.02.1002"),
+        ("RAMPAL  CELAKET", "35.73.02.1002"),
+        ("Kau-man", "35.73.02.1007"),
+    ] {
+        let m = ok(&with(json!({"kelurahan": kel})));
+        assert_eq!(
+            m.payload.lokasi.unwrap().kode_wilayah.as_deref(),
+            Some(code),
+            "{kel}"
+        );
+    }
+    let m = ok(&with(json!({"kecamatan": "KLO JEN", "kelurahan": ""})));
+    assert_eq!(
+        m.payload.lokasi.unwrap().kode_wilayah.as_deref(),
+        Some("35.73.02")
+    );
     let m = ok(&with(
         json!({"kecamatan": "", "kelurahan": "", "alamat": "Jl. Ijen"}),
     ));
@@ -437,6 +463,19 @@ fn kode_wilayah_from_kelurahan_then_kecamatan() {
         (lokasi.alamat.as_str(), lokasi.kode_wilayah),
         ("Jl. Ijen", None)
     );
+}
+
+#[test]
+fn kelurahan_under_another_kecamatan_is_held_naming_both() {
+    // Polehan is in Blimbing, not Klojen: which of the two is wrong is not ours to guess.
+    let p = problems(&with(
+        json!({"kecamatan": "Klojen", "kelurahan": "Polehan"}),
+    ));
+    assert_eq!(fields(&p), ["kelurahan"]);
+    let msg = &p[0].message;
+    for part in ["\"Polehan\"", "35.73.01.1010", "\"Klojen\"", "35.73.02"] {
+        assert!(msg.contains(part), "{part} missing from {msg}");
+    }
 }
 
 #[test]
@@ -645,11 +684,17 @@ fn a_future_dibuat_is_clamped_to_now() {
     assert_eq!(m.payload.waktu_lapor, "2024-07-30T07:00:00+07:00");
     assert_eq!(
         m.notes,
-        ["dibuat is 120 minutes in the future: waktu_lapor set to the time of mapping"]
+        [
+            "dibuat 2024-07-30 09:00:00 WIB is 7200 s ahead of the bridge's clock (the channel's \
+          clock runs fast?): waktu_lapor set to the time of mapping, 2024-07-30 07:00:00 WIB"
+        ]
     );
-    // Within the clock skew allowance: kept as is.
-    let m = ok(&with(json!({"dibuat": "2024-07-30 07:04:00"})));
-    assert_eq!(m.payload.waktu_lapor, "2024-07-30T07:04:00+07:00");
+    // No allowance for clock skew: LAPOR! refuses any future time, so even 90 s is clamped.
+    let m = ok(&with(json!({"dibuat": "2024-07-30 07:01:30"})));
+    assert_eq!(m.payload.waktu_lapor, "2024-07-30T07:00:00+07:00");
+    assert_eq!(m.notes.len(), 1);
+    let m = ok(&with(json!({"dibuat": "2024-07-30 07:00:00"})));
+    assert_eq!(m.payload.waktu_lapor, "2024-07-30T07:00:00+07:00");
     assert!(m.notes.is_empty());
     // A `now` with a fraction of a second is written in whole seconds.
     let now: Timestamp = "2024-07-30T00:00:00.750Z".parse().unwrap();

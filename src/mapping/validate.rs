@@ -62,7 +62,7 @@ pub fn check_payload(p: &CreateLaporan) -> Vec<FieldProblem> {
             if !is_kode_wilayah(k) {
                 bad(
                     "lokasi.kode_wilayah",
-                    format!("{k:?} is not a Kemendagri code like 35.73.03 or 35.73.03.1004"),
+                    format!("{k:?} is not a Kemendagri code like 35.73.02 or 35.73.02.1007"),
                 );
             }
         }
@@ -157,7 +157,7 @@ pub fn is_kanal(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
-/// A Kemendagri region code of a kecamatan (`35.73.03`) or a desa/kelurahan (`35.73.03.1004`).
+/// A Kemendagri region code of a kecamatan (`35.73.02`) or a desa/kelurahan (`35.73.02.1007`).
 pub fn is_kode_wilayah(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     let widths: &[usize] = match parts.len() {
@@ -258,7 +258,7 @@ mod tests {
             tanggal_kejadian: Some("2024-07-28".into()),
             lokasi: Some(Lokasi {
                 alamat: "Jl. Ijen No. 5".into(),
-                kode_wilayah: Some("35.73.03.1004".into()),
+                kode_wilayah: Some("35.73.02.1007".into()),
                 lat: Some(-7.98),
                 lon: Some(112.63),
             }),
@@ -436,15 +436,15 @@ mod tests {
 
     #[test]
     fn kode_wilayah_forms() {
-        assert!(is_kode_wilayah("35.73.03"));
-        assert!(is_kode_wilayah("35.73.03.1004"));
+        assert!(is_kode_wilayah("35.73.02"));
+        assert!(is_kode_wilayah("35.73.02.1007"));
         for s in [
             "",
             "35",
             "35.73",
             "35.73.3",
-            "35.73.03.104",
-            "35.73.03.1004.1",
+            "35.73.02.104",
+            "35.73.02.1007.1",
             "35-73-03",
             "3a.73.03",
         ] {

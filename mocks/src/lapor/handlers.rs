@@ -135,7 +135,7 @@ fn decide(shared: &Shared, key: &str, body: Value, canon: String) -> (Response, 
         m.counters.conflicts += 1;
         return (conflict(&tracking_id), false);
     }
-    let now = jiff::Timestamp::now();
+    let now = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(m.clock_offset_secs);
     if let Err(detail) = validate(&body, &m.cfg.kategori, &m.cfg.instansi, now) {
         m.counters.validation_failed += 1;
         let r = Json(json!({"error": "validation_failed", "detail": detail}));

@@ -225,6 +225,12 @@ impl LaporMock {
         self.shared.lock().expire_tokens();
     }
 
+    /// Sets this LAPOR!'s clock `secs` from the machine's (negative: behind). A create whose
+    /// `waktu_lapor` is later than that clock is refused, as the contract says.
+    pub fn set_clock_offset_secs(&self, secs: i64) {
+        self.shared.lock().clock_offset_secs = secs;
+    }
+
     /// An outage: every API request (auth included) answers 503 until cleared.
     pub fn set_down(&self, down: bool) {
         self.shared.lock().down = down;

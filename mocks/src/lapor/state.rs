@@ -92,6 +92,9 @@ pub(crate) struct Inner {
     pub cursors: HashSet<String>,
     pub duplicate_probability: f64,
     pub reissue_probability: f64,
+    /// How far this LAPOR!'s clock is from the machine's (negative: behind), as a real
+    /// server's clock can be; `waktu_lapor` is judged against it.
+    pub clock_offset_secs: i64,
 }
 
 pub(crate) enum Quota {
@@ -121,6 +124,7 @@ impl Inner {
             cursors: HashSet::new(),
             duplicate_probability: 0.0,
             reissue_probability: 0.0,
+            clock_offset_secs: 0,
         }
     }
 

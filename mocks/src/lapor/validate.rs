@@ -36,8 +36,6 @@ const PELAPOR_FIELDS: &[&str] = &["nama", "nik", "telepon", "email"];
 const LAMPIRAN_FIELDS: &[&str] = &["nama_file", "tipe", "url"];
 const KLASIFIKASI: &[&str] = &["pengaduan", "aspirasi", "permintaan_informasi"];
 const LAMPIRAN_TIPE: &[&str] = &["image/jpeg", "image/png", "application/pdf", "video/mp4"];
-/// Clock skew tolerated between the bridge and LAPOR! for `waktu_lapor`.
-const FUTURE_SKEW_SECS: i64 = 300;
 
 struct Errors(Vec<FieldError>);
 
@@ -231,7 +229,8 @@ fn waktu_lapor(e: &mut Errors, obj: &Map<String, Value>, now: Timestamp) -> Opti
         e.add("waktu_lapor", "must be an RFC 3339 date-time with offset");
         return None;
     };
-    if ts.as_second() > now.as_second() + FUTURE_SKEW_SECS {
+    // The contract allows no future time at all: no tolerance for clock skew.
+    if ts.as_second() > now.as_second() {
         e.add("waktu_lapor", "must not be in the future");
     }
     Some(day)
@@ -267,7 +266,7 @@ fn lokasi(e: &mut Errors, v: Option<&Value>) {
         if !kode_wilayah_ok(s) {
             e.add(
                 "lokasi.kode_wilayah",
-                "must be a Kemendagri code like 35.73.03 or 35.73.03.1004",
+                "must be a Kemendagri code like 35.73.02 or 35.73.02.1007",
             );
         }
     }
@@ -437,7 +436,7 @@ mod tests {
             "id_eksternal": "sambat:1", "kanal": "sambat", "klasifikasi": "pengaduan",
             "judul": "Jalan berlubang di Jl. Ijen", "isi": "Jalan berlubang besar dan membahayakan pengendara motor.",
             "kategori_id": 101, "instansi_id": 3573, "tanggal_kejadian": "2024-07-28",
-            "lokasi": {"alamat": "Jl. Ijen", "kode_wilayah": "35.73.03.1004", "lat": -7.97, "lon": 112.62},
+            "lokasi": {"alamat": "Jl. Ijen", "kode_wilayah": "35.73.02.1007", "lat": -7.97, "lon": 112.62},
             "anonim": false, "rahasia": false,
             "pelapor": {"nama": "Budi", "nik": "3573012345678901", "telepon": "+6281234567890", "email": null},
             "lampiran": [{"nama_file": "a.jpg", "tipe": "image/jpeg", "url": "https://x.test/a.jpg"}],

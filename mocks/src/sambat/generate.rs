@@ -17,7 +17,15 @@ pub fn record(rng: &mut StdRng, id: i64, stamp: DateTime) -> Map<String, Value> 
     let topic = TOPICS.choose(rng).expect("topics");
     let k = rng.random_range(0..KECAMATAN.len());
     let (kecamatan, _kode, kelurahan_list) = KECAMATAN[k];
-    let kelurahan = *kelurahan_list.choose(rng).expect("kelurahan");
+    let (kelurahan, _kode) = *kelurahan_list.choose(rng).expect("kelurahan");
+    // Citizens spell places loosely; the bridge must match them anyway.
+    let loose;
+    let kelurahan = if rng.random_bool(0.1) {
+        loose = loose_spelling(kelurahan);
+        loose.as_str()
+    } else {
+        kelurahan
+    };
     let jalan = *JALAN[k].choose(rng).expect("jalan");
     let patokan = *PATOKAN.choose(rng).expect("patokan");
     let fill = |t: &str| {
@@ -199,5 +207,25 @@ mod tests {
             }
         }
         assert!((30..=120).contains(&empty_judul), "{empty_judul}");
+    }
+}
+
+/// How people write a place name when they type it: `Oro-oro Dowo` as `Oro Oro Dowo`,
+/// `Rampal Celaket` as `Rampalcelaket`, `Kauman` as `KAUMAN`.
+pub fn loose_spelling(name: &str) -> String {
+    if name.contains('-') {
+        name.split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else if name.contains(' ') {
+        name.replace(' ', "").to_lowercase()
+    } else {
+        name.to_uppercase()
     }
 }

@@ -78,6 +78,25 @@ impl LaporError {
     }
 }
 
+/// A 422 whose only complaint is a `waktu_lapor` in the future: the bridge never sends a time
+/// later than its own clock, so LAPOR!'s clock is behind ours. The same record is accepted once
+/// that clock catches up, so it is no reason for a dead letter.
+pub fn is_lapor_clock_behind(err: &LaporError) -> bool {
+    match err {
+        LaporError::Permanent {
+            status: 422,
+            fields,
+            ..
+        } => {
+            !fields.is_empty()
+                && fields.iter().all(|f| {
+                    f.field == "waktu_lapor" && f.message.to_lowercase().contains("future")
+                })
+        }
+        _ => false,
+    }
+}
+
 /// Classifies a non-success HTTP answer. 401 is handled by the client (token refresh) before
 /// it gets here; if it does arrive here it means a fresh token was refused.
 pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> LaporError {
@@ -179,6 +198,18 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn only_a_future_waktu_lapor_means_lapors_clock_is_behind() {
+        let future = r#"{"error":"validation_failed","detail":[{"field":"waktu_lapor","message":"must not be in the future"}]}"#;
+        assert!(is_lapor_clock_behind(&status(422, future, None)));
+        let also_judul = r#"{"error":"validation_failed","detail":[{"field":"waktu_lapor","message":"must not be in the future"},{"field":"judul","message":"too short"}]}"#;
+        assert!(!is_lapor_clock_behind(&status(422, also_judul, None)));
+        let bad_shape = r#"{"error":"validation_failed","detail":[{"field":"waktu_lapor","message":"must be an RFC 3339 date-time with offset"}]}"#;
+        assert!(!is_lapor_clock_behind(&status(422, bad_shape, None)));
+        assert!(!is_lapor_clock_behind(&status(400, future, None)));
+        assert!(!is_lapor_clock_behind(&status(422, "", None)));
     }
 
     #[test]

@@ -6,5 +6,7 @@ mod client;
 pub mod status;
 pub mod types;
 
-pub use classify::{classify_status, classify_transport, retry_after, LaporError};
+pub use classify::{
+    classify_status, classify_transport, is_lapor_clock_behind, retry_after, LaporError,
+};
 pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient};
