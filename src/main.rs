@@ -34,8 +34,21 @@ async fn dispatch(command: Command) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::CheckConfig { config } => {
-            let (report, ok) = config::check_config(&config);
+        Command::CheckConfig {
+            config,
+            strict,
+            fetch_reference,
+        } => {
+            if fetch_reference {
+                match cli::fetch_reference(&config).await {
+                    Ok(line) => println!("{line}"),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+            let (report, ok) = config::check_config(&config, strict);
             if ok {
                 println!("{report}");
                 ExitCode::SUCCESS

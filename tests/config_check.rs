@@ -498,7 +498,7 @@ fn check_config_reports_ok_or_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.toml");
     std::fs::write(&good, GOOD).unwrap();
-    let (report, ok) = config::check_config(&good);
+    let (report, ok) = config::check_config(&good, false);
     assert!(ok, "{report}");
     assert!(report.starts_with("config OK: "), "{report}");
     for part in [
@@ -519,13 +519,13 @@ fn check_config_reports_ok_or_every_problem() {
             .replace("[lapor]", "[lapor]\ntimeout = 5"),
     )
     .unwrap();
-    let (report, ok) = config::check_config(&bad);
+    let (report, ok) = config::check_config(&bad, false);
     assert!(!ok);
     assert!(report.contains("lapor.timeout: unknown key"), "{report}");
     assert!(report.contains("store.size: unknown key"), "{report}");
     assert!(!report.contains("rahasia-lapor-123"));
 
-    let (report, ok) = config::check_config(&dir.path().join("missing.toml"));
+    let (report, ok) = config::check_config(&dir.path().join("missing.toml"), false);
     assert!(!ok);
     assert!(report.contains("cannot read"), "{report}");
 }
@@ -646,5 +646,80 @@ fn a_kelurahan_code_outside_every_kecamatan_is_refused_naming_it() {
     assert!(
         msg.contains("35.73.04") && msg.contains("35.73.01, 35.73.02"),
         "{msg}"
+    );
+}
+
+const SOSMED: &str = r#"
+[channels.sosmed]
+kind = "webhook"
+secret = { value = "s" }
+id = ["/platform", "/post_id"]
+fields = ["/platform", "/post_id", "/author/handle", "/text", "/posted_at"]
+[channels.sosmed.writeback]
+url = "https://desk.malangkota.go.id/api/replies"
+token = { value = "t" }
+body = { post_id = "{/post_id}", text = "{text}" }
+response = "Halo {/author/hndle}, tanggapan {oleh}: {tanggapan}"
+[channels.sosmed.mapping]
+reporter = "handle"
+pelapor_nama = "/author/handle"
+isi = "/text"
+kategori = { value = 1 }
+instansi = { value = 3573 }
+waktu_lapor = { path = "/posted_at", format = "rfc3339" }
+"#;
+
+#[test]
+fn check_config_warns_of_unchecked_ids_placeholder_addresses_and_unknown_pointers() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    let store = dir.path().join("none.db");
+    let text = format!("{GOOD}{SOSMED}").replace("/tmp/x.db", &store.display().to_string());
+    std::fs::write(&file, text).unwrap();
+
+    let (report, ok) = config::check_config(&file, false);
+    assert!(ok, "warnings alone keep exit 0: {report}");
+    assert!(report.starts_with("config OK: "), "{report}");
+    let warnings: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{report}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("store.path") && w.contains("--fetch-reference")),
+        "{report}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("lapor.base_url") && w.contains("lapor.example")),
+        "{report}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("channels.sosmed.writeback.response")
+                && w.contains("{/author/hndle}")),
+        "{report}"
+    );
+    // The right spelling, a real address: no warning for them.
+    assert!(
+        !warnings.iter().any(|w| w.contains("{/post_id}")),
+        "{report}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("desk.malangkota.go.id")),
+        "{report}"
+    );
+    // The check never creates the store.
+    assert!(!store.exists());
+
+    let (report, ok) = config::check_config(&file, true);
+    assert!(!ok, "--strict makes warnings errors: {report}");
+    assert!(
+        report.contains("has 3 problems") && report.contains("--strict"),
+        "{report}"
     );
 }

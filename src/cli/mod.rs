@@ -41,6 +41,14 @@ pub enum Command {
     CheckConfig {
         #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
         config: PathBuf,
+        /// Treat warnings (unchecked LAPOR! ids, placeholder addresses, unknown template
+        /// fields) as errors: exit 1.
+        #[arg(long)]
+        strict: bool,
+        /// First fetch LAPOR!'s kategori and instansi lists into the store (creating it), so
+        /// the mappings' ids are checked against them.
+        #[arg(long)]
+        fetch_reference: bool,
     },
     /// Inspect and act on records that could not be forwarded.
     DeadLetters {
@@ -130,4 +138,28 @@ pub fn store_path_from(config: &Path) -> Result<PathBuf, String> {
         .unwrap_or("lapor-bridge.db");
     // Relative paths are relative to the working directory, as for the daemon itself.
     Ok(PathBuf::from(path))
+}
+
+/// `check-config --fetch-reference`: LAPOR!'s kategori and instansi lists, fetched once into
+/// the configuration's store (created if missing). `Err` is the message for stderr.
+pub async fn fetch_reference(config: &Path) -> Result<String, String> {
+    let cfg = crate::config::load(config).map_err(|e| crate::config::problem_report(config, &e))?;
+    let client = crate::wire::lapor::LaporClient::new(&cfg.lapor)
+        .map_err(|e| format!("cannot build the LAPOR! client: {e}"))?;
+    let store = Store::open(&cfg.store.path)
+        .map_err(|e| format!("cannot open the store {}: {e}", cfg.store.path.display()))?;
+    let (kategori, instansi) =
+        crate::forward::reference::refresh(&client, &store, cfg.lapor.reference_grace_fetches)
+            .await
+            .map_err(|e| {
+                format!(
+                    "LAPOR! reference data not fetched from {}: {e}",
+                    cfg.lapor.base_url
+                )
+            })?;
+    Ok(format!(
+        "fetched {kategori} kategori and {instansi} instansi from {} into {}",
+        cfg.lapor.base_url,
+        cfg.store.path.display()
+    ))
 }

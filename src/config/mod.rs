@@ -17,6 +17,7 @@ mod secret;
 mod service;
 mod types;
 mod validate;
+mod warnings;
 mod writeback;
 
 use std::fmt;
@@ -27,6 +28,7 @@ pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{AdminConfig, ServiceConfig, DEFAULT_ADMIN_LISTEN};
 pub use types::*;
+pub use warnings::warnings;
 pub use writeback::*;
 
 /// Prefix of environment overrides (`LAPOR_BRIDGE__SECTION__KEY`).
@@ -137,17 +139,38 @@ pub fn process_env() -> Vec<(String, String)> {
 }
 
 /// For `lapor-bridge check-config --config FILE`: the report to print and whether the
-/// configuration is usable. On success the report is one line, `config OK: …` with a summary;
-/// otherwise a header line and every problem, one per line, with its key path. Secrets never
-/// appear in it.
-pub fn check_config(path: &Path) -> (String, bool) {
-    match load(path) {
-        Ok(config) => match cached_reference_problems(&config) {
-            problems if problems.is_empty() => (format!("config OK: {}", summary(&config)), true),
-            problems => (problem_report(path, &ConfigErrors { problems }), false),
-        },
-        Err(errors) => (problem_report(path, &errors), false),
+/// configuration is usable. On success the report starts with one line, `config OK: …` with a
+/// summary, followed by any warnings (with `strict`, warnings make it unusable); otherwise a
+/// header line and every problem, one per line, with its key path. Secrets never appear in it.
+pub fn check_config(path: &Path, strict: bool) -> (String, bool) {
+    let config = match load(path) {
+        Ok(c) => c,
+        Err(errors) => return (problem_report(path, &errors), false),
+    };
+    let problems = cached_reference_problems(&config);
+    if !problems.is_empty() {
+        return (problem_report(path, &ConfigErrors { problems }), false);
     }
+    let warned = warnings(&config);
+    if warned.is_empty() {
+        return (format!("config OK: {}", summary(&config)), true);
+    }
+    if strict {
+        let mut r = problem_report(path, &ConfigErrors { problems: warned });
+        r.push_str("\n(warnings are errors with --strict)");
+        return (r, false);
+    }
+    let n = warned.len();
+    let list: Vec<String> = warned.iter().map(|w| format!("warning: {w}")).collect();
+    (
+        format!(
+            "config OK: {}\n{n} warning{}:\n{}",
+            summary(&config),
+            if n == 1 { "" } else { "s" },
+            list.join("\n")
+        ),
+        true,
+    )
 }
 
 /// The report `check_config` prints for a configuration with problems.

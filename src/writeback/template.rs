@@ -89,6 +89,14 @@ impl Template {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The placeholder names, in order.
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var(v) => Some(v.as_str()),
+            Part::Text(_) => None,
+        })
+    }
 }
 
 #[cfg(test)]
