@@ -117,7 +117,10 @@ async fn stalled_connections_do_not_starve_deliveries_or_healthz() {
         &sender,
         &url,
         CALL112_SECRET,
-        &ticket("112-stall-1", "Lampu jalan mati di Jl. Ijen sejak kemarin malam."),
+        &ticket(
+            "112-stall-1",
+            "Lampu jalan mati di Jl. Ijen sejak kemarin malam.",
+        ),
     )
     .await;
     let delivery = t.elapsed();
@@ -151,7 +154,10 @@ async fn stalled_connections_do_not_starve_deliveries_or_healthz() {
         &sender,
         &url,
         CALL112_SECRET,
-        &ticket("112-stall-2", "Lampu jalan mati di Jl. Ijen sejak kemarin malam."),
+        &ticket(
+            "112-stall-2",
+            "Lampu jalan mati di Jl. Ijen sejak kemarin malam.",
+        ),
     )
     .await;
     assert_eq!(status, 202);
@@ -163,4 +169,117 @@ async fn stalled_connections_do_not_starve_deliveries_or_healthz() {
         !log.contains("Too many open files"),
         "the daemon ran out of descriptors:\n{log}"
     );
+}
+
+/// The webhook receiver alone, in this process, with `extra` settings.
+async fn receiver(
+    extra: &[(&'static str, String)],
+) -> (
+    common::Env,
+    std::net::SocketAddr,
+    lapor_bridge::shutdown::Trigger,
+) {
+    let env = common::Env::start(Default::default()).await;
+    let p = env.pipeline(extra);
+    let w = p
+        .webhooks
+        .clone()
+        .expect("demo config has webhook channels");
+    let addr = w.local_addr();
+    let (trigger, sd) = lapor_bridge::shutdown::channel();
+    tokio::spawn(async move { w.run(sd).await });
+    (env, addr, trigger)
+}
+
+/// Reads until `want` has arrived or the peer closes; returns what was read.
+async fn read_until(s: &mut TcpStream, want: &str) -> String {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    let read = async {
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+            if String::from_utf8_lossy(&got).contains(want) {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("an answer within 10 s");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// Headers of a delivery whose 100-byte body is still to come; `100 Continue` comes back once
+/// the handler reads the body, i.e. once the request is in flight.
+const HEAD_OF_SLOW_BODY: &[u8] = b"POST /webhooks/call112 HTTP/1.1\r\nhost: bridge\r\ncontent-type: application/json\r\ncontent-length: 100\r\nexpect: 100-continue\r\n\r\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_stops_arriving_is_answered_408() {
+    let (_env, addr, _stop) =
+        receiver(&[("LAPOR_BRIDGE__WEBHOOKS__BODY_TIMEOUT_SECS", "1".into())]).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(HEAD_OF_SLOW_BODY).await.unwrap();
+    read_until(&mut s, "100 Continue").await;
+    s.write_all(b"{\"ticket_id\":").await.unwrap();
+    let t = Instant::now();
+    let answer = read_until(&mut s, "}").await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_cap_a_connection_is_refused_at_once_when_all_are_busy() {
+    let (_env, addr, _stop) =
+        receiver(&[("LAPOR_BRIDGE__WEBHOOKS__MAX_CONNECTIONS", "2".into())]).await;
+    let mut busy = Vec::new();
+    for _ in 0..2 {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(HEAD_OF_SLOW_BODY).await.unwrap();
+        read_until(&mut s, "100 Continue").await;
+        busy.push(s);
+    }
+    let t = Instant::now();
+    let mut third = TcpStream::connect(addr).await.unwrap();
+    let _ = third
+        .write_all(b"GET / HTTP/1.1\r\nhost: bridge\r\n\r\n")
+        .await;
+    let answer = read_until(&mut third, "\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    // The busy ones were left alone: their deliveries finish (unsigned, so 401).
+    for mut s in busy {
+        s.write_all(&[b' '; 100]).await.unwrap();
+        let answer = read_until(&mut s, "}").await;
+        assert!(answer.contains("HTTP/1.1 401"), "{answer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_cap_the_oldest_idle_connection_makes_room() {
+    let (_env, addr, _stop) =
+        receiver(&[("LAPOR_BRIDGE__WEBHOOKS__MAX_CONNECTIONS", "2".into())]).await;
+    let mut oldest = TcpStream::connect(addr).await.unwrap();
+    oldest
+        .write_all(b"POST /webhooks/call112 HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    let mut second = TcpStream::connect(addr).await.unwrap();
+    second
+        .write_all(b"POST /webhooks/call112 HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    let mut third = TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET / HTTP/1.1\r\nhost: bridge\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until(&mut third, "}").await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    let closed = tokio::time::timeout(Duration::from_secs(5), closed_by_peer(oldest)).await;
+    assert!(closed.is_ok(), "the oldest idle connection was not closed");
+    drop(second);
 }

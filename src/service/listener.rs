@@ -273,7 +273,9 @@ fn spawn_connection(
             let answer = app.clone().oneshot(req.map(Body::new));
             async move {
                 let response = answer.await.unwrap_or_else(|e: Infallible| match e {});
-                Ok::<_, Infallible>(response.map(|inner| Body::new(GuardedBody { inner, _busy: busy })))
+                Ok::<_, Infallible>(
+                    response.map(|inner| Body::new(GuardedBody { inner, _busy: busy })),
+                )
             }
         })
     };
