@@ -283,3 +283,20 @@ async fn over_the_cap_the_oldest_idle_connection_makes_room() {
     assert!(closed.is_ok(), "the oldest idle connection was not closed");
     drop(second);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
+    let (_env, addr, _stop) =
+        receiver(&[("LAPOR_BRIDGE__WEBHOOKS__HEADER_TIMEOUT_SECS", "1".into())]).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nhost: bridge\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until(&mut s, "}").await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert!(!answer.to_ascii_lowercase().contains("connection: close"));
+    let t = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(5), closed_by_peer(s)).await;
+    assert!(closed.is_ok(), "the idle keep-alive connection stayed open");
+    eprintln!("idle keep-alive connection closed after {:?}", t.elapsed());
+}

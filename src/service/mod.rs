@@ -262,8 +262,8 @@ fn reload(path: &Path, running: &Config) -> Result<Config, String> {
             new.store.path.display()
         ));
     }
-    if new.admin.listen != running.admin.listen {
-        warn!("admin.listen changed; the admin listener moves only on a restart");
+    if new.admin.listen != running.admin.listen || new.admin.limits != running.admin.limits {
+        warn!("admin.listen or the admin connection limits changed; they apply on a restart");
     }
     if new.logging.level != running.logging.level || new.logging.format != running.logging.format {
         warn!("logging settings changed; they apply on a restart");
