@@ -29,6 +29,19 @@ async fn the_default_header_timeout_is_ten_seconds() {
     assert_eq!(cfg.webhooks.limits.max_connections, 1024);
     let cfg = env.config(&[("LAPOR_BRIDGE__WEBHOOKS__HEADER_TIMEOUT_SECS", "3".into())]);
     assert_eq!(cfg.webhooks.limits.header_timeout, Duration::from_secs(3));
+    let mut bad = env.overrides();
+    bad.push(("LAPOR_BRIDGE__WEBHOOKS__MAX_CONNECTIONS", "0".into()));
+    bad.push(("LAPOR_BRIDGE__ADMIN__BODY_TIMEOUT_SECS", "99999".into()));
+    let err = lapor_bridge::cli::demo::demo_config(
+        &env.lapor.base_url(),
+        &env.sambat.base_url(),
+        &env.store_path(),
+        &bad,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("webhooks.max_connections"), "{err}");
+    assert!(err.contains("admin.body_timeout_secs"), "{err}");
 }
 
 /// Reads until the peer closes (EOF or reset); returns when that happened.

@@ -316,3 +316,21 @@ fn spawn_connection(
         registry.lock().remove(&id);
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_leaves_descriptors_for_the_rest_of_the_process() {
+        use nix::sys::resource::{getrlimit, Resource};
+        let (soft, _) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
+        let budget = soft.saturating_sub(RESERVED_FDS) as usize;
+        assert!(effective_max_connections(usize::MAX, 0.75) <= budget.max(1));
+        assert_eq!(
+            effective_max_connections(2, 0.25),
+            2.min((budget / 4).max(1))
+        );
+        assert!(effective_max_connections(0, 0.25) >= 1);
+    }
+}
