@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -76,6 +76,8 @@ struct Conn {
     busy: AtomicUsize,
     /// Asks the connection to close if it is still idle.
     evict: Notify,
+    /// Set while an eviction is pending, so that the next round picks other connections.
+    evicting: AtomicBool,
 }
 
 /// Held connections by accept order, the oldest first.
@@ -87,16 +89,21 @@ impl Registry {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Asks the oldest idle connection to close; false when every one has a request in flight.
-    fn evict_oldest_idle(&self) -> bool {
+    /// Asks up to `n` of the oldest idle connections to close; returns how many were asked
+    /// (0 when every one has a request in flight or is already closing).
+    fn evict_oldest_idle(&self, n: usize) -> usize {
         let conns = self.lock();
-        match conns.values().find(|c| c.busy.load(Ordering::Acquire) == 0) {
-            Some(c) => {
-                c.evict.notify_one();
-                true
+        let mut asked = 0;
+        for c in conns.values() {
+            if asked == n {
+                break;
             }
-            None => false,
+            if c.busy.load(Ordering::Acquire) == 0 && !c.evicting.swap(true, Ordering::AcqRel) {
+                c.evict.notify_one();
+                asked += 1;
+            }
         }
+        asked
     }
 }
 
@@ -177,7 +184,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => stream,
                 Err(e) => {
-                    accept_failed(name, &e, &registry).await;
+                    accept_failed(name, &e, &registry, eviction_batch(max)).await;
                     continue;
                 }
             },
@@ -185,7 +192,7 @@ pub async fn serve(
         };
         let permit = match slots.clone().try_acquire_owned() {
             Ok(p) => Some(p),
-            Err(_) => make_room(&registry, &slots).await,
+            Err(_) => make_room(&registry, &slots, eviction_batch(max)).await,
         };
         let Some(permit) = permit else {
             refuse(stream);
@@ -219,25 +226,40 @@ pub async fn serve(
     info!(listener = name, "listener stopped");
 }
 
-/// Out of descriptors (or memory): close an idle connection and wait a moment rather than
+/// How many idle connections one eviction round closes: several at once, so that under a
+/// flood of stalled connections the following accepts find a free slot without waiting.
+fn eviction_batch(max: usize) -> usize {
+    (max / 16).max(1)
+}
+
+/// Out of descriptors (or memory): close idle connections and wait a moment rather than
 /// retrying at once in a tight loop. Other errors concern one connection only.
-async fn accept_failed(name: &str, e: &std::io::Error, registry: &Registry) {
+async fn accept_failed(name: &str, e: &std::io::Error, registry: &Registry, batch: usize) {
     let errno = e.raw_os_error().map(Errno::from_raw);
     if matches!(
         errno,
         Some(Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM)
     ) {
         warn!(listener = name, error = %e, "accept error; closing an idle connection and backing off");
-        registry.evict_oldest_idle();
+        registry.evict_oldest_idle(batch);
         tokio::time::sleep(ACCEPT_BACKOFF).await;
     } else {
         debug!(listener = name, error = %e, "accept error");
     }
 }
 
-/// All slots are taken: asks the oldest idle connection to close and waits for its slot.
-async fn make_room(registry: &Registry, slots: &Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
-    if !registry.evict_oldest_idle() {
+/// All slots are taken: asks the oldest idle connections to close and waits for a slot.
+/// Earlier evictions may still be under way: their slots count too.
+async fn make_room(
+    registry: &Registry,
+    slots: &Arc<Semaphore>,
+    batch: usize,
+) -> Option<OwnedSemaphorePermit> {
+    let closing = registry
+        .lock()
+        .values()
+        .any(|c| c.evicting.load(Ordering::Acquire));
+    if registry.evict_oldest_idle(batch) == 0 && !closing {
         return None;
     }
     match tokio::time::timeout(EVICT_WAIT, slots.clone().acquire_owned()).await {
@@ -264,6 +286,7 @@ fn spawn_connection(
     let conn = Arc::new(Conn {
         busy: AtomicUsize::new(0),
         evict: Notify::new(),
+        evicting: AtomicBool::new(false),
     });
     registry.lock().insert(id, conn.clone());
     let service = {
@@ -310,6 +333,7 @@ fn spawn_connection(
                         debug!("idle connection closed to make room for a new one");
                         break;
                     }
+                    conn.evicting.store(false, Ordering::Release);
                 }
             }
         }
