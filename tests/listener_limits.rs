@@ -313,3 +313,38 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
     assert!(closed.is_ok(), "the idle keep-alive connection stayed open");
     eprintln!("idle keep-alive connection closed after {:?}", t.elapsed());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_closes_stalled_connections_and_finishes_requests_in_flight() {
+    let env = common::Env::start(Default::default()).await;
+    let p = env.pipeline(&[]);
+    let w = p
+        .webhooks
+        .clone()
+        .expect("demo config has webhook channels");
+    let addr = w.local_addr();
+    let (trigger, sd) = lapor_bridge::shutdown::channel();
+    let run = tokio::spawn(async move { w.run(sd).await });
+    let mut stalled = TcpStream::connect(addr).await.unwrap();
+    stalled
+        .write_all(b"POST /webhooks/call112 HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    let mut in_flight = TcpStream::connect(addr).await.unwrap();
+    in_flight.write_all(HEAD_OF_SLOW_BODY).await.unwrap();
+    read_until(&mut in_flight, "100 Continue").await;
+    trigger.trigger();
+    // The stalled one goes at once (header timeout is 10 s); the one in flight is answered.
+    let closed = tokio::time::timeout(Duration::from_secs(2), closed_by_peer(stalled)).await;
+    assert!(
+        closed.is_ok(),
+        "a stalled connection kept the listener from stopping"
+    );
+    in_flight.write_all(&[b' '; 100]).await.unwrap();
+    let answer = read_until(&mut in_flight, "}").await;
+    assert!(answer.contains("HTTP/1.1 401"), "{answer}");
+    tokio::time::timeout(Duration::from_secs(5), run)
+        .await
+        .expect("the receiver stops once the request in flight is answered")
+        .unwrap();
+}
