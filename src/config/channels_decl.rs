@@ -28,6 +28,7 @@ pub const DEFAULT_WEBHOOK_LISTEN: &str = "127.0.0.1:8088";
 #[derive(Clone, Debug)]
 pub struct WebhooksConfig {
     pub listen: SocketAddr,
+    pub limits: super::ListenerLimits,
 }
 
 impl Default for WebhooksConfig {
@@ -36,6 +37,9 @@ impl Default for WebhooksConfig {
             listen: DEFAULT_WEBHOOK_LISTEN
                 .parse()
                 .expect("valid default address"),
+            limits: super::ListenerLimits::with_max_connections(
+                super::listener::DEFAULT_WEBHOOK_MAX_CONNECTIONS,
+            ),
         }
     }
 }
@@ -217,6 +221,9 @@ impl DeclMapping {
 #[serde(deny_unknown_fields)]
 struct RawWebhooks {
     listen: Option<String>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    max_connections: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -336,11 +343,24 @@ pub(crate) fn validate_webhooks(raw: Option<Value>, ctx: &mut Ctx) -> Option<Web
         None => RawWebhooks::default(),
         Some(v) => ctx.deserialize(v, &key)?,
     };
+    let limits = super::listener::validate_limits(
+        &super::listener::RawLimits {
+            header_timeout_secs: raw.header_timeout_secs,
+            body_timeout_secs: raw.body_timeout_secs,
+            max_connections: raw.max_connections,
+        },
+        ctx,
+        &key,
+        super::listener::DEFAULT_WEBHOOK_MAX_CONNECTIONS,
+    );
     let listen = raw
         .listen
         .unwrap_or_else(|| DEFAULT_WEBHOOK_LISTEN.to_owned());
     match listen.trim().parse::<SocketAddr>() {
-        Ok(a) => Some(WebhooksConfig { listen: a }),
+        Ok(a) => Some(WebhooksConfig {
+            listen: a,
+            limits: limits?,
+        }),
         Err(_) => {
             ctx.problem(
                 &join(&key, &["listen"]),

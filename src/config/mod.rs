@@ -11,6 +11,7 @@
 //! An override wins over the file, including over a secret source given in the file.
 
 mod channels_decl;
+mod listener;
 mod load;
 mod report;
 mod secret;
@@ -24,6 +25,10 @@ use std::fmt;
 use std::path::Path;
 
 pub use channels_decl::*;
+pub use listener::{
+    ListenerLimits, DEFAULT_ADMIN_MAX_CONNECTIONS, DEFAULT_BODY_TIMEOUT_SECS,
+    DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_WEBHOOK_MAX_CONNECTIONS,
+};
 pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig};
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{AdminConfig, ServiceConfig, DEFAULT_ADMIN_LISTEN};

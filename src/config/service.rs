@@ -26,6 +26,7 @@ pub struct AdminConfig {
     pub listen: Option<SocketAddr>,
     /// When set, every request needs `Authorization: Bearer <token>`.
     pub token: Option<SecretString>,
+    pub limits: super::ListenerLimits,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +46,9 @@ impl Default for AdminConfig {
         Self {
             listen: DEFAULT_ADMIN_LISTEN.parse().ok(),
             token: None,
+            limits: super::ListenerLimits::with_max_connections(
+                super::listener::DEFAULT_ADMIN_MAX_CONNECTIONS,
+            ),
         }
     }
 }
@@ -66,6 +70,9 @@ struct RawAdmin {
     listen: Option<String>,
     /// Parsed by hand so that no serde message can echo a secret.
     token: Option<Value>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    max_connections: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,10 +142,21 @@ pub(crate) fn validate_admin(
             }
         }
     };
+    let limits = super::listener::validate_limits(
+        &super::listener::RawLimits {
+            header_timeout_secs: raw.header_timeout_secs,
+            body_timeout_secs: raw.body_timeout_secs,
+            max_connections: raw.max_connections,
+        },
+        ctx,
+        &key,
+        super::listener::DEFAULT_ADMIN_MAX_CONNECTIONS,
+    );
     let enabled = raw.enabled.unwrap_or(true);
     Some(AdminConfig {
         listen: if enabled { Some(listen?) } else { None },
         token: token?,
+        limits: limits?,
     })
 }
 

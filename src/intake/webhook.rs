@@ -139,6 +139,7 @@ pub struct WebhookReceiver {
     listener: Mutex<Option<std::net::TcpListener>>,
     addr: SocketAddr,
     router: Router,
+    limits: crate::config::ListenerLimits,
     stats: BTreeMap<ChannelName, Arc<WebhookStats>>,
 }
 
@@ -217,6 +218,7 @@ impl WebhookReceiver {
             listener: Mutex::new(Some(listener)),
             addr,
             router,
+            limits: cfg.webhooks.limits.clone(),
             stats,
         }))
     }
@@ -249,13 +251,32 @@ impl WebhookReceiver {
             }
         };
         info!(addr = %self.addr, "webhook receiver listening");
-        let served = axum::serve(listener, self.router.clone())
-            .with_graceful_shutdown(async move { shutdown.recv().await })
-            .await;
-        if let Err(e) = served {
-            warn!(error = %e, "webhook receiver stopped with an error");
-        }
+        // The public listener gets most of the descriptors; the admin one the rest.
+        crate::service::listener::serve(
+            "webhooks",
+            listener,
+            self.router.clone(),
+            &self.limits,
+            0.75,
+            async move {
+                shutdown.recv().await;
+            },
+        )
+        .await;
     }
+}
+
+/// Whether reading the body failed because the sender paused too long (the listener's body
+/// timeout) rather than because it was too large.
+fn is_body_timeout(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 fn error(status: StatusCode, code: &str, message: String) -> Response {
@@ -281,6 +302,14 @@ async fn handle(shared: &Shared, route: &Route, headers: HeaderMap, body: Body) 
     }
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
+        Err(e) if is_body_timeout(&e) => {
+            route.stats.bad_request.fetch_add(1, Ordering::Relaxed);
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the body stopped arriving (webhooks.body_timeout_secs); send it again".into(),
+            );
+        }
         Err(_) => return too_large(),
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());

@@ -7,6 +7,7 @@
 //! configuration is refused and the running generation keeps going.
 
 pub mod admin;
+pub mod listener;
 pub mod liveness;
 pub mod metrics;
 pub mod notify;
@@ -43,6 +44,9 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
         cfg.mode = config::Mode::DryRun;
     }
     crate::logging::init(cfg.logging.format, &cfg.logging.level);
+    if let Some(n) = listener::raise_fd_limit() {
+        info!(open_files = n, "open-file limit (RLIMIT_NOFILE)");
+    }
     if cfg.mode == config::Mode::DryRun {
         warn!("dry run: nothing is sent to LAPOR! and nothing is written back; see `lapor-bridge dry-run report`");
     }
@@ -84,12 +88,12 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
         }
         let app = admin::router(shared.clone());
         let mut stop = process_shutdown.clone();
+        let limits = cfg.admin.limits.clone();
         admin_task = Some(tokio::spawn(async move {
-            let serve =
-                axum::serve(listener, app).with_graceful_shutdown(async move { stop.recv().await });
-            if let Err(e) = serve.await {
-                error!(error = %e, "admin listener failed");
-            }
+            listener::serve("admin", listener, app, &limits, 0.25, async move {
+                stop.recv().await;
+            })
+            .await;
         }));
     }
 
@@ -258,8 +262,8 @@ fn reload(path: &Path, running: &Config) -> Result<Config, String> {
             new.store.path.display()
         ));
     }
-    if new.admin.listen != running.admin.listen {
-        warn!("admin.listen changed; the admin listener moves only on a restart");
+    if new.admin.listen != running.admin.listen || new.admin.limits != running.admin.limits {
+        warn!("admin.listen or the admin connection limits changed; they apply on a restart");
     }
     if new.logging.level != running.logging.level || new.logging.format != running.logging.format {
         warn!("logging settings changed; they apply on a restart");
