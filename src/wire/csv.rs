@@ -5,7 +5,10 @@
 //!
 //! Never panics, whatever the bytes.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Read;
+use std::rc::Rc;
 
 /// A file read as rows of named fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,112 +60,20 @@ pub fn detect_delimiter(bytes: &[u8]) -> u8 {
     }
 }
 
-/// Reads an export whose header must contain every column of `required`.
+/// Reads an export whose header must contain every column of `required`, whole, from memory
+/// (the proptests and small callers); the folder streams with [`CsvStream`].
 pub fn read(bytes: &[u8], required: &[String]) -> Result<CsvFile, FileError> {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let delimiter = detect_delimiter(bytes);
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut records = rdr.byte_records();
-    let header = match records.next() {
-        None => return Err(FileError("the file is empty: it needs a header row".into())),
-        Some(Err(e)) => {
-            return Err(FileError(format!(
-                "the header row cannot be read: {}",
-                csv_reason(&e)
-            )))
-        }
-        Some(Ok(h)) => h,
-    };
-    let header: Vec<String> = header
-        .iter()
-        .map(|f| {
-            String::from_utf8_lossy(f)
-                .trim()
-                .trim_matches('"')
-                .trim()
-                .to_lowercase()
-        })
-        .collect();
-    let missing: Vec<&str> = required
-        .iter()
-        .filter(|c| !header.contains(c))
-        .map(String::as_str)
-        .collect();
-    if !missing.is_empty() {
-        return Err(FileError(format!(
-            "the header lacks column{} {}; expected the columns {} (delimiter detected: {:?})",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            required.join(", "),
-            delimiter as char
-        )));
-    }
+    let sniffed = sniff(bytes).map_err(|e| FileError(format!("cannot be read: {e}")))?;
+    let delimiter = sniffed.delimiter;
+    let stream = CsvStream::open(sniffed, required, usize::MAX)?;
+    let header = stream.header().to_vec();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    let mut last_line = 1;
-    let mut lines = LineCounter::default();
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(last_line + 1, |p| lines.line_at(bytes, p.byte()));
-                errors.push(RowError {
-                    line,
-                    reason: format!("cannot be read: {}", csv_reason(&e)),
-                });
-                // The reader may not be able to resynchronise after an I/O-like error.
-                if !matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) {
-                    break;
-                }
-                continue;
-            }
-        };
-        let line = rec
-            .position()
-            .map_or(last_line + 1, |p| lines.line_at(bytes, p.byte()));
-        last_line = line;
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue; // blank line
+    for item in stream {
+        match item {
+            Ok(r) => rows.push(r),
+            Err(e) => errors.push(e),
         }
-        if rec.len() != header.len() {
-            errors.push(RowError {
-                line,
-                reason: format!(
-                    "has {} fields, the header has {}: check for an unquoted {:?} or a missing field",
-                    rec.len(),
-                    header.len(),
-                    delimiter as char
-                ),
-            });
-            continue;
-        }
-        let mut fields = BTreeMap::new();
-        let mut bad_utf8 = None;
-        for (name, value) in header.iter().zip(rec.iter()) {
-            match std::str::from_utf8(value) {
-                Ok(v) => {
-                    fields.insert(name.clone(), v.trim().to_owned());
-                }
-                Err(_) => {
-                    bad_utf8 = Some(name.clone());
-                    break;
-                }
-            }
-        }
-        if let Some(col) = bad_utf8 {
-            errors.push(RowError {
-                line,
-                reason: format!("column {col} is not UTF-8 text: save the export as CSV UTF-8"),
-            });
-            continue;
-        }
-        rows.push(CsvRow { line, fields });
     }
     Ok(CsvFile {
         delimiter,
@@ -172,26 +83,267 @@ pub fn read(bytes: &[u8], required: &[String]) -> Result<CsvFile, FileError> {
     })
 }
 
-/// Line numbers from byte offsets (the csv crate's own line count is off after `\r\n`): the
-/// line a record starts on, skipping the line break that ends the previous record.
+/// How much of the start of a file is looked at for the BOM and the header's delimiter.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// A file's start looked at (BOM stripped, delimiter detected), and the rest still to read.
+pub struct Sniffed<R> {
+    pub delimiter: u8,
+    source: std::io::Chain<std::io::Cursor<Vec<u8>>, R>,
+}
+
+/// Reads at most the first 64 KiB of `input` to strip a BOM and detect the delimiter; the rest
+/// is left to stream.
+pub fn sniff<R: Read>(mut input: R) -> std::io::Result<Sniffed<R>> {
+    let mut head = Vec::new();
+    (&mut input).take(SNIFF_BYTES).read_to_end(&mut head)?;
+    if head.starts_with(BOM) {
+        head.drain(..BOM.len());
+    }
+    Ok(Sniffed {
+        delimiter: detect_delimiter(&head),
+        source: std::io::Cursor::new(head).chain(input),
+    })
+}
+
+/// An export read record by record: only the record being read is in memory (plus the csv
+/// reader's buffer and the line breaks read ahead of it), whatever the file's size.
+pub struct CsvStream<R> {
+    delimiter: u8,
+    header: Vec<String>,
+    reader: ::csv::Reader<Counted<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>>,
+    lines: Rc<RefCell<LineIndex>>,
+    record: ::csv::ByteRecord,
+    last_line: u64,
+    max_row_bytes: usize,
+    done: bool,
+}
+
+impl<R: Read> CsvStream<R> {
+    /// Reads the header, which must contain every column of `required`. A record over
+    /// `max_row_bytes` (its fields' bytes) is an error naming its largest column, not a row.
+    pub fn open(
+        sniffed: Sniffed<R>,
+        required: &[String],
+        max_row_bytes: usize,
+    ) -> Result<Self, FileError> {
+        let delimiter = sniffed.delimiter;
+        let lines = Rc::new(RefCell::new(LineIndex::default()));
+        let counted = Counted {
+            inner: sniffed.source,
+            offset: 0,
+            lines: lines.clone(),
+        };
+        let mut reader = ::csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(counted);
+        let mut record = ::csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Err(FileError("the file is empty: it needs a header row".into())),
+            Err(e) => {
+                return Err(FileError(format!(
+                    "the header row cannot be read: {}",
+                    csv_reason(&e)
+                )))
+            }
+            Ok(true) => {}
+        }
+        if record.as_slice().len() > max_row_bytes {
+            return Err(FileError(format!(
+                "the header row is over {max_row_bytes} bytes (max_row_bytes): it is not an export's header"
+            )));
+        }
+        let header: Vec<String> = record
+            .iter()
+            .map(|f| {
+                String::from_utf8_lossy(f)
+                    .trim()
+                    .trim_matches('"')
+                    .trim()
+                    .to_lowercase()
+            })
+            .collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|c| !header.contains(c))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(FileError(format!(
+                "the header lacks column{} {}; expected the columns {} (delimiter detected: {:?})",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", "),
+                required.join(", "),
+                delimiter as char
+            )));
+        }
+        Ok(CsvStream {
+            delimiter,
+            header,
+            reader,
+            lines,
+            record,
+            last_line: 1,
+            max_row_bytes,
+            done: false,
+        })
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn line_of(&self, pos: Option<&::csv::Position>) -> u64 {
+        pos.map_or(self.last_line + 1, |p| {
+            self.lines.borrow_mut().line_at(p.byte())
+        })
+    }
+
+    /// The reason a record over `max_row_bytes` is refused, naming its largest column.
+    fn oversize_reason(&self) -> String {
+        let (i, biggest) = self
+            .record
+            .iter()
+            .map(<[u8]>::len)
+            .enumerate()
+            .max_by_key(|&(_, n)| n)
+            .unwrap_or((0, 0));
+        let col = self
+            .header
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        format!(
+            "is {} bytes, over the limit of {} bytes per row (max_row_bytes); column {col} alone holds {biggest} bytes: shorten it in the spreadsheet, or raise max_row_bytes",
+            self.record.as_slice().len(),
+            self.max_row_bytes
+        )
+    }
+}
+
+impl<R: Read> Iterator for CsvStream<R> {
+    type Item = Result<CsvRow, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.done {
+                return None;
+            }
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    let line = self.line_of(e.position());
+                    // The reader may not be able to resynchronise after an I/O-like error.
+                    if !matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) {
+                        self.done = true;
+                    }
+                    return Some(Err(RowError {
+                        line,
+                        reason: format!("cannot be read: {}", csv_reason(&e)),
+                    }));
+                }
+                Ok(true) => {}
+            }
+            let line = self.line_of(self.record.position());
+            self.last_line = line;
+            if self.record.as_slice().len() > self.max_row_bytes {
+                let reason = self.oversize_reason();
+                // The record keeps its capacity: let a huge one go rather than hold it.
+                self.record = ::csv::ByteRecord::new();
+                return Some(Err(RowError { line, reason }));
+            }
+            let rec = &self.record;
+            if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue; // blank line
+            }
+            if rec.len() != self.header.len() {
+                return Some(Err(RowError {
+                    line,
+                    reason: format!(
+                        "has {} fields, the header has {}: check for an unquoted {:?} or a missing field",
+                        rec.len(),
+                        self.header.len(),
+                        self.delimiter as char
+                    ),
+                }));
+            }
+            let mut fields = BTreeMap::new();
+            for (name, value) in self.header.iter().zip(rec.iter()) {
+                match std::str::from_utf8(value) {
+                    Ok(v) => {
+                        fields.insert(name.clone(), v.trim().to_owned());
+                    }
+                    Err(_) => {
+                        return Some(Err(RowError {
+                            line,
+                            reason: format!(
+                                "column {name} is not UTF-8 text: save the export as CSV UTF-8"
+                            ),
+                        }));
+                    }
+                }
+            }
+            return Some(Ok(CsvRow { line, fields }));
+        }
+    }
+}
+
+/// The input, noting where its line breaks are as the csv reader reads it, so a record's byte
+/// offset gives its line without keeping the bytes (the csv crate's own line count is off
+/// after `\r\n`).
+struct Counted<R> {
+    inner: R,
+    offset: u64,
+    lines: Rc<RefCell<LineIndex>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut lines = self.lines.borrow_mut();
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                lines.breaks.push_back((self.offset + i as u64, b == b'\n'));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Line breaks read but not yet behind a record's start, and the newlines already behind.
 #[derive(Default)]
-struct LineCounter {
-    pos: usize,
+struct LineIndex {
+    /// (offset, is `\n`) of each `\r` or `\n`, in offset order.
+    breaks: VecDeque<(u64, bool)>,
     newlines: u64,
 }
 
-impl LineCounter {
-    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
-        let mut end = (offset as usize).min(bytes.len());
-        while end < bytes.len() && (bytes[end] == b'\n' || bytes[end] == b'\r') {
-            end += 1;
+impl LineIndex {
+    /// The line a record at byte `offset` starts on, skipping the line break that ends the
+    /// previous record (the record's offset may point at it). Offsets are asked in order.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut cursor = offset;
+        while let Some(&(at, newline)) = self.breaks.front() {
+            if at < offset || at == cursor {
+                self.breaks.pop_front();
+                self.newlines += u64::from(newline);
+                if at == cursor {
+                    cursor += 1;
+                }
+            } else {
+                break;
+            }
         }
-        if end < self.pos {
-            self.pos = 0;
-            self.newlines = 0;
-        }
-        self.newlines += bytes[self.pos..end].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.pos = end;
         self.newlines + 1
     }
 }
