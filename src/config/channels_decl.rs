@@ -584,7 +584,10 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
         );
         None
     };
-    let max_row = raw.max_row_bytes.unwrap_or(DEFAULT_MAX_ROW_BYTES);
+    // Left out, it never exceeds the file limit (a small max_file_bytes is enough to set).
+    let max_row = raw
+        .max_row_bytes
+        .unwrap_or(DEFAULT_MAX_ROW_BYTES.min(max_file));
     let max_row_bytes = if !(1024..=16 * 1024 * 1024).contains(&max_row) {
         ctx.problem(
             &sub("max_row_bytes"),

@@ -209,12 +209,15 @@ impl CsvFolder {
                 report.waiting += 1;
                 continue;
             }
+            let refused = report.refused;
             self.process_file(&path, &mut report)?;
             self.seen
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&path);
-            report.files += 1;
+            if report.refused == refused {
+                report.files += 1;
+            }
         }
         self.seen
             .lock()

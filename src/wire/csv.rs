@@ -220,7 +220,7 @@ impl<R: Read> CsvStream<R> {
             .cloned()
             .unwrap_or_else(|| format!("#{}", i + 1));
         format!(
-            "is {} bytes, over the limit of {} bytes per row (max_row_bytes); column {col} alone holds {biggest} bytes: shorten it in the spreadsheet, or raise max_row_bytes",
+            "the row is {} bytes, over the limit of {} bytes per row (max_row_bytes); column {col} alone holds {biggest} bytes: shorten it in the spreadsheet, or raise max_row_bytes",
             self.record.as_slice().len(),
             self.max_row_bytes
         )
