@@ -332,8 +332,9 @@ impl CsvFolder {
     ) -> Result<(), CsvFolderError> {
         let now = Timestamp::now();
         let reference = reference_ids(&self.store)?;
-        // Row identities already seen in this file (one short string per row).
-        let mut seen_ids: HashMap<String, u64> = HashMap::new();
+        // Row identities already seen in this file, as 128-bit digests (collisions are
+        // out of reach): the one thing kept per row, so it is kept small.
+        let mut seen_ids: HashMap<u128, u64> = HashMap::new();
         let mut rows = Vec::with_capacity(BATCH);
         let mut bad: Vec<(u64, String)> = Vec::new();
         let mut items = stream.peekable();
@@ -358,7 +359,7 @@ impl CsvFolder {
     fn commit_batch(
         &self,
         rows: Vec<wire_csv::CsvRow>,
-        seen_ids: &mut HashMap<String, u64>,
+        seen_ids: &mut HashMap<u128, u64>,
         reference: &crate::mapping::ReferenceIds,
         now: Timestamp,
         rejects: &mut Vec<(u64, String)>,
@@ -381,7 +382,8 @@ impl CsvFolder {
                     continue;
                 }
             };
-            if let Some(&first) = seen_ids.get(&local_id) {
+            let digest = id_digest(&local_id);
+            if let Some(&first) = seen_ids.get(&digest) {
                 rejects.push((
                     row.line,
                     format!("baris {}: the same row (no, tanggal, reporter) as line {first}; only the first is taken", row.line),
@@ -389,7 +391,7 @@ impl CsvFolder {
                 report.rejected += 1;
                 continue;
             }
-            seen_ids.insert(local_id.clone(), row.line);
+            seen_ids.insert(digest, row.line);
             if failed_filter(&raw, &self.cfg.filters).is_some() {
                 ignored += 1;
                 continue;
@@ -452,6 +454,11 @@ impl CsvFolder {
         }
         Ok(())
     }
+}
+
+fn id_digest(id: &str) -> u128 {
+    let d = Sha256::digest(id.as_bytes());
+    u128::from_be_bytes(d[..16].try_into().expect("SHA-256 has 32 bytes"))
 }
 
 /// Rows committed and reported per batch: bounds memory whatever the file's size, while

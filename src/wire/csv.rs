@@ -111,11 +111,9 @@ pub fn sniff<R: Read>(mut input: R) -> std::io::Result<Sniffed<R>> {
 pub struct CsvStream<R> {
     delimiter: u8,
     header: Vec<String>,
-    reader: ::csv::Reader<Counted<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>>,
+    records: Records<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
     lines: Rc<RefCell<LineIndex>>,
-    record: ::csv::ByteRecord,
     last_line: u64,
-    max_row_bytes: usize,
     done: bool,
 }
 
@@ -134,29 +132,20 @@ impl<R: Read> CsvStream<R> {
             offset: 0,
             lines: lines.clone(),
         };
-        let mut reader = ::csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(counted);
-        let mut record = ::csv::ByteRecord::new();
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => return Err(FileError("the file is empty: it needs a header row".into())),
-            Err(e) => {
+        let mut records = Records::new(counted, delimiter, max_row_bytes);
+        let header = match records.next() {
+            Next::End => return Err(FileError("the file is empty: it needs a header row".into())),
+            Next::Failed { error, .. } => {
+                return Err(FileError(format!("the header row cannot be read: {error}")))
+            }
+            Next::Oversize { .. } => {
                 return Err(FileError(format!(
-                    "the header row cannot be read: {}",
-                    csv_reason(&e)
+                    "the header row is over {max_row_bytes} bytes (max_row_bytes): it is not an export's header"
                 )))
             }
-            Ok(true) => {}
-        }
-        if record.as_slice().len() > max_row_bytes {
-            return Err(FileError(format!(
-                "the header row is over {max_row_bytes} bytes (max_row_bytes): it is not an export's header"
-            )));
-        }
-        let header: Vec<String> = record
-            .iter()
+            Next::Row { .. } => records.fields(),
+        };
+        let header: Vec<String> = header
             .map(|f| {
                 String::from_utf8_lossy(f)
                     .trim()
@@ -182,11 +171,9 @@ impl<R: Read> CsvStream<R> {
         Ok(CsvStream {
             delimiter,
             header,
-            reader,
+            records,
             lines,
-            record,
             last_line: 1,
-            max_row_bytes,
             done: false,
         })
     }
@@ -199,30 +186,20 @@ impl<R: Read> CsvStream<R> {
         &self.header
     }
 
-    fn line_of(&self, pos: Option<&::csv::Position>) -> u64 {
-        pos.map_or(self.last_line + 1, |p| {
-            self.lines.borrow_mut().line_at(p.byte())
-        })
+    fn line_of(&self, start: u64) -> u64 {
+        self.lines.borrow_mut().line_at(start)
     }
 
     /// The reason a record over `max_row_bytes` is refused, naming its largest column.
-    fn oversize_reason(&self) -> String {
-        let (i, biggest) = self
-            .record
-            .iter()
-            .map(<[u8]>::len)
-            .enumerate()
-            .max_by_key(|&(_, n)| n)
-            .unwrap_or((0, 0));
+    fn oversize_reason(&self, bytes: u64, (i, biggest): (usize, u64)) -> String {
         let col = self
             .header
             .get(i)
             .cloned()
             .unwrap_or_else(|| format!("#{}", i + 1));
         format!(
-            "the row is {} bytes, over the limit of {} bytes per row (max_row_bytes); column {col} alone holds {biggest} bytes: shorten it in the spreadsheet, or raise max_row_bytes",
-            self.record.as_slice().len(),
-            self.max_row_bytes
+            "the row is {bytes} bytes, over the limit of {} bytes per row (max_row_bytes); column {col} alone holds {biggest} bytes: shorten it in the spreadsheet, or raise max_row_bytes",
+            self.records.limit
         )
     }
 }
@@ -235,49 +212,54 @@ impl<R: Read> Iterator for CsvStream<R> {
             if self.done {
                 return None;
             }
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => {
+            let start = match self.records.next() {
+                Next::End => {
                     self.done = true;
                     return None;
                 }
-                Err(e) => {
-                    let line = self.line_of(e.position());
-                    // The reader may not be able to resynchronise after an I/O-like error.
-                    if !matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) {
-                        self.done = true;
-                    }
+                Next::Failed { start, error } => {
+                    // An I/O error: the rest of the file cannot be trusted.
+                    self.done = true;
+                    let line = self.line_of(start);
                     return Some(Err(RowError {
                         line,
-                        reason: format!("cannot be read: {}", csv_reason(&e)),
+                        reason: format!("cannot be read: {error}"),
                     }));
                 }
-                Ok(true) => {}
-            }
-            let line = self.line_of(self.record.position());
+                Next::Oversize {
+                    start,
+                    bytes,
+                    biggest,
+                } => {
+                    let line = self.line_of(start);
+                    self.last_line = line;
+                    let reason = self.oversize_reason(bytes, biggest);
+                    return Some(Err(RowError { line, reason }));
+                }
+                Next::Row { start } => start,
+            };
+            let line = self.line_of(start);
             self.last_line = line;
-            if self.record.as_slice().len() > self.max_row_bytes {
-                let reason = self.oversize_reason();
-                // The record keeps its capacity: let a huge one go rather than hold it.
-                self.record = ::csv::ByteRecord::new();
-                return Some(Err(RowError { line, reason }));
-            }
-            let rec = &self.record;
-            if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            let n = self.records.nends;
+            if self
+                .records
+                .fields()
+                .all(|f| f.iter().all(u8::is_ascii_whitespace))
+            {
                 continue; // blank line
             }
-            if rec.len() != self.header.len() {
+            if n != self.header.len() {
                 return Some(Err(RowError {
                     line,
                     reason: format!(
-                        "has {} fields, the header has {}: check for an unquoted {:?} or a missing field",
-                        rec.len(),
+                        "has {n} fields, the header has {}: check for an unquoted {:?} or a missing field",
                         self.header.len(),
                         self.delimiter as char
                     ),
                 }));
             }
             let mut fields = BTreeMap::new();
-            for (name, value) in self.header.iter().zip(rec.iter()) {
+            for (name, value) in self.header.iter().zip(self.records.fields()) {
                 match std::str::from_utf8(value) {
                     Ok(v) => {
                         fields.insert(name.clone(), v.trim().to_owned());
@@ -293,6 +275,126 @@ impl<R: Read> Iterator for CsvStream<R> {
                 }
             }
             return Some(Ok(CsvRow { line, fields }));
+        }
+    }
+}
+
+/// What [`Records::next`] read.
+enum Next {
+    End,
+    /// A record, its fields in [`Records::fields`]; `start` is its byte offset.
+    Row { start: u64 },
+    /// A record over the limit, read through but not kept: its field bytes, and its largest
+    /// field (index, bytes).
+    Oversize {
+        start: u64,
+        bytes: u64,
+        biggest: (usize, u64),
+    },
+    Failed { start: u64, error: std::io::Error },
+}
+
+/// Records parsed by csv-core into a buffer that never grows past the row limit: a longer
+/// record is read through and measured, never held (the csv crate's own reader would grow
+/// its record to hold a 50 MB cell whole).
+struct Records<R> {
+    core: ::csv_core::Reader,
+    input: std::io::BufReader<Counted<R>>,
+    /// Bytes consumed from `input`.
+    offset: u64,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// Fields of the last record in `ends`.
+    nends: usize,
+    limit: usize,
+}
+
+/// More fields than this in one record is treated as over the limit, whatever their bytes
+/// (a line of delimiters alone would otherwise grow the field list without bound).
+const MAX_FIELDS: usize = 4096;
+
+impl<R: Read> Records<R> {
+    fn new(input: Counted<R>, delimiter: u8, limit: usize) -> Self {
+        Records {
+            core: ::csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            input: std::io::BufReader::with_capacity(64 * 1024, input),
+            offset: 0,
+            out: vec![0; 4096.min(limit.max(1))],
+            ends: vec![0; 32],
+            nends: 0,
+            limit,
+        }
+    }
+
+    /// The fields of the last [`Next::Row`].
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let ends = &self.ends[..self.nends];
+        ends.iter()
+            .enumerate()
+            .map(move |(i, &e)| &self.out[if i == 0 { 0 } else { ends[i - 1] }..e])
+    }
+
+    fn next(&mut self) -> Next {
+        use ::csv_core::ReadRecordResult as R;
+        use std::io::BufRead;
+        let start = self.offset;
+        let (mut outlen, mut nends) = (0usize, 0usize);
+        let mut over = false;
+        // Field bookkeeping that survives discarding the buffers of an oversize record.
+        let (mut field, mut prev_end, mut biggest) = (0usize, 0usize, (0usize, 0u64));
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(error) => return Next::Failed { start, error },
+            };
+            let (res, nin, nout, nend) =
+                self.core
+                    .read_record(buf, &mut self.out[outlen..], &mut self.ends[nends..]);
+            self.input.consume(nin);
+            self.offset += nin as u64;
+            outlen += nout;
+            // Ends are positions in the record as if it were one buffer, even when parts of
+            // it were discarded.
+            for &e in &self.ends[nends..nends + nend] {
+                let len = (e - prev_end) as u64;
+                if len > biggest.1 || field == 0 {
+                    biggest = (field, len);
+                }
+                field += 1;
+                prev_end = e;
+            }
+            nends += nend;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull if !over && self.out.len() < self.limit => {
+                    let grown = self.out.len().saturating_mul(2).min(self.limit).max(self.out.len() + 1);
+                    self.out.resize(grown, 0);
+                }
+                R::OutputFull => {
+                    over = true;
+                    outlen = 0;
+                }
+                R::OutputEndsFull if !over && self.ends.len() < MAX_FIELDS => {
+                    self.ends.resize(self.ends.len() * 2, 0);
+                }
+                R::OutputEndsFull => {
+                    over = true;
+                    nends = 0;
+                }
+                R::Record => {
+                    if over || prev_end > self.limit {
+                        self.nends = 0;
+                        return Next::Oversize {
+                            start,
+                            bytes: prev_end as u64,
+                            biggest,
+                        };
+                    }
+                    self.nends = nends;
+                    return Next::Row { start };
+                }
+                R::End => return Next::End,
+            }
         }
     }
 }
@@ -345,14 +447,6 @@ impl LineIndex {
             }
         }
         self.newlines + 1
-    }
-}
-
-fn csv_reason(e: &::csv::Error) -> String {
-    match e.kind() {
-        ::csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".into(),
-        ::csv::ErrorKind::UnequalLengths { .. } => "wrong number of fields".into(),
-        _ => "malformed CSV".into(),
     }
 }
 
@@ -415,5 +509,28 @@ mod tests {
         let e = read(b"no,nama\n1,a\n", &cols(&["no", "tanggal"])).unwrap_err();
         assert!(e.0.contains("tanggal"), "{e}");
         assert!(read(b"", &cols(&["no"])).is_err());
+    }
+
+    #[test]
+    fn a_row_over_the_limit_is_an_error_naming_its_column_and_the_next_rows_are_read() {
+        let huge = "y\n".repeat(50_000);
+        let text = format!(
+            "no,tanggal,uraian\r\n1,01/01/2024,a\r\n2,01/01/2024,\"{huge}\"\r\n3,02/01/2024,c\r\n"
+        );
+        let s = sniff(text.as_bytes()).unwrap();
+        let stream = CsvStream::open(s, &cols(&["no"]), 4096).unwrap();
+        let items: Vec<_> = stream.collect();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].as_ref().unwrap().line, 2);
+        let e = items[1].as_ref().unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(
+            e.reason.contains("column uraian alone holds 100000 bytes")
+                && e.reason.contains("4096"),
+            "{e:?}"
+        );
+        // Lines are counted through the refused row's quoted line breaks.
+        let last = items[2].as_ref().unwrap();
+        assert_eq!((last.line, last.fields["no"].as_str()), (50_004, "3"));
     }
 }
