@@ -288,13 +288,20 @@ async fn a_file_over_max_file_bytes_is_refused_whole_and_moved_aside() {
     assert!(text.len() > 4096);
     let path = t.drop_file("besar.csv", text.as_bytes());
     let r = t.settle();
-    assert_eq!((r.refused, r.files, r.new, r.rejected), (1, 0, 0, 0), "{r:?}");
+    assert_eq!(
+        (r.refused, r.files, r.new, r.rejected),
+        (1, 0, 0, 0),
+        "{r:?}"
+    );
     assert_eq!(common::counts(&t.p.store).received, 0, "not a row taken in");
     assert!(!path.exists());
     let rejected = t.folder().rejected_dir().to_owned();
     assert_eq!(processed(&rejected), ["besar.csv", "besar.csv.rejects.csv"]);
     // Moved untouched.
-    assert_eq!(std::fs::read(rejected.join("besar.csv")).unwrap(), text.as_bytes());
+    assert_eq!(
+        std::fs::read(rejected.join("besar.csv")).unwrap(),
+        text.as_bytes()
+    );
     let report = read_report(&rejected.join("besar.csv"));
     assert!(report.starts_with("baris;alasan\n1;"), "{report}");
     assert!(
@@ -312,7 +319,11 @@ async fn a_file_over_max_file_bytes_is_refused_whole_and_moved_aside() {
 #[tokio::test]
 async fn a_symlink_and_a_fifo_are_reported_once_and_never_read() {
     let t = T::start().await;
-    let good = format!("{HEADER}\n{}\n{}\n", row(1, "Sampah", URAIAN), row(2, "Sampah", URAIAN));
+    let good = format!(
+        "{HEADER}\n{}\n{}\n",
+        row(1, "Sampah", URAIAN),
+        row(2, "Sampah", URAIAN)
+    );
     t.drop_file("baik.csv", good.as_bytes());
     let inbox = t.folder().inbox().to_owned();
     let outside = t.env.dir.path().join("di-luar.csv");
@@ -328,10 +339,18 @@ async fn a_symlink_and_a_fifo_are_reported_once_and_never_read() {
     let r = scan_with_deadline(&t, t.t0);
     assert_eq!((r.not_regular, r.waiting, r.files), (2, 1, 0), "{r:?}");
     let r = scan_with_deadline(&t, t.t0 + Duration::from_secs(2));
-    assert_eq!((r.not_regular, r.files, r.new), (0, 1, 2), "reported once: {r:?}");
+    assert_eq!(
+        (r.not_regular, r.files, r.new),
+        (0, 1, 2),
+        "reported once: {r:?}"
+    );
     let r = scan_with_deadline(&t, t.t0 + Duration::from_secs(4));
     assert_eq!(r, ScanReport::default());
-    assert_eq!(common::counts(&t.p.store).received, 2, "row 9 behind the link is not read");
+    assert_eq!(
+        common::counts(&t.p.store).received,
+        2,
+        "row 9 behind the link is not read"
+    );
 
     // Left where they are, and reported.
     assert!(inbox.join("pipa.csv").exists());
@@ -342,7 +361,10 @@ async fn a_symlink_and_a_fifo_are_reported_once_and_never_read() {
     assert_eq!(std::fs::read(&outside).unwrap(), elsewhere.as_bytes());
     let rejected = t.folder().rejected_dir().to_owned();
     let link = read_report(&rejected.join("tautan.csv"));
-    assert!(link.contains("symbolic link") && link.contains("not read"), "{link}");
+    assert!(
+        link.contains("symbolic link") && link.contains("not read"),
+        "{link}"
+    );
     let fifo = read_report(&rejected.join("pipa.csv"));
     assert!(fifo.contains("FIFO"), "{fifo}");
     assert_eq!(processed(t.folder().processed_dir()), ["baik.csv"]);
@@ -363,9 +385,15 @@ async fn a_huge_cell_refuses_its_row_with_a_reason_and_is_not_stored() {
     assert_eq!((r.files, r.new, r.rejected), (1, 2, 1), "{r:?}");
     assert_eq!(common::counts(&t.p.store).received, 2);
     let report = read_report(&t.folder().processed_dir().join("sel.csv"));
-    assert!(report.len() < 1024, "the cell is not copied into the report");
+    assert!(
+        report.len() < 1024,
+        "the cell is not copied into the report"
+    );
     let line = report.lines().nth(1).unwrap();
-    assert!(line.starts_with("3;") && line.contains("baris 3:"), "{report}");
+    assert!(
+        line.starts_with("3;") && line.contains("baris 3:"),
+        "{report}"
+    );
     assert!(
         line.contains("max_row_bytes") && line.contains("65536") && line.contains("column uraian"),
         "{report}"

@@ -283,7 +283,9 @@ impl<R: Read> Iterator for CsvStream<R> {
 enum Next {
     End,
     /// A record, its fields in [`Records::fields`]; `start` is its byte offset.
-    Row { start: u64 },
+    Row {
+        start: u64,
+    },
     /// A record over the limit, read through but not kept: its field bytes, and its largest
     /// field (index, bytes).
     Oversize {
@@ -291,7 +293,10 @@ enum Next {
         bytes: u64,
         biggest: (usize, u64),
     },
-    Failed { start: u64, error: std::io::Error },
+    Failed {
+        start: u64,
+        error: std::io::Error,
+    },
 }
 
 /// Records parsed by csv-core into a buffer that never grows past the row limit: a longer
@@ -316,7 +321,9 @@ const MAX_FIELDS: usize = 4096;
 impl<R: Read> Records<R> {
     fn new(input: Counted<R>, delimiter: u8, limit: usize) -> Self {
         Records {
-            core: ::csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            core: ::csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .build(),
             input: std::io::BufReader::with_capacity(64 * 1024, input),
             offset: 0,
             out: vec![0; 4096.min(limit.max(1))],
@@ -367,7 +374,12 @@ impl<R: Read> Records<R> {
             match res {
                 R::InputEmpty => {}
                 R::OutputFull if !over && self.out.len() < self.limit => {
-                    let grown = self.out.len().saturating_mul(2).min(self.limit).max(self.out.len() + 1);
+                    let grown = self
+                        .out
+                        .len()
+                        .saturating_mul(2)
+                        .min(self.limit)
+                        .max(self.out.len() + 1);
                     self.out.resize(grown, 0);
                 }
                 R::OutputFull => {

@@ -26,7 +26,10 @@ pub(super) async fn csv_memory(mb: u64, rows: u32) -> Result<(), String> {
     })
     .await?;
     case(
-        &format!("{mb} MB file of rows, max_file_bytes raised to {} MiB", mb + 8),
+        &format!(
+            "{mb} MB file of rows, max_file_bytes raised to {} MiB",
+            mb + 8
+        ),
         &[(
             "LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_FILE_BYTES",
             ((mb + 8) * 1024 * 1024).to_string(),
@@ -35,7 +38,10 @@ pub(super) async fn csv_memory(mb: u64, rows: u32) -> Result<(), String> {
     )
     .await?;
     case(
-        &format!("one {mb} MB cell, max_file_bytes raised to {} MiB (row refused)", mb + 8),
+        &format!(
+            "one {mb} MB cell, max_file_bytes raised to {} MiB (row refused)",
+            mb + 8
+        ),
         &[(
             "LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_FILE_BYTES",
             ((mb + 8) * 1024 * 1024).to_string(),
