@@ -145,9 +145,10 @@ impl CsvFolder {
         loop {
             let me = self.clone();
             match tokio::task::spawn_blocking(move || me.scan_once(SystemTime::now())).await {
-                Ok(Ok(r)) if r.files > 0 => info!(
+                Ok(Ok(r)) if r.files > 0 || r.refused > 0 => info!(
                     channel = %self.channel, files = r.files, new = r.new, updated = r.updated,
-                    held = r.held, rejected = r.rejected, "CSV files processed"
+                    held = r.held, rejected = r.rejected, refused = r.refused,
+                    "CSV files processed"
                 ),
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => {
