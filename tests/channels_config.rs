@@ -388,3 +388,49 @@ fn write_back_mistakes_are_named_with_their_key() {
         );
     }
 }
+
+#[test]
+fn csv_size_limits_default_and_are_validated() {
+    let c = config::load_from_str(DEMO_TOML, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let ngombe = c
+        .channels
+        .iter()
+        .find(|c| c.name.as_str() == "ngombe")
+        .unwrap();
+    let ChannelKind::CsvFolder(f) = &ngombe.kind else {
+        panic!("ngombe is a CSV folder")
+    };
+    assert_eq!(
+        (f.max_file_bytes, f.max_row_bytes),
+        (20 * 1024 * 1024, 64 * 1024)
+    );
+    assert!(f.rejected.ends_with("rejected"));
+    let err = config::load_from_str(
+        DEMO_TOML,
+        &env(&[
+            ("LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_FILE_BYTES", "10"),
+            ("LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_ROW_BYTES", "100000000"),
+        ]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.keys(),
+        [
+            "channels.ngombe.max_file_bytes",
+            "channels.ngombe.max_row_bytes"
+        ],
+        "{err}"
+    );
+    let err = config::load_from_str(
+        DEMO_TOML,
+        &env(&[
+            ("LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_FILE_BYTES", "4096"),
+            ("LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_ROW_BYTES", "8192"),
+        ]),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("larger than max_file_bytes"),
+        "{err}"
+    );
+}

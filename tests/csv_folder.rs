@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use common::Env;
 use lapor_bridge::domain::RecordKey;
-use lapor_bridge::intake::csv_folder::{rejects_path, CsvFolder};
+use lapor_bridge::intake::csv_folder::{rejects_path, CsvFolder, ScanReport};
 use lapor_bridge::pipeline::Pipeline;
 use lapor_bridge::store::OutboxState;
 use lapor_mocks::lapor::LaporMockConfig;
@@ -29,12 +29,15 @@ struct T {
 
 impl T {
     async fn start() -> T {
+        T::start_with(&[]).await
+    }
+    async fn start_with(extra: &[(&'static str, String)]) -> T {
         let env = Env::start(LaporMockConfig {
             quota_per_minute: None,
             ..LaporMockConfig::default()
         })
         .await;
-        let p = env.pipeline(&[]);
+        let p = env.pipeline(extra);
         T {
             env,
             p,
@@ -253,4 +256,169 @@ async fn the_same_file_twice_or_a_corrected_re_export_never_duplicates_a_row() {
     let d = t.p.store.detail(&k1).unwrap();
     assert_eq!(d.state, OutboxState::Forwarded);
     assert!(d.events.iter().any(|e| e.kind == "edited_after_forward"));
+}
+
+fn read_report(path: &Path) -> String {
+    std::fs::read_to_string(rejects_path(path)).unwrap()
+}
+
+/// Runs one scan on another thread and waits for it with a deadline: a scan that opened a FIFO
+/// would block forever, and the test must fail rather than hang.
+fn scan_with_deadline(t: &T, at: SystemTime) -> ScanReport {
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let folder = t.folder();
+        s.spawn(move || {
+            let _ = tx.send(folder.scan_once(at).unwrap());
+        });
+        rx.recv_timeout(Duration::from_secs(20))
+            .expect("the scan finished (did it open the FIFO?)")
+    })
+}
+
+#[tokio::test]
+async fn a_file_over_max_file_bytes_is_refused_whole_and_moved_aside() {
+    let mut t = T::start_with(&[(
+        "LAPOR_BRIDGE__CHANNELS__NGOMBE__MAX_FILE_BYTES",
+        "4096".into(),
+    )])
+    .await;
+    let rows: Vec<String> = (1..=60).map(|n| row(n, "Sampah", URAIAN)).collect();
+    let text = format!("{HEADER}\n{}\n", rows.join("\n"));
+    assert!(text.len() > 4096);
+    let path = t.drop_file("besar.csv", text.as_bytes());
+    let r = t.settle();
+    assert_eq!(
+        (r.refused, r.files, r.new, r.rejected),
+        (1, 0, 0, 0),
+        "{r:?}"
+    );
+    assert_eq!(common::counts(&t.p.store).received, 0, "not a row taken in");
+    assert!(!path.exists());
+    let rejected = t.folder().rejected_dir().to_owned();
+    assert_eq!(processed(&rejected), ["besar.csv", "besar.csv.rejects.csv"]);
+    // Moved untouched.
+    assert_eq!(
+        std::fs::read(rejected.join("besar.csv")).unwrap(),
+        text.as_bytes()
+    );
+    let report = read_report(&rejected.join("besar.csv"));
+    assert!(report.starts_with("baris;alasan\n1;"), "{report}");
+    assert!(
+        report.contains("max_file_bytes") && report.contains("4096") && report.contains("split"),
+        "{report}"
+    );
+    assert!(
+        !t.folder().processed_dir().exists() || processed(t.folder().processed_dir()).is_empty()
+    );
+    // Later scans do not see it again.
+    let r = t.folder().scan_once(t.t0).unwrap();
+    assert_eq!(r, ScanReport::default());
+}
+
+#[tokio::test]
+async fn a_symlink_and_a_fifo_are_reported_once_and_never_read() {
+    let t = T::start().await;
+    let good = format!(
+        "{HEADER}\n{}\n{}\n",
+        row(1, "Sampah", URAIAN),
+        row(2, "Sampah", URAIAN)
+    );
+    t.drop_file("baik.csv", good.as_bytes());
+    let inbox = t.folder().inbox().to_owned();
+    let outside = t.env.dir.path().join("di-luar.csv");
+    let elsewhere = format!("{HEADER}\n{}\n", row(9, "Sampah", URAIAN));
+    std::fs::write(&outside, elsewhere.as_bytes()).unwrap();
+    std::os::unix::fs::symlink(&outside, inbox.join("tautan.csv")).unwrap();
+    nix::unistd::mkfifo(
+        &inbox.join("pipa.csv"),
+        nix::sys::stat::Mode::from_bits_truncate(0o600),
+    )
+    .unwrap();
+
+    let r = scan_with_deadline(&t, t.t0);
+    assert_eq!((r.not_regular, r.waiting, r.files), (2, 1, 0), "{r:?}");
+    let r = scan_with_deadline(&t, t.t0 + Duration::from_secs(2));
+    assert_eq!(
+        (r.not_regular, r.files, r.new),
+        (0, 1, 2),
+        "reported once: {r:?}"
+    );
+    let r = scan_with_deadline(&t, t.t0 + Duration::from_secs(4));
+    assert_eq!(r, ScanReport::default());
+    assert_eq!(
+        common::counts(&t.p.store).received,
+        2,
+        "row 9 behind the link is not read"
+    );
+
+    // Left where they are, and reported.
+    assert!(inbox.join("pipa.csv").exists());
+    assert!(std::fs::symlink_metadata(inbox.join("tautan.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&outside).unwrap(), elsewhere.as_bytes());
+    let rejected = t.folder().rejected_dir().to_owned();
+    let link = read_report(&rejected.join("tautan.csv"));
+    assert!(
+        link.contains("symbolic link") && link.contains("not read"),
+        "{link}"
+    );
+    let fifo = read_report(&rejected.join("pipa.csv"));
+    assert!(fifo.contains("FIFO"), "{fifo}");
+    assert_eq!(processed(t.folder().processed_dir()), ["baik.csv"]);
+}
+
+#[tokio::test]
+async fn a_huge_cell_refuses_its_row_with_a_reason_and_is_not_stored() {
+    let mut t = T::start().await;
+    let huge = "x".repeat(1024 * 1024);
+    let text = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row(1, "Sampah", URAIAN),
+        row(2, "Sampah", &huge),
+        row(3, "Sampah", URAIAN)
+    );
+    t.drop_file("sel.csv", text.as_bytes());
+    let r = t.settle();
+    assert_eq!((r.files, r.new, r.rejected), (1, 2, 1), "{r:?}");
+    assert_eq!(common::counts(&t.p.store).received, 2);
+    let report = read_report(&t.folder().processed_dir().join("sel.csv"));
+    assert!(
+        report.len() < 1024,
+        "the cell is not copied into the report"
+    );
+    let line = report.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with("3;") && line.contains("baris 3:"),
+        "{report}"
+    );
+    assert!(
+        line.contains("max_row_bytes") && line.contains("65536") && line.contains("column uraian"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn a_file_of_100k_rows_is_processed_completely() {
+    let mut t = T::start().await;
+    const N: u32 = 100_000;
+    let mut text = String::with_capacity(N as usize * 140);
+    text.push_str(HEADER);
+    text.push('\n');
+    for n in 1..=N {
+        text.push_str(&row(n, "Sampah", URAIAN));
+        text.push('\n');
+    }
+    // The last line is short: its line number is counted across the whole stream.
+    text.push_str("0;29/07/2024;Ani\n");
+    t.drop_file("setahun.csv", text.as_bytes());
+    let r = t.settle();
+    assert_eq!((r.files, r.new, r.rejected, r.held), (1, N, 1, 0), "{r:?}");
+    assert_eq!(common::counts(&t.p.store).received, u64::from(N));
+    let report = read_report(&t.folder().processed_dir().join("setahun.csv"));
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 2, "{report}");
+    assert!(lines[1].starts_with(&format!("{};", N + 2)), "{report}");
 }

@@ -2,6 +2,7 @@
 //! `throughput`: intake → committed → forwarded against in-process mocks, quota off.
 //! `quota`: two minutes against a LAPOR! mock enforcing its quota; how much of it is used,
 //! and how many 429s.
+//! `csv-memory`: peak RSS of the CSV folder on a large file refused and on large files taken in.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -61,8 +62,19 @@ pub enum Which {
         #[arg(long, default_value_t = 30)]
         trials: usize,
     },
+    /// Peak RSS of the CSV folder stage: a file over max_file_bytes, a many-row file, a large
+    /// file with the limit raised, and one huge cell.
+    CsvMemory {
+        /// Size of the large files, MB.
+        #[arg(long, default_value_t = 50)]
+        mb: u64,
+        /// Rows of the many-row file.
+        #[arg(long, default_value_t = 100_000)]
+        rows: u32,
+    },
 }
 
+mod csv_memory;
 mod rig;
 mod sync_latency;
 mod webhook_latency;
@@ -89,6 +101,7 @@ pub async fn run(args: BenchArgs) -> ExitCode {
             webhook_latency::webhook_latency(rate, seconds).await
         }
         Which::SyncLatency { poll_ms, trials } => sync_latency::sync_latency(poll_ms, trials).await,
+        Which::CsvMemory { mb, rows } => csv_memory::csv_memory(mb, rows).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

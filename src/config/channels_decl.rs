@@ -71,6 +71,13 @@ pub struct CsvFolderConfig {
     pub inbox: PathBuf,
     /// Where processed files are moved (never deleted); default `<inbox>/processed`.
     pub processed: PathBuf,
+    /// Where files refused whole (over `max_file_bytes`) are moved, with their rejects
+    /// report, and where non-regular entries are reported; default `<inbox>/rejected`.
+    pub rejected: PathBuf,
+    /// A file larger than this is refused whole, never half taken in.
+    pub max_file_bytes: u64,
+    /// A row whose fields hold more bytes than this is refused, not stored.
+    pub max_row_bytes: usize,
     /// A file is read only once its size and mtime stayed the same for this long.
     pub stable_for: Duration,
     pub scan_interval: Duration,
@@ -244,6 +251,9 @@ struct RawWebhook {
 struct RawCsv {
     inbox: Option<String>,
     processed: Option<String>,
+    rejected: Option<String>,
+    max_file_bytes: Option<u64>,
+    max_row_bytes: Option<u64>,
     stable_secs: Option<u64>,
     scan_interval_ms: Option<u64>,
     columns: Option<Vec<String>>,
@@ -535,6 +545,11 @@ pub(crate) fn validate_webhook(
     })
 }
 
+/// `max_file_bytes` when left out: 20 MiB, a year of the forum's exports many times over.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+/// `max_row_bytes` when left out: 64 KiB, far more than any complaint's text.
+pub const DEFAULT_MAX_ROW_BYTES: u64 = 64 * 1024;
+
 pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Option<CsvFolderConfig> {
     let raw: RawCsv = ctx.deserialize(table, key).unwrap_or_default();
     let sub = |s: &str| join(key, &[s]);
@@ -564,6 +579,49 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
         }
         (None, Some(i)) => Some(i.join("processed")),
         (None, None) => None,
+    };
+    let rejected = match (raw.rejected, &inbox) {
+        (Some(p), _) if !p.trim().is_empty() => Some(PathBuf::from(p)),
+        (Some(_), _) => {
+            ctx.problem(
+                &sub("rejected"),
+                "is empty; leave it out for <inbox>/rejected",
+            );
+            None
+        }
+        (None, Some(i)) => Some(i.join("rejected")),
+        (None, None) => None,
+    };
+    // Bounds: a file is streamed, but a row is held whole while it is read, and a limit
+    // past a gigabyte is no limit on a small server.
+    let max_file = raw.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES);
+    let max_file_bytes = if (1024..=1024 * 1024 * 1024).contains(&max_file) {
+        Some(max_file)
+    } else {
+        ctx.problem(
+            &sub("max_file_bytes"),
+            format!("{max_file} is out of range; use 1024 to 1073741824"),
+        );
+        None
+    };
+    // Left out, it never exceeds the file limit (a small max_file_bytes is enough to set).
+    let max_row = raw
+        .max_row_bytes
+        .unwrap_or(DEFAULT_MAX_ROW_BYTES.min(max_file));
+    let max_row_bytes = if !(1024..=16 * 1024 * 1024).contains(&max_row) {
+        ctx.problem(
+            &sub("max_row_bytes"),
+            format!("{max_row} is out of range; use 1024 to 16777216"),
+        );
+        None
+    } else if max_row > max_file {
+        ctx.problem(
+            &sub("max_row_bytes"),
+            format!("{max_row} is larger than max_file_bytes ({max_file}): no file could hold such a row"),
+        );
+        None
+    } else {
+        Some(max_row as usize)
     };
     let stable = raw.stable_secs.unwrap_or(5);
     if stable == 0 {
@@ -634,6 +692,9 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     Some(CsvFolderConfig {
         inbox: inbox?,
         processed: processed?,
+        rejected: rejected?,
+        max_file_bytes: max_file_bytes?,
+        max_row_bytes: max_row_bytes?,
         stable_for: Duration::from_secs(stable),
         scan_interval: Duration::from_millis(scan),
         columns,

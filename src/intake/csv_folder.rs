@@ -19,8 +19,15 @@
 //! **Bad rows.** Rows that cannot be read or identified, and rows that cannot be mapped (held
 //! in the store with their reasons), are listed in `<file>.rejects.csv` beside the processed
 //! file: `baris` (line), `alasan` (reason), with the file's own delimiter.
+//!
+//! **Limits.** A file is read as a stream and committed in batches, so memory does not grow
+//! with it. A file over `max_file_bytes` is refused whole before a row is read: it is moved to
+//! `rejected/` with its rejects report, and logged. A row over `max_row_bytes` is refused with
+//! its line and largest column, never stored. Entries that are not regular files (symlinks,
+//! FIFOs, …) are never opened: they are logged and reported in `rejected/<name>.rejects.csv`,
+//! once each, and left where they are.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -74,6 +81,11 @@ pub struct ScanReport {
     pub rejected: u32,
     /// Rows a filter excluded.
     pub ignored: u32,
+    /// Files over `max_file_bytes`, refused whole and moved to `rejected/`.
+    pub refused: u32,
+    /// Entries first seen this scan that are not regular files (symlinks, FIFOs, …): not read,
+    /// reported once each.
+    pub not_regular: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +102,8 @@ pub struct CsvFolder {
     mappers: Mappers,
     wake: Option<Arc<Notify>>,
     seen: Mutex<HashMap<PathBuf, Seen>>,
+    /// Non-regular entries already reported, so each is reported once, not every scan.
+    flagged: Mutex<HashSet<PathBuf>>,
 }
 
 impl CsvFolder {
@@ -101,6 +115,7 @@ impl CsvFolder {
             mappers,
             wake: None,
             seen: Mutex::default(),
+            flagged: Mutex::default(),
         }
     }
 
@@ -121,14 +136,19 @@ impl CsvFolder {
         &self.cfg.processed
     }
 
+    pub fn rejected_dir(&self) -> &Path {
+        &self.cfg.rejected
+    }
+
     /// Scans until shutdown, one scan per `scan_interval`.
     pub async fn run(self: Arc<Self>, mut shutdown: Shutdown) {
         loop {
             let me = self.clone();
             match tokio::task::spawn_blocking(move || me.scan_once(SystemTime::now())).await {
-                Ok(Ok(r)) if r.files > 0 => info!(
+                Ok(Ok(r)) if r.files > 0 || r.refused > 0 => info!(
                     channel = %self.channel, files = r.files, new = r.new, updated = r.updated,
-                    held = r.held, rejected = r.rejected, "CSV files processed"
+                    held = r.held, rejected = r.rejected, refused = r.refused,
+                    "CSV files processed"
                 ),
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => {
@@ -156,11 +176,19 @@ impl CsvFolder {
             if !is_csv || name.starts_with('.') || name.starts_with('~') {
                 continue;
             }
-            let Ok(meta) = entry.metadata() else { continue };
-            if !meta.is_file() {
+            // lstat: a symlink is looked at, not followed, and a FIFO is never opened (that
+            // would block the scan until something writes to it).
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            present.push(path.clone());
+            if meta.is_dir() {
                 continue;
             }
-            present.push(path.clone());
+            if !meta.is_file() {
+                self.flag_not_regular(&path, &name, meta.file_type(), &mut report)?;
+                continue;
+            }
             let now_seen = Seen {
                 size: meta.len(),
                 mtime: meta.modified().ok(),
@@ -182,67 +210,165 @@ impl CsvFolder {
                 report.waiting += 1;
                 continue;
             }
+            let refused = report.refused;
             self.process_file(&path, &mut report)?;
             self.seen
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&path);
-            report.files += 1;
+            if report.refused == refused {
+                report.files += 1;
+            }
         }
         self.seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .retain(|p, _| present.contains(p));
+        self.flagged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|p| present.contains(p));
         Ok(report)
     }
 
+    /// Reports a non-regular inbox entry once (log and `rejected/<name>.rejects.csv`); it
+    /// stays where it is, unread.
+    fn flag_not_regular(
+        &self,
+        path: &Path,
+        name: &str,
+        kind: std::fs::FileType,
+        report: &mut ScanReport,
+    ) -> Result<(), CsvFolderError> {
+        if !self
+            .flagged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_owned())
+        {
+            return Ok(());
+        }
+        let what = file_kind(kind);
+        warn!(
+            channel = %self.channel, file = %name, kind = what,
+            "inbox entry is not a regular file and is not read; copy the export itself into the inbox"
+        );
+        report.not_regular += 1;
+        std::fs::create_dir_all(&self.cfg.rejected).map_err(io(&self.cfg.rejected))?;
+        let rpath = rejects_path(&self.cfg.rejected.join(name));
+        let reason = format!(
+            "baris 1: {name} is {what}, not a regular file: it is not read; copy the export itself into the inbox"
+        );
+        write_rejects(&rpath, b';', &[(1, reason)])
+    }
+
+    /// Moves a file over `max_file_bytes` to `rejected/` untouched, with a report saying why.
+    fn refuse_oversize(
+        &self,
+        path: &Path,
+        size: u64,
+        report: &mut ScanReport,
+    ) -> Result<(), CsvFolderError> {
+        let limit = self.cfg.max_file_bytes;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Only the start is looked at, for the delimiter the forum team's report should use.
+        let delimiter = std::fs::File::open(path)
+            .and_then(wire_csv::sniff)
+            .map_or(b';', |s| s.delimiter);
+        std::fs::create_dir_all(&self.cfg.rejected).map_err(io(&self.cfg.rejected))?;
+        let dest = unique_dest(&self.cfg.rejected, path);
+        let reason = format!(
+            "baris 1: the file is {size} bytes, over the limit of {limit} bytes (max_file_bytes): nothing in it was taken in; split the export into smaller files and drop them again, or raise max_file_bytes"
+        );
+        write_rejects(&rejects_path(&dest), delimiter, &[(1, reason)])?;
+        std::fs::rename(path, &dest).map_err(io(path))?;
+        warn!(
+            channel = %self.channel, file = %name, size, max_file_bytes = limit,
+            moved_to = %dest.display(),
+            "CSV file over max_file_bytes refused whole, nothing taken in; split the export or raise max_file_bytes"
+        );
+        report.refused += 1;
+        Ok(())
+    }
+
     fn process_file(&self, path: &Path, report: &mut ScanReport) -> Result<(), CsvFolderError> {
-        let bytes = std::fs::read(path).map_err(io(path))?;
-        let mut rejects: Vec<(u64, String)> = Vec::new();
-        let held_before = report.held;
-        let delimiter =
-            wire_csv::detect_delimiter(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+        let file = open_regular(path).map_err(io(path))?;
+        let size = file.metadata().map_err(io(path))?.len();
+        if size > self.cfg.max_file_bytes {
+            drop(file);
+            return self.refuse_oversize(path, size, report);
+        }
+        let sniffed = wire_csv::sniff(std::io::BufReader::new(file)).map_err(io(path))?;
+        let delimiter = sniffed.delimiter;
         // The status file the forum team reads uses the delimiter of their latest export.
         let _ = self.store.set_setting(
             &crate::writeback::delimiter_setting(&self.channel),
             &(delimiter as char).to_string(),
         );
-        match wire_csv::read(&bytes, &self.cfg.columns) {
-            Err(e) => rejects.push((1, e.0)),
-            Ok(file) => self.commit_rows(file, &mut rejects, report)?,
-        }
-        rejects.sort();
-        // Held rows are committed (and listed); the others are not.
-        let held = report.held - held_before;
-        report.rejected += (rejects.len() as u32).saturating_sub(held);
         std::fs::create_dir_all(&self.cfg.processed).map_err(io(&self.cfg.processed))?;
         let dest = unique_dest(&self.cfg.processed, path);
-        if !rejects.is_empty() {
-            let mut rows = vec![vec!["baris".to_owned(), "alasan".to_owned()]];
-            rows.extend(rejects.iter().map(|(l, r)| vec![l.to_string(), r.clone()]));
-            let rpath = rejects_path(&dest);
-            std::fs::write(&rpath, wire_csv::write(delimiter, &rows)).map_err(io(&rpath))?;
+        let mut rejects = Rejects::new(rejects_path(&dest), delimiter);
+        match wire_csv::CsvStream::open(sniffed, &self.cfg.columns, self.cfg.max_row_bytes) {
+            Err(e) => {
+                rejects.write(vec![(1, e.0)])?;
+                report.rejected += 1;
+            }
+            Ok(stream) => self.commit_stream(stream, &mut rejects, report)?,
         }
+        rejects.finish()?;
         std::fs::rename(path, &dest).map_err(io(path))?;
         Ok(())
     }
 
-    fn commit_rows(
+    /// Commits the rows in batches of [`BATCH`], so only a batch is in memory at a time; the
+    /// rejects are written as each batch is done.
+    fn commit_stream<R: std::io::Read>(
         &self,
-        file: wire_csv::CsvFile,
+        stream: wire_csv::CsvStream<R>,
+        rejects: &mut Rejects,
+        report: &mut ScanReport,
+    ) -> Result<(), CsvFolderError> {
+        let now = Timestamp::now();
+        let reference = reference_ids(&self.store)?;
+        // Row identities already seen in this file, as 128-bit digests (collisions are
+        // out of reach): the one thing kept per row, so it is kept small.
+        let mut seen_ids: HashMap<u128, u64> = HashMap::new();
+        let mut rows = Vec::with_capacity(BATCH);
+        let mut bad: Vec<(u64, String)> = Vec::new();
+        let mut items = stream.peekable();
+        while let Some(item) = items.next() {
+            match item {
+                Ok(row) => rows.push(row),
+                Err(e) => {
+                    bad.push((e.line, format!("baris {}: {}", e.line, e.reason)));
+                    report.rejected += 1;
+                }
+            }
+            if rows.len() + bad.len() >= BATCH || items.peek().is_none() {
+                let batch = std::mem::take(&mut rows);
+                self.commit_batch(batch, &mut seen_ids, &reference, now, &mut bad, report)?;
+                bad.sort();
+                rejects.write(std::mem::take(&mut bad))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit_batch(
+        &self,
+        rows: Vec<wire_csv::CsvRow>,
+        seen_ids: &mut HashMap<u128, u64>,
+        reference: &crate::mapping::ReferenceIds,
+        now: Timestamp,
         rejects: &mut Vec<(u64, String)>,
         report: &mut ScanReport,
     ) -> Result<(), CsvFolderError> {
-        rejects.extend(
-            file.errors
-                .iter()
-                .map(|e| (e.line, format!("baris {}: {}", e.line, e.reason))),
-        );
-        let now = Timestamp::now();
-        let reference = reference_ids(&self.store)?;
-        let mut seen_ids: BTreeMap<String, u64> = BTreeMap::new();
         let mut prepared: Vec<(u64, RecordKey, Value)> = Vec::new();
-        for row in file.rows {
+        let mut ignored = 0u32;
+        for row in rows {
             let raw = Value::Object(
                 row.fields
                     .into_iter()
@@ -253,19 +379,22 @@ impl CsvFolder {
                 Ok(id) => id,
                 Err(why) => {
                     rejects.push((row.line, format!("baris {}: {why}", row.line)));
+                    report.rejected += 1;
                     continue;
                 }
             };
-            if let Some(first) = seen_ids.insert(local_id.clone(), row.line) {
+            let digest = id_digest(&local_id);
+            if let Some(&first) = seen_ids.get(&digest) {
                 rejects.push((
                     row.line,
                     format!("baris {}: the same row (no, tanggal, reporter) as line {first}; only the first is taken", row.line),
                 ));
-                seen_ids.insert(local_id, first);
+                report.rejected += 1;
                 continue;
             }
+            seen_ids.insert(digest, row.line);
             if failed_filter(&raw, &self.cfg.filters).is_some() {
-                report.ignored += 1;
+                ignored += 1;
                 continue;
             }
             prepared.push((
@@ -274,15 +403,17 @@ impl CsvFolder {
                 raw,
             ));
         }
-        if report.ignored > 0 {
-            self.store.bump_counter(
-                &format!("{}.ignored", self.channel),
-                u64::from(report.ignored),
-            )?;
+        if ignored > 0 {
+            report.ignored += ignored;
+            self.store
+                .bump_counter(&format!("{}.ignored", self.channel), u64::from(ignored))?;
+        }
+        if prepared.is_empty() {
+            return Ok(());
         }
         let mut items = Vec::with_capacity(prepared.len());
         for (line, key, raw) in &prepared {
-            let mapped = self.mappers.map(key, raw, &reference, now);
+            let mapped = self.mappers.map(key, raw, reference, now);
             let reported_at = mapped
                 .as_ref()
                 .ok()
@@ -323,6 +454,105 @@ impl CsvFolder {
             }
         }
         Ok(())
+    }
+}
+
+fn id_digest(id: &str) -> u128 {
+    let d = Sha256::digest(id.as_bytes());
+    u128::from_be_bytes(d[..16].try_into().expect("SHA-256 has 32 bytes"))
+}
+
+/// Rows committed and reported per batch: bounds memory whatever the file's size, while
+/// keeping the store's transactions few.
+const BATCH: usize = 1000;
+
+/// Opens a regular file for reading without following a symlink and without blocking on a
+/// FIFO, in case the entry was replaced since it was looked at.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The `<file>.rejects.csv` report, written as the file is read and only created when there
+/// is something to report.
+struct Rejects {
+    path: PathBuf,
+    delimiter: u8,
+    writer: Option<::csv::Writer<std::fs::File>>,
+}
+
+impl Rejects {
+    fn new(path: PathBuf, delimiter: u8) -> Self {
+        Self {
+            path,
+            delimiter,
+            writer: None,
+        }
+    }
+
+    fn write(&mut self, rows: Vec<(u64, String)>) -> Result<(), CsvFolderError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let path = &self.path;
+        let w = match &mut self.writer {
+            Some(w) => w,
+            None => {
+                let f = std::fs::File::create(path).map_err(io(path))?;
+                let mut w = ::csv::WriterBuilder::new()
+                    .delimiter(self.delimiter)
+                    .from_writer(f);
+                w.write_record(["baris", "alasan"]).map_err(csv_io(path))?;
+                self.writer.insert(w)
+            }
+        };
+        for (line, reason) in rows {
+            w.write_record([line.to_string(), reason])
+                .map_err(csv_io(path))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), CsvFolderError> {
+        if let Some(mut w) = self.writer {
+            w.flush().map_err(io(&self.path))?;
+        }
+        Ok(())
+    }
+}
+
+fn write_rejects(path: &Path, delimiter: u8, rows: &[(u64, String)]) -> Result<(), CsvFolderError> {
+    let mut r = Rejects::new(path.to_owned(), delimiter);
+    r.write(rows.to_vec())?;
+    r.finish()
+}
+
+fn csv_io(path: &Path) -> impl FnOnce(::csv::Error) -> CsvFolderError + '_ {
+    move |e| CsvFolderError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::other(e),
     }
 }
 
