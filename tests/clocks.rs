@@ -54,8 +54,9 @@ async fn sambat_records_up_to_ten_minutes_ahead_are_all_created_with_the_clamp_n
     let env = env().await;
     let now = Timestamp::now();
     let mut ids = Vec::new();
-    // From one second to ten minutes ahead of the bridge's clock, and one in the past.
-    for secs in [1, 30, 90, 300, 599, 600, -3600] {
+    // From 30 s to ten minutes ahead of the bridge's clock, and one in the past. (One second
+    // ahead is in the unit tests: here it could be past by the time the forwarder maps it.)
+    for secs in [30, 90, 300, 599, 600, -3600] {
         let dibuat = wib(now + SignedDuration::from_secs(secs));
         let id = env.sambat.insert(json!({
             "judul": "Lampu jalan mati di Jl. Ijen",
