@@ -3,8 +3,12 @@
 
 mod classify;
 mod client;
+mod health;
 pub mod status;
 pub mod types;
 
-pub use classify::{classify_status, classify_transport, retry_after, LaporError};
+pub use classify::{
+    classify_status, classify_transport, retry_after, transport_kind, LaporError, TransientKind,
+};
 pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient};
+pub use health::{shows_up, LaporHealth};
