@@ -163,7 +163,8 @@ impl Forwarder {
         } else {
             0
         };
-        self.store.set_setting(PAUSE_SETTING, &crate::time::db(now))?;
+        self.store
+            .set_setting(PAUSE_SETTING, &crate::time::db(now))?;
         info!(released, "LAPOR! answered again; ending the outage pause");
         Ok(())
     }

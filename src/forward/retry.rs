@@ -277,13 +277,19 @@ mod tests {
             kind,
         };
         // Nothing answered: never counted.
-        assert!(!counts_against_budget(&t(TransientKind::Unreachable), false));
+        assert!(!counts_against_budget(
+            &t(TransientKind::Unreachable),
+            false
+        ));
         assert!(!counts_against_budget(&t(TransientKind::Broken), false));
         // Answered 5xx or too slow: the record's own, unless LAPOR! was already known down.
         assert!(counts_against_budget(&t(TransientKind::ServerError), false));
         assert!(counts_against_budget(&t(TransientKind::TimedOut), false));
         assert!(!counts_against_budget(&t(TransientKind::ServerError), true));
-        assert!(!counts_against_budget(&LaporError::Protocol("x".into()), true));
+        assert!(!counts_against_budget(
+            &LaporError::Protocol("x".into()),
+            true
+        ));
     }
 
     #[test]
