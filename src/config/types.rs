@@ -93,8 +93,14 @@ pub struct ForwarderConfig {
     /// Consecutive transient failures after which LAPOR! is treated as down and the whole
     /// forwarder pauses instead of spending each record's attempts.
     pub outage_threshold: u32,
+    /// The longest pause between outage probes. Probes spend no record's budget, so it is
+    /// short by default: the backlog starts draining within seconds of LAPOR! answering.
     pub outage_backoff_max: Duration,
 }
+
+/// Default `forwarder.outage_backoff_max_secs`: a probe at most every 4 s (the pause is
+/// half fixed, half jitter, so 2–4 s), which keeps "LAPOR! back → draining" under 5 s.
+pub const DEFAULT_OUTAGE_BACKOFF_MAX_SECS: u64 = 4;
 
 #[derive(Clone, Debug)]
 pub struct ChannelConfig {

@@ -472,7 +472,7 @@ fn validate_forwarder(raw: RawForwarder, ctx: &mut Ctx) -> Option<ForwarderConfi
         ctx,
         &f("outage_backoff_max_secs"),
         raw.outage_backoff_max_secs,
-        300,
+        super::DEFAULT_OUTAGE_BACKOFF_MAX_SECS,
     );
     Some(ForwarderConfig {
         concurrency: concurrency? as usize,

@@ -21,7 +21,7 @@ use crate::shutdown::Shutdown;
 use crate::store::{Claimed, Outcome, Store, StoreError};
 use crate::wire::lapor::types::CreateLaporan;
 use crate::wire::lapor::{CreateOutcome, LaporClient, LaporError};
-use retry::{health_of, record_delay, Outage};
+use retry::{counts_against_budget, health_of, retry_at, Outage};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
@@ -120,6 +120,10 @@ impl Forwarder {
                 return;
             }
             self.heartbeat.beat();
+            // Answers counted before the step: one that comes after (from this step's other
+            // records, the sync, a reference refresh) ends an outage pause at once.
+            let health = self.client.health().clone();
+            let seen = health.answered();
             let wait = match self.step().await {
                 Ok(r) if r.claimed > 0 && r.paused_until.is_none() => continue,
                 Ok(r) => self.idle_wait(r.paused_until),
@@ -129,12 +133,40 @@ impl Forwarder {
                 }
             };
             self.heartbeat.idle();
+            let in_outage = self.lock_outage().in_outage();
             tokio::select! {
                 _ = shutdown.recv() => return,
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
+                _ = health.answered_since(seen), if in_outage => {
+                    if let Err(e) = self.end_outage() {
+                        error!(error = %e, "could not release the records waiting for the pause");
+                    }
+                }
             }
         }
+    }
+
+    fn lock_outage(&self) -> std::sync::MutexGuard<'_, Outage> {
+        self.outage.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// LAPOR! answered another call during an outage pause: the pause ends now, and the
+    /// records waiting for its end are due now.
+    fn end_outage(&self) -> Result<(), StoreError> {
+        let now = Timestamp::now();
+        let Some(until) = self.lock_outage().end_on_answer() else {
+            return Ok(());
+        };
+        let released = if until > now {
+            self.store.release_paused(until, now)?
+        } else {
+            0
+        };
+        self.store
+            .set_setting(PAUSE_SETTING, &crate::time::db(now))?;
+        info!(released, "LAPOR! answered again; ending the outage pause");
+        Ok(())
     }
 
     fn idle_wait(&self, paused_until: Option<Timestamp>) -> Duration {
@@ -339,18 +371,20 @@ impl Forwarder {
         payload: serde_json::Value,
     ) -> Outcome {
         let now = Timestamp::now();
-        let (pause, in_outage) = {
-            let mut o = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        let (pause, was_in_outage, in_outage) = {
+            let mut o = self.lock_outage();
+            let was = o.in_outage();
             let pause = o.record_failure(&self.cfg, health_of(&err), err.retry_after(), now);
-            (pause, o.in_outage())
+            (pause, was, o.in_outage())
         };
+        let counted = counts_against_budget(&err, was_in_outage);
         if let Some(p) = pause {
             warn!(pause_secs = p.as_secs_f64(), error = %err, "pausing every LAPOR! send");
         }
         if crate::wire::lapor::is_lapor_clock_behind(&err) {
             // Mapped again on the next attempt, with a fresh clamp to our clock; the attempt is
-            // given back, so a clock that stays behind for a while costs no budget.
-            // A clock a few seconds or minutes behind: soon, but never faster than the backoff.
+            // given back, so a clock that stays behind for a while costs no budget. Soon (a
+            // clock is seconds or minutes behind), but never faster than the backoff ceiling.
             let delay = self.cfg.backoff_max.min(Duration::from_secs(30));
             let at =
                 now + jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
@@ -371,7 +405,7 @@ impl Forwarder {
             };
         }
         // An outage is not this record's fault: it does not exhaust its budget.
-        if c.attempts >= self.cfg.max_attempts && !in_outage {
+        if counted && c.attempts >= self.cfg.max_attempts && !in_outage {
             error!(attempts = c.attempts, error = %err, "dead letter: out of attempts");
             let doubt = if in_doubt {
                 "; the last attempt may have reached LAPOR!, retry looks it up first"
@@ -388,18 +422,22 @@ impl Forwarder {
                 in_doubt,
             };
         }
-        let delay = record_delay(&self.cfg, c.attempts, err.retry_after());
-        let mut at =
-            now + jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
-        if let Some(until) = self.paused_until(now) {
-            at = at.max(until);
-        }
-        warn!(error = %err, retry_in_secs = delay.as_secs_f64(), in_doubt, "attempt failed; will retry");
+        let at = retry_at(
+            &self.cfg,
+            c.attempts,
+            counted,
+            err.retry_after(),
+            self.paused_until(now),
+            now,
+        );
+        let retry_in_secs = at.duration_since(now).as_secs_f64();
+        warn!(error = %err, retry_in_secs, in_doubt, counted, "attempt failed; will retry");
         Outcome::Retry {
             at,
             error: err.to_string(),
             in_doubt,
             payload: Some(payload),
+            counted,
         }
     }
 }

@@ -8,7 +8,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use rand::Rng;
 
 use crate::config::ForwarderConfig;
-use crate::wire::lapor::LaporError;
+use crate::wire::lapor::{LaporError, TransientKind};
 
 /// The ceiling of the delay after the `attempt`-th failure: initial · 2^(attempt-1), capped.
 /// backon supplies the capped exponential series; its own jitter only adds to the delay, so
@@ -54,15 +54,52 @@ pub enum Health {
 pub fn health_of(err: &LaporError) -> Health {
     match err {
         LaporError::Auth(_) => Health::Down,
-        LaporError::Transient {
-            rate_limited: true, ..
-        } => Health::Fine,
-        LaporError::Transient { detail, .. } if detail.starts_with("could not connect") => {
-            Health::Down
-        }
-        LaporError::Transient { .. } | LaporError::Protocol(_) => Health::Failing,
+        LaporError::Transient { kind, .. } => match kind {
+            TransientKind::RateLimited => Health::Fine,
+            TransientKind::Unreachable => Health::Down,
+            TransientKind::Broken
+            | TransientKind::TimedOut
+            | TransientKind::ServerError
+            | TransientKind::UnreadableAnswer => Health::Failing,
+        },
+        LaporError::Protocol(_) => Health::Failing,
         LaporError::Permanent { .. } | LaporError::InvalidCursor => Health::Fine,
     }
+}
+
+/// Whether a failed attempt spends one of the record's attempts. `in_outage` is the
+/// forwarder's state when the attempt was made. Attempts made while LAPOR! is down (a
+/// declared outage, or nothing answering the connection at all) say nothing about the
+/// record: a long outage probed every few seconds must not exhaust anyone's budget, and
+/// the budget counts again from the first success after it.
+pub fn counts_against_budget(err: &LaporError, in_outage: bool) -> bool {
+    if in_outage {
+        return false;
+    }
+    !matches!(
+        err,
+        LaporError::Transient {
+            kind: TransientKind::Unreachable | TransientKind::Broken,
+            ..
+        }
+    )
+}
+
+/// When a failed record is tried again. A failure that spent no budget is scheduled as a
+/// first failure would be (its own backoff is not its fault), and nothing goes before the
+/// pause in force ends.
+pub fn retry_at(
+    cfg: &ForwarderConfig,
+    attempts: u32,
+    counted: bool,
+    retry_after: Option<Duration>,
+    paused_until: Option<jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> jiff::Timestamp {
+    let nth = if counted { attempts } else { 1 };
+    let delay = record_delay(cfg, nth, retry_after);
+    let at = now + jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
+    paused_until.map_or(at, |until| at.max(until))
 }
 
 /// The global pause. Consecutive failures past the threshold, or one "down" failure, pause
@@ -77,6 +114,18 @@ pub struct Outage {
 impl Outage {
     pub fn in_outage(&self) -> bool {
         self.level > 0
+    }
+
+    /// Another call succeeded while paused on an outage: LAPOR! is back, the pause ends now.
+    /// Returns the end of the pause cut short (records waiting for it can go now), or
+    /// `None` when there was no outage (a 429's pause is the quota's and stays).
+    pub fn end_on_answer(&mut self) -> Option<jiff::Timestamp> {
+        if !self.in_outage() {
+            return None;
+        }
+        let until = self.paused_until;
+        self.record_success();
+        until
     }
 
     pub fn record_success(&mut self) {
@@ -186,6 +235,91 @@ mod tests {
         o.record_success();
         assert!(!o.in_outage() && o.paused_until.is_none());
         assert!(o.record_failure(&cfg, Health::Down, None, now).is_some());
+    }
+
+    #[test]
+    fn default_outage_probes_within_five_seconds() {
+        // The forwarder's defaults, as config validation fills them in.
+        let cfg = crate::config::ForwarderConfig {
+            outage_backoff_max: Duration::from_secs(crate::config::DEFAULT_OUTAGE_BACKOFF_MAX_SECS),
+            ..cfg()
+        };
+        let now = jiff::Timestamp::now();
+        let mut o = Outage::default();
+        for _ in 0..200 {
+            let p = o.record_failure(&cfg, Health::Down, None, now).unwrap();
+            assert!(p < Duration::from_secs(5), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn down_is_a_kind_not_a_message() {
+        let t = |kind| LaporError::Transient {
+            detail: "could not connect: whatever the text says".into(),
+            retry_after: None,
+            ambiguous: false,
+            kind,
+        };
+        assert_eq!(health_of(&t(TransientKind::Unreachable)), Health::Down);
+        assert_eq!(health_of(&t(TransientKind::ServerError)), Health::Failing);
+        assert_eq!(health_of(&t(TransientKind::Broken)), Health::Failing);
+        assert_eq!(health_of(&t(TransientKind::TimedOut)), Health::Failing);
+        assert_eq!(health_of(&t(TransientKind::RateLimited)), Health::Fine);
+        assert_eq!(health_of(&LaporError::Auth("x".into())), Health::Down);
+    }
+
+    #[test]
+    fn outage_attempts_do_not_spend_the_budget() {
+        let t = |kind| LaporError::Transient {
+            detail: String::new(),
+            retry_after: None,
+            ambiguous: true,
+            kind,
+        };
+        // Nothing answered: never counted.
+        assert!(!counts_against_budget(
+            &t(TransientKind::Unreachable),
+            false
+        ));
+        assert!(!counts_against_budget(&t(TransientKind::Broken), false));
+        // Answered 5xx or too slow: the record's own, unless LAPOR! was already known down.
+        assert!(counts_against_budget(&t(TransientKind::ServerError), false));
+        assert!(counts_against_budget(&t(TransientKind::TimedOut), false));
+        assert!(!counts_against_budget(&t(TransientKind::ServerError), true));
+        assert!(!counts_against_budget(
+            &LaporError::Protocol("x".into()),
+            true
+        ));
+    }
+
+    #[test]
+    fn an_uncounted_failure_is_scheduled_like_a_first_one_but_not_before_the_pause_ends() {
+        let cfg = cfg();
+        let now = jiff::Timestamp::now();
+        for _ in 0..50 {
+            let at = retry_at(&cfg, 40, false, None, None, now);
+            assert!(at <= now + jiff::SignedDuration::from_secs(1));
+        }
+        let until = now + jiff::SignedDuration::from_secs(3);
+        assert!(retry_at(&cfg, 1, false, None, Some(until), now) >= until);
+        assert!(retry_at(&cfg, 1, true, None, Some(until), now) >= until);
+    }
+
+    #[test]
+    fn an_answer_elsewhere_ends_an_outage_pause_but_not_a_quota_pause() {
+        let cfg = cfg();
+        let now = jiff::Timestamp::now();
+        let mut o = Outage::default();
+        o.record_failure(&cfg, Health::Down, None, now).unwrap();
+        let until = o.paused_until;
+        assert!(until.is_some());
+        assert_eq!(o.end_on_answer(), until);
+        assert!(!o.in_outage() && o.paused_until.is_none());
+        assert_eq!(o.end_on_answer(), None);
+        let mut q = Outage::default();
+        q.record_failure(&cfg, Health::Fine, Some(Duration::from_secs(7)), now);
+        assert_eq!(q.end_on_answer(), None);
+        assert!(q.paused_until.is_some(), "a 429 pause is the quota's");
     }
 
     #[test]

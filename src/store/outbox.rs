@@ -94,6 +94,8 @@ pub enum Outcome {
         error: String,
         in_doubt: bool,
         payload: Option<serde_json::Value>,
+        /// False when the attempt said nothing about the record (LAPOR! down): given back.
+        counted: bool,
     },
     /// Not attempted after all (the forwarder paused): the attempt is given back.
     Deferred { at: Timestamp, in_doubt: bool },
@@ -206,6 +208,17 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// An outage pause ending early: records waiting for it (due by its end `until`) are due
+    /// now. Records whose own backoff runs past it keep their time.
+    pub fn release_paused(&self, until: Timestamp, now: Timestamp) -> Result<usize> {
+        let n = self.lock().execute(
+            "UPDATE outbox SET next_attempt_at = ?1
+             WHERE state = 'pending' AND next_attempt_at > ?1 AND next_attempt_at <= ?2",
+            params![time::db(now), time::db(until)],
+        )?;
+        Ok(n)
     }
 
     /// The earliest time a pending record is due, if any.
@@ -491,18 +504,21 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
             error,
             in_doubt,
             payload,
+            counted,
         } => {
             super::exec(
                 tx,
                 "UPDATE outbox SET in_doubt = ?2, last_error = ?3, next_attempt_at = ?4,
-                   payload = COALESCE(?5, payload)
+                   payload = COALESCE(?5, payload),
+                   attempts = CASE WHEN ?6 THEN attempts ELSE MAX(attempts - 1, 0) END
                  WHERE record_id = ?1",
                 params![
                     id,
                     in_doubt,
                     error,
                     time::db(*at),
-                    payload.as_ref().map(json)
+                    payload.as_ref().map(json),
+                    counted
                 ],
             )?;
             event(tx, id, now, "attempt_failed", Some(error))?;
@@ -576,6 +592,7 @@ mod tests {
                         error: "HTTP 503".into(),
                         in_doubt: false,
                         payload: None,
+                        counted: true,
                     },
                 )],
                 now,

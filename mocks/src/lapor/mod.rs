@@ -156,6 +156,8 @@ pub struct FeedUpdate {
 
 pub struct LaporMock {
     shared: Arc<Shared>,
+    /// Kept while refusing connections, so the same port is bound again after.
+    addr: SocketAddr,
     server: Option<Server>,
     ticker: Option<JoinHandle<()>>,
 }
@@ -181,13 +183,31 @@ impl LaporMock {
         };
         Ok(LaporMock {
             shared,
+            addr: server.addr(),
             server: Some(server),
             ticker,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.server.as_ref().expect("running").addr()
+        self.addr
+    }
+
+    /// A harder outage than [`LaporMock::set_down`]: nothing listens on the port, so every
+    /// connection is refused, and open connections are dropped. State is kept.
+    pub async fn refuse_connections(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+    }
+
+    /// Listens again on the same port after [`LaporMock::refuse_connections`].
+    pub async fn accept_connections(&mut self) -> std::io::Result<()> {
+        if self.server.is_none() {
+            let router = handlers::router(self.shared.clone());
+            self.server = Some(Server::bind(self.addr, router).await?);
+        }
+        Ok(())
     }
 
     /// "http://127.0.0.1:PORT/api/v1"

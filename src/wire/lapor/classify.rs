@@ -25,8 +25,8 @@ pub enum LaporError {
         /// The request may have been processed (timeout or reset after sending): look the
         /// complaint up before sending it again.
         ambiguous: bool,
-        /// 429: our pace, not LAPOR!'s health.
-        rate_limited: bool,
+        /// What kind of failure it was: what it says about LAPOR!'s health.
+        kind: TransientKind,
     },
     /// Credentials refused, or a fresh token refused again: a configuration problem for
     /// every record, not a reason to dead-letter this one.
@@ -38,6 +38,25 @@ pub enum LaporError {
     /// An answer that breaks the contract (e.g. a 201 whose body has no tracking id).
     #[error("LAPOR! answered outside the contract: {0}")]
     Protocol(String),
+}
+
+/// The kind of a transient failure. Decisions about LAPOR! as a whole (is it down? does
+/// this attempt spend the record's budget?) are made on this, never on the message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransientKind {
+    /// No connection was made (refused, unreachable, a connect timeout): the request never
+    /// left, and nothing listens. LAPOR! is down.
+    Unreachable,
+    /// Connected, but the connection broke before any response (reset, closed).
+    Broken,
+    /// Sent, but no answer within the request timeout.
+    TimedOut,
+    /// LAPOR! answered 5xx.
+    ServerError,
+    /// 429: our pace, not LAPOR!'s health.
+    RateLimited,
+    /// A 2xx whose body could not be read.
+    UnreadableAnswer,
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -113,13 +132,13 @@ pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> 
             detail: "HTTP 429 over quota".into(),
             retry_after,
             ambiguous: false,
-            rate_limited: true,
+            kind: TransientKind::RateLimited,
         },
         s if status.is_server_error() => LaporError::Transient {
             detail: format!("HTTP {s}"),
             retry_after,
             ambiguous: false,
-            rate_limited: false,
+            kind: TransientKind::ServerError,
         },
         // Anything else (404 on create, 3xx, other 4xx) is outside the contract for this call.
         s => LaporError::Permanent {
@@ -130,22 +149,32 @@ pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> 
     }
 }
 
-/// A transport failure. `sent` tells whether the request may have reached the server.
+/// A transport failure. `ambiguous` tells whether the request may have reached the server.
 pub fn classify_transport(err: &reqwest::Error) -> LaporError {
-    // A refused connection never carried the request; a timeout or a reset may have.
-    let ambiguous = !err.is_connect();
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else {
-        "connection failed"
+    let kind = transport_kind(err.is_connect(), err.is_timeout());
+    let what = match kind {
+        TransientKind::Unreachable => "could not connect",
+        TransientKind::TimedOut => "timed out",
+        _ => "connection failed",
     };
     LaporError::Transient {
-        detail: format!("{kind}: {}", root_cause(err)),
+        detail: format!("{what}: {}", root_cause(err)),
         retry_after: None,
-        ambiguous,
-        rate_limited: false,
+        // A connection never made never carried the request; a timeout or a reset may have.
+        ambiguous: kind != TransientKind::Unreachable,
+        kind,
+    }
+}
+
+/// The kind of a transport failure from reqwest's flags. A connect timeout is both
+/// `is_connect` and `is_timeout`: nothing answered the connection, so it is `Unreachable`.
+pub fn transport_kind(is_connect: bool, is_timeout: bool) -> TransientKind {
+    if is_connect {
+        TransientKind::Unreachable
+    } else if is_timeout {
+        TransientKind::TimedOut
+    } else {
+        TransientKind::Broken
     }
 }
 
@@ -220,7 +249,7 @@ mod tests {
         assert!(matches!(
             e,
             LaporError::Transient {
-                rate_limited: true,
+                kind: TransientKind::RateLimited,
                 ..
             }
         ));
@@ -229,6 +258,22 @@ mod tests {
             assert!(e.is_transient() && !e.is_ambiguous(), "{code}");
         }
         assert_eq!(status(503, "", Some("soon")).retry_after(), None);
+    }
+
+    #[test]
+    fn transport_kinds_come_from_the_flags_not_the_message() {
+        assert_eq!(transport_kind(true, false), TransientKind::Unreachable);
+        // A connect timeout: nothing answered the connection at all.
+        assert_eq!(transport_kind(true, true), TransientKind::Unreachable);
+        assert_eq!(transport_kind(false, true), TransientKind::TimedOut);
+        assert_eq!(transport_kind(false, false), TransientKind::Broken);
+        assert!(matches!(
+            status(502, "", None),
+            LaporError::Transient {
+                kind: TransientKind::ServerError,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 
-use super::classify::{classify_status, classify_transport, LaporError};
+use super::classify::{classify_status, classify_transport, LaporError, TransientKind};
+use super::health::{shows_up, LaporHealth};
 use super::types::*;
 use crate::config::{LaporConfig, RateLimit};
 
@@ -91,6 +92,8 @@ pub struct LaporClient {
     token: Mutex<Option<Token>>,
     limiter: DefaultDirectRateLimiter,
     pub stats: Arc<ClientStats>,
+    /// Shared by every user of this client: a success anywhere ends the forwarder's pause.
+    health: Arc<LaporHealth>,
 }
 
 pub fn limiter_for(rate: RateLimit) -> DefaultDirectRateLimiter {
@@ -118,7 +121,19 @@ impl LaporClient {
             token: Mutex::new(None),
             limiter: limiter_for(cfg.rate_limit),
             stats: Arc::default(),
+            health: Arc::default(),
         })
+    }
+
+    pub fn health(&self) -> &Arc<LaporHealth> {
+        &self.health
+    }
+
+    fn record_status(&self, status: StatusCode) {
+        self.stats.record(Ok(status));
+        if shows_up(status) {
+            self.health.record_answer();
+        }
     }
 
     /// `POST /laporan` with the record's stable idempotency key.
@@ -146,7 +161,7 @@ impl LaporClient {
                         detail: format!("created, but the answer was unreadable: {e}"),
                         retry_after: None,
                         ambiguous: true,
-                        rate_limited: false,
+                        kind: TransientKind::UnreadableAnswer,
                     })?;
                 let tracking_id = created.tracking_id;
                 Ok(if status == StatusCode::CREATED && !replayed {
@@ -267,7 +282,7 @@ impl LaporClient {
                 self.stats.record(Err(()));
                 classify_transport(&e)
             })?;
-            self.stats.record(Ok(resp.status()));
+            self.record_status(resp.status());
             if resp.status() != StatusCode::UNAUTHORIZED {
                 return Ok(resp);
             }
@@ -317,7 +332,7 @@ impl LaporClient {
                 self.stats.record(Err(()));
                 classify_transport(&e)
             })?;
-        self.stats.record(Ok(resp.status()));
+        self.record_status(resp.status());
         if resp.status() == StatusCode::UNAUTHORIZED {
             return Err(LaporError::Auth(
                 "the client credentials were refused (invalid_client)".into(),

@@ -3,10 +3,13 @@
 
 mod classify;
 mod client;
+mod health;
 pub mod status;
 pub mod types;
 
 pub use classify::{
-    classify_status, classify_transport, is_lapor_clock_behind, retry_after, LaporError,
+    classify_status, classify_transport, is_lapor_clock_behind, retry_after, transport_kind,
+    LaporError, TransientKind,
 };
 pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient};
+pub use health::{shows_up, LaporHealth};
