@@ -23,6 +23,17 @@ async fn env() -> Env {
     .await
 }
 
+/// An anonymous SAMBAT complaint in Klojen, reported at `dibuat` (WIB) by SAMBAT's clock.
+fn anonymous_complaint(dibuat: &str, kelurahan: &str) -> serde_json::Value {
+    json!({
+        "judul": "Lampu jalan mati di Jl. Ijen",
+        "isi": "Tiga lampu penerangan jalan mati sejak dua malam, jalan gelap dan rawan dilewati.",
+        "kategori": "Jalan Rusak", "opd": "DPUPRPKP", "kecamatan": "Klojen", "kelurahan": kelurahan,
+        "alamat": "Jl. Ijen", "pelapor": null, "anonim": true, "rahasia": false, "foto": [],
+        "status": "baru", "dibuat": dibuat, "diperbarui": dibuat,
+    })
+}
+
 fn wib(ts: Timestamp) -> String {
     lapor_bridge::time::format_wib(ts)
 }
@@ -58,13 +69,9 @@ async fn sambat_records_up_to_ten_minutes_ahead_are_all_created_with_the_clamp_n
     // ahead is in the unit tests: here it could be past by the time the forwarder maps it.)
     for secs in [30, 90, 300, 599, 600, -3600] {
         let dibuat = wib(now + SignedDuration::from_secs(secs));
-        let id = env.sambat.insert(json!({
-            "judul": "Lampu jalan mati di Jl. Ijen",
-            "isi": "Tiga lampu penerangan jalan mati sejak dua malam, jalan gelap dan rawan dilewati.",
-            "kategori": "Jalan Rusak", "opd": "DPUPRPKP", "kecamatan": "Klojen", "kelurahan": "Oro Oro Dowo",
-            "alamat": "Jl. Ijen", "pelapor": null, "anonim": true, "rahasia": false, "foto": [],
-            "status": "baru", "dibuat": dibuat, "diperbarui": dibuat,
-        }));
+        let id = env
+            .sambat
+            .insert(anonymous_complaint(&dibuat, "Oro Oro Dowo"));
         ids.push((id, secs, dibuat));
     }
     let p = env.pipeline(&[]);
@@ -154,13 +161,7 @@ async fn lapor_refusing_a_time_as_future_is_retried_not_dead_lettered() {
     let env = env().await;
     let now = Timestamp::now();
     let dibuat = wib(now);
-    let id = env.sambat.insert(json!({
-        "judul": "Sampah menumpuk di TPS",
-        "isi": "Sampah menumpuk di TPS dekat pasar sejak seminggu, baunya sampai ke rumah warga.",
-        "kategori": "Sampah", "opd": "DLH", "kecamatan": "Klojen", "kelurahan": "Kauman",
-        "alamat": "Jl. Pasar", "pelapor": null, "anonim": true, "rahasia": false, "foto": [],
-        "status": "baru", "dibuat": dibuat, "diperbarui": dibuat,
-    }));
+    let id = env.sambat.insert(anonymous_complaint(&dibuat, "Kauman"));
     // LAPOR!'s clock an hour behind ours: every time the bridge sends is "in the future" there.
     env.lapor.set_clock_offset_secs(-3600);
     let p = env.pipeline(&[]);

@@ -18,7 +18,7 @@ fn personal(kategori: &str, hp: &str) -> serde_json::Value {
     json!({
         "judul": "Sampah menumpuk di pinggir jalan",
         "isi": "Sampah menumpuk di pinggir Jl. Mayjen Panjaitan sudah seminggu tidak diangkut petugas.",
-        "kategori": kategori, "opd": "DLH", "kecamatan": "Lowokwaru", "kelurahan": "Penanggungan",
+        "kategori": kategori, "opd": "DLH", "kecamatan": "Klojen", "kelurahan": "Penanggungan",
         "alamat": "Jl. Mayjen Panjaitan", "anonim": false, "rahasia": true, "foto": [],
         "pelapor": {"nama": NAME, "nik": NIK, "hp": hp, "email": EMAIL}, "status": "baru"
     })
