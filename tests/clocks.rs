@@ -147,6 +147,17 @@ async fn a_webhook_ticket_ten_minutes_ahead_is_created_with_the_clamp_noted() {
         .detail(&RecordKey::parse("call112:112-CLOCK-1").unwrap())
         .unwrap();
     assert_eq!(d.state, OutboxState::Forwarded);
+    // `lapor-bridge show` prints the channel's time and the clamp.
+    let shown = lapor_bridge::cli::show::render(
+        &p.store,
+        &RecordKey::parse("call112:112-CLOCK-1").unwrap(),
+        lapor_bridge::cli::show::Format::Text,
+    )
+    .unwrap();
+    assert!(
+        shown.contains("mapping notes:") && shown.contains(&wib(ahead)),
+        "{shown}"
+    );
     assert!(
         d.notes
             .iter()

@@ -23,6 +23,9 @@ struct Shown<'a> {
     lapor_status: Option<&'a str>,
     forwarding: String,
     timeline: Vec<Entry>,
+    /// What the mapping changed or left out when the record was sent (e.g. a channel time
+    /// ahead of the bridge's clock, and the time sent instead).
+    notes: &'a [String],
     writebacks: &'a [WritebackRow],
 }
 
@@ -71,6 +74,7 @@ pub fn render(store: &Store, key: &RecordKey, format: Format) -> Result<String, 
         lapor_status: status.as_deref(),
         forwarding: detail.state.to_string(),
         timeline,
+        notes: &detail.notes,
         writebacks: &writebacks,
     };
     if format == Format::Json {
@@ -92,6 +96,12 @@ pub fn render(store: &Store, key: &RecordKey, format: Format) -> Result<String, 
             e.kind,
             one_line(e.detail.as_deref().unwrap_or(""))
         );
+    }
+    if !shown.notes.is_empty() {
+        out += "\nmapping notes:\n";
+        for n in shown.notes {
+            out += &format!("  {}\n", one_line(n));
+        }
     }
     if !writebacks.is_empty() {
         out += &format!("\nwrite-backs ({}):\n", writebacks.len());
