@@ -29,10 +29,17 @@ pub const OPD: &[&str] = &[
     "DPMPTSP",
 ];
 
+/// A kecamatan: its name, its Kemendagri code, and its kelurahan as (name, code).
+pub type Kecamatan = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 /// (kecamatan, Kemendagri code, (kelurahan, Kemendagri code)) of Kota Malang, from
 /// Kepmendagri No. 300.2.2-2138 Tahun 2025. BPS numbers the kecamatan in another order; these
 /// are the codes LAPOR! takes.
-pub const KECAMATAN: &[(&str, &str, &[(&str, &str)])] = &[
+pub const KECAMATAN: &[Kecamatan] = &[
     (
         "Kedungkandang",
         "35.73.03",
