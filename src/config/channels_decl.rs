@@ -550,6 +550,12 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// `max_row_bytes` when left out: 64 KiB, far more than any complaint's text.
 pub const DEFAULT_MAX_ROW_BYTES: u64 = 64 * 1024;
 
+/// The settings key of the delimiter of a CSV channel's latest inbox file: intake records
+/// it, the status file write-back follows it.
+pub fn delimiter_setting(channel: &crate::domain::ChannelName) -> String {
+    format!("csv.{channel}.delimiter")
+}
+
 pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Option<CsvFolderConfig> {
     let raw: RawCsv = ctx.deserialize(table, key).unwrap_or_default();
     let sub = |s: &str| join(key, &[s]);
@@ -905,7 +911,7 @@ fn validate_decl(
     let opd_table = norm_ids(ctx, "opd", tables.opd, "instansi");
     let mut wilayah_table = BTreeMap::new();
     for (name, code) in tables.wilayah.unwrap_or_default() {
-        if !crate::mapping::validate::is_kode_wilayah(&code) {
+        if !crate::wire::lapor::types::is_kode_wilayah(&code) {
             ctx.problem(
                 &join(&tk("wilayah"), &[&name]),
                 format!("{code:?} is not a Kemendagri code like \"35.73.02\" or \"35.73.02.1007\""),
@@ -972,7 +978,7 @@ fn validate_decl(
         for (what, v) in [("value", &s.value), ("default", &s.default)] {
             if let Some(v) = v {
                 let good = match table {
-                    Table::Wilayah => crate::mapping::validate::is_kode_wilayah(v),
+                    Table::Wilayah => crate::wire::lapor::types::is_kode_wilayah(v),
                     _ => v.parse::<i64>().is_ok_and(|i| i > 0),
                 };
                 if !good {

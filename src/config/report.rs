@@ -118,7 +118,7 @@ pub(crate) fn validate_report(
         }
         Some(p) => {
             let path = base_dir.join(p.trim());
-            if let Err(e) = crate::report::Calendar::load(Some(&path)) {
+            if let Err(e) = crate::calendar::Calendar::load(Some(&path)) {
                 ctx.problem(&join(&key, &["calendar_file"]), e.to_string());
                 ok = false;
             }

@@ -2,7 +2,6 @@
 //! the TOML and environment into these types or reports every problem at once.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -71,11 +70,19 @@ pub struct LaporConfig {
     pub reference_grace_fetches: u32,
 }
 
-/// One limiter for every LAPOR! call: `per_minute` requests, at most `burst` at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RateLimit {
-    pub per_minute: NonZeroU32,
-    pub burst: NonZeroU32,
+pub use crate::wire::lapor::RateLimit;
+
+impl From<&LaporConfig> for crate::wire::lapor::LaporSettings {
+    fn from(c: &LaporConfig) -> Self {
+        Self {
+            base_url: c.base_url.clone(),
+            client_id: c.client_id.clone(),
+            client_secret: c.client_secret.clone(),
+            request_timeout: c.request_timeout,
+            connect_timeout: c.connect_timeout,
+            rate_limit: c.rate_limit,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

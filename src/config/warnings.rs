@@ -3,7 +3,7 @@
 //! warnings printed; `--strict` makes them errors.
 
 use super::{ChannelKind, Config, ConfigProblem, WritebackTarget};
-use crate::writeback::template::Template;
+use crate::template::Template;
 
 /// Every warning for `config`, each with its key path.
 pub fn warnings(config: &Config) -> Vec<ConfigProblem> {

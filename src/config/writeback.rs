@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use super::load::{join, Ctx};
 use super::validate::{in_range, positive, secret};
+use crate::template::Template;
 use crate::wire::lapor::status;
-use crate::writeback::template::Template;
 
 #[derive(Clone, Debug)]
 pub struct SyncConfig {

@@ -7,6 +7,7 @@
 //! configuration is refused and the running generation keeps going.
 
 pub mod admin;
+pub mod dashboard;
 pub mod listener;
 pub mod liveness;
 pub mod metrics;
