@@ -16,9 +16,10 @@ pub mod limits {
     pub const LAMPIRAN_MAX: usize = 5;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Klasifikasi {
+    #[default]
     Pengaduan,
     Aspirasi,
     PermintaanInformasi,
