@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::checks::{in_range, positive};
 use super::ctx::{k, Ctx};
@@ -34,7 +35,7 @@ pub const DEFAULT_OUTAGE_BACKOFF_MAX_SECS: u64 = 4;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawForwarder {
+struct RawForwarder {
     concurrency: Option<u64>,
     batch_size: Option<u64>,
     idle_poll_ms: Option<u64>,
@@ -45,7 +46,11 @@ pub(crate) struct RawForwarder {
     outage_backoff_max_secs: Option<u64>,
 }
 
-pub(crate) fn validate_forwarder(raw: RawForwarder, ctx: &mut Ctx) -> Option<ForwarderConfig> {
+pub(crate) fn validate_forwarder(raw: Option<Value>, ctx: &mut Ctx) -> Option<ForwarderConfig> {
+    let raw: RawForwarder = match raw {
+        None => RawForwarder::default(),
+        Some(v) => ctx.deserialize(v, &k(&["forwarder"]))?,
+    };
     let f = |name: &str| k(&["forwarder", name]);
     let concurrency = in_range(ctx, &f("concurrency"), raw.concurrency, 4, 1..=256);
     let batch_size = in_range(ctx, &f("batch_size"), raw.batch_size, 32, 1..=1000);

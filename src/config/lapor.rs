@@ -43,7 +43,7 @@ impl From<&LaporConfig> for crate::wire::lapor::LaporSettings {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawLapor {
+struct RawLapor {
     base_url: Option<String>,
     client_id: Option<String>,
     /// Parsed by hand so that no serde message can echo a secret.
@@ -63,13 +63,13 @@ struct RawRateLimit {
 }
 
 pub(crate) fn validate_lapor(
-    raw: Option<RawLapor>,
+    raw: Option<Value>,
     ctx: &mut Ctx,
     base_dir: &Path,
     env: &[(String, String)],
 ) -> Option<LaporConfig> {
-    let raw = match raw {
-        Some(r) => r,
+    let raw: RawLapor = match raw {
+        Some(v) => ctx.deserialize(v, &k(&["lapor"]))?,
         None => {
             ctx.missing(
                 &k(&["lapor"]),

@@ -10,13 +10,13 @@ use serde_json::Value;
 use super::admin::{validate_admin, AdminConfig};
 use super::channels::{check_routes, validate_channels, ChannelConfig};
 use super::ctx::{k, Ctx, KeyPath};
-use super::forwarder::{validate_forwarder, ForwarderConfig, RawForwarder};
-use super::lapor::{validate_lapor, LaporConfig, RawLapor};
-use super::logging::{validate_logging, LoggingConfig, RawLogging};
+use super::forwarder::{validate_forwarder, ForwarderConfig};
+use super::lapor::{validate_lapor, LaporConfig};
+use super::logging::{validate_logging, LoggingConfig};
 use super::problem::{ConfigErrors, ConfigProblem};
 use super::report::{validate_report, ReportConfig};
 use super::service::{validate_service, ServiceConfig};
-use super::store::{validate_store, RawStore, StoreConfig};
+use super::store::{validate_store, StoreConfig};
 use super::sync::{validate_sync, SyncConfig};
 use super::webhooks::{validate_webhooks, WebhooksConfig};
 
@@ -56,10 +56,10 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     mode: Option<String>,
-    store: Option<RawStore>,
-    logging: Option<RawLogging>,
-    lapor: Option<RawLapor>,
-    forwarder: Option<RawForwarder>,
+    store: Option<Value>,
+    logging: Option<Value>,
+    lapor: Option<Value>,
+    forwarder: Option<Value>,
     channels: Option<serde_json::Map<String, Value>>,
     webhooks: Option<Value>,
     admin: Option<Value>,
@@ -90,9 +90,9 @@ fn validate(
         }
     };
     let store = validate_store(raw.store, ctx);
-    let logging = validate_logging(raw.logging.unwrap_or_default(), ctx);
+    let logging = validate_logging(raw.logging, ctx);
     let lapor = validate_lapor(raw.lapor, ctx, base_dir, env);
-    let forwarder = validate_forwarder(raw.forwarder.unwrap_or_default(), ctx);
+    let forwarder = validate_forwarder(raw.forwarder, ctx);
     let channels = validate_channels(raw.channels.unwrap_or_default(), ctx, base_dir, env);
     let webhooks = validate_webhooks(raw.webhooks, ctx);
     let channels = channels.filter(|c| check_routes(c, ctx));

@@ -1,6 +1,7 @@
 //! `[logging]`: text or JSON lines, and the level filter.
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::ctx::{k, Ctx};
 
@@ -19,12 +20,16 @@ pub struct LoggingConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawLogging {
+struct RawLogging {
     format: Option<String>,
     level: Option<String>,
 }
 
-pub(crate) fn validate_logging(raw: RawLogging, ctx: &mut Ctx) -> Option<LoggingConfig> {
+pub(crate) fn validate_logging(raw: Option<Value>, ctx: &mut Ctx) -> Option<LoggingConfig> {
+    let raw: RawLogging = match raw {
+        None => RawLogging::default(),
+        Some(v) => ctx.deserialize(v, &k(&["logging"]))?,
+    };
     let format = match raw.format.as_deref() {
         None | Some("text") => Some(LogFormat::Text),
         Some("json") => Some(LogFormat::Json),

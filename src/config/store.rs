@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::ctx::{k, Ctx};
 
@@ -15,13 +16,16 @@ pub struct StoreConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawStore {
+struct RawStore {
     path: Option<String>,
 }
 
-pub(crate) fn validate_store(raw: Option<RawStore>, ctx: &mut Ctx) -> Option<StoreConfig> {
-    let store = raw.unwrap_or_default();
-    let path = match store.path {
+pub(crate) fn validate_store(raw: Option<Value>, ctx: &mut Ctx) -> Option<StoreConfig> {
+    let raw: RawStore = match raw {
+        None => RawStore::default(),
+        Some(v) => ctx.deserialize(v, &k(&["store"]))?,
+    };
+    let path = match raw.path {
         None => Some(PathBuf::from(DEFAULT_STORE_PATH)),
         Some(p) if p.trim().is_empty() => {
             ctx.problem(
