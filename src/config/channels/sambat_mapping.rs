@@ -10,8 +10,8 @@ use crate::config::ctx::{join, Ctx};
 use crate::wire::lapor::types::Klasifikasi;
 
 /// Lookup tables from SAMBAT's names to LAPOR! ids. Keys are normalised with
-/// [`normalise_key`](crate::config::checks::normalise_key) (the `config` crate lowercases keys anyway), so lookups ignore case and
-/// repeated spaces; the place tables (`kecamatan`, `kelurahan`) with [`normalise_place`](crate::config::checks::normalise_place), which
+/// [`normalise_key`] (the `config` crate lowercases keys anyway), so lookups ignore case and
+/// repeated spaces; the place tables (`kecamatan`, `kelurahan`) with [`normalise_place`], which
 /// also ignores spaces and hyphens.
 #[derive(Clone, Debug, Default)]
 pub struct SambatMapping {
