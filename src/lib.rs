@@ -3,6 +3,7 @@
 //! Data flows channel → [`intake`] → [`store`] → [`forward`] → LAPOR! and back; each stage is a
 //! loop that claims work from the store, does one step and records the outcome.
 
+pub mod calendar;
 pub mod channel;
 pub mod cli;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod service;
 pub mod shutdown;
 pub mod store;
 pub mod sync;
+pub mod template;
 pub mod time;
 pub mod wire;
 pub mod writeback;

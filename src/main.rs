@@ -2,7 +2,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lapor_bridge::cli::{self, Cli, Command};
-use lapor_bridge::config;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -48,7 +47,7 @@ async fn dispatch(command: Command) -> ExitCode {
                     }
                 }
             }
-            let (report, ok) = config::check_config(&config, strict);
+            let (report, ok) = cli::check_config::check_config(&config, strict);
             if ok {
                 println!("{report}");
                 ExitCode::SUCCESS

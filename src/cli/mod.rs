@@ -1,6 +1,7 @@
 //! The `lapor-bridge` command line.
 
 pub mod bench;
+pub mod check_config;
 pub mod dead_letters;
 pub mod demo;
 pub mod dry_run;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::load::{join, Ctx};
+use super::ctx::{join, Ctx};
 
 /// Default of `header_timeout_secs`.
 pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
@@ -38,14 +38,40 @@ impl ListenerLimits {
     }
 }
 
-/// The keys as written in `[webhooks]` or `[admin]` (copied out of their raw section: serde's
-/// `flatten` does not work with `deny_unknown_fields`).
+/// The limit keys as written in `[webhooks]` or `[admin]`.
 #[derive(Debug, Default)]
 pub(crate) struct RawLimits {
     pub header_timeout_secs: Option<u64>,
     pub body_timeout_secs: Option<u64>,
     pub max_connections: Option<u64>,
 }
+
+/// Declares the raw shape of a listener's section: its own keys plus the limit keys, with
+/// unknown keys rejected. A macro because serde's `flatten` does not work with
+/// `deny_unknown_fields`, and the limit keys are written once here instead of in each section.
+macro_rules! raw_with_limits {
+    (struct $name:ident { $($(#[$doc:meta])* $field:ident: $ty:ty,)* }) => {
+        #[derive(Debug, Default, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            $($(#[$doc])* $field: $ty,)*
+            header_timeout_secs: Option<u64>,
+            body_timeout_secs: Option<u64>,
+            max_connections: Option<u64>,
+        }
+
+        impl $name {
+            fn limits(&self) -> $crate::config::listener::RawLimits {
+                $crate::config::listener::RawLimits {
+                    header_timeout_secs: self.header_timeout_secs,
+                    body_timeout_secs: self.body_timeout_secs,
+                    max_connections: self.max_connections,
+                }
+            }
+        }
+    };
+}
+pub(crate) use raw_with_limits;
 
 pub(crate) fn validate_limits(
     raw: &RawLimits,

@@ -1,5 +1,5 @@
 //! `[report]`: the annual SP4N-LAPOR! target, the operator's calendar file, the SLA at-risk
-//! margin and the optional SLA alert webhook (see `crate::report`).
+//! margin and the optional SLA alert webhook (see the `report` module).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::load::{join, Ctx};
+use super::ctx::{join, Ctx};
 use super::secret::parse_secret_source;
 
 /// Default of `report.annual_target`: Kota Malang's 2024 target (2,920 complaints).
@@ -118,7 +118,7 @@ pub(crate) fn validate_report(
         }
         Some(p) => {
             let path = base_dir.join(p.trim());
-            if let Err(e) = crate::report::Calendar::load(Some(&path)) {
+            if let Err(e) = crate::calendar::Calendar::load(Some(&path)) {
                 ctx.problem(&join(&key, &["calendar_file"]), e.to_string());
                 ok = false;
             }

@@ -1,39 +1,19 @@
 //! What `check-config` warns about in a configuration that loads: things that work today but
-//! are probably not what the operator meant, or that could not be checked yet. Exit 0 with the
-//! warnings printed; `--strict` makes them errors.
+//! are probably not what the operator meant. Exit 0 with the warnings printed; `--strict`
+//! makes them errors. (Whether the mappings' ids could be checked against LAPOR!'s reference
+//! data needs the store: `check-config` adds that warning itself.)
 
-use super::{ChannelKind, Config, ConfigProblem, WritebackTarget};
-use crate::writeback::template::Template;
+use super::channels::{ChannelKind, WritebackTarget};
+use super::load::Config;
+use super::problem::ConfigProblem;
+use crate::template::Template;
 
-/// Every warning for `config`, each with its key path.
+/// Every warning for `config` that the configuration alone shows, each with its key path.
 pub fn warnings(config: &Config) -> Vec<ConfigProblem> {
     let mut out = Vec::new();
-    out.extend(reference_unchecked(config));
     out.extend(placeholder_urls(config));
     out.extend(pointers_outside_fields(config));
     out
-}
-
-/// The LAPOR! kategori and instansi ids in the mappings are checked against the reference data
-/// the daemon caches in the store; before its first start there is none.
-fn reference_unchecked(config: &Config) -> Option<ConfigProblem> {
-    let path = &config.store.path;
-    let cached = path.exists()
-        && crate::store::Store::open_read_only(path)
-            .and_then(|s| Ok(!s.reference_ids("kategori")?.is_empty()))
-            .unwrap_or(false);
-    (!cached).then(|| {
-        ConfigProblem::new(
-            "store.path",
-            format!(
-                "the LAPOR! kategori and instansi ids of the mappings are not checked: no \
-                 reference data is cached in {} yet; run `lapor-bridge check-config \
-                 --fetch-reference` to fetch GET /kategori and GET /instansi (or start the \
-                 service once) and check again",
-                path.display()
-            ),
-        )
-    })
 }
 
 /// Hosts that only ever stand for "put the real address here".

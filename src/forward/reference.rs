@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use crate::config::{ChannelKind, Config};
+use crate::config::{ChannelKind, Config, ConfigProblem};
 use crate::store::{ReferenceItem, Store, StoreError};
 use crate::wire::lapor::{LaporClient, LaporError};
 
@@ -113,4 +113,29 @@ pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String
         }
     }
     Ok(out)
+}
+
+/// Every mapping entry (of every channel kind) whose LAPOR! id the reference data cached in
+/// the configured store does not list. Nothing when the store does not exist yet or has no
+/// reference data (the daemon fetches it on start and checks again).
+pub fn cached_reference_problems(config: &Config) -> Vec<ConfigProblem> {
+    if !config.store.path.exists() {
+        return Vec::new();
+    }
+    let Ok(store) = Store::open(&config.store.path) else {
+        return Vec::new();
+    };
+    check_mappings(config, &store)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, msg)| {
+            ConfigProblem::new(
+                key,
+                format!(
+                    "{msg} (reference data cached in {})",
+                    config.store.path.display()
+                ),
+            )
+        })
+        .collect()
 }

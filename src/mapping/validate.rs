@@ -157,19 +157,7 @@ pub fn is_kanal(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
-/// A Kemendagri region code of a kecamatan (`35.73.02`) or a desa/kelurahan (`35.73.02.1007`).
-pub fn is_kode_wilayah(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    let widths: &[usize] = match parts.len() {
-        3 => &[2, 2, 2],
-        4 => &[2, 2, 2, 4],
-        _ => return false,
-    };
-    parts
-        .iter()
-        .zip(widths)
-        .all(|(p, w)| p.len() == *w && p.bytes().all(|b| b.is_ascii_digit()))
-}
+pub use crate::wire::lapor::types::is_kode_wilayah;
 
 /// An absolute `https` URL with a host and no credentials.
 pub fn is_https_url(s: &str) -> bool {

@@ -4,8 +4,7 @@
 //! the store already holds, on the working-day calendar of [`calendar`].
 
 pub mod alerts;
-pub mod calendar;
-pub mod dashboard;
+pub use crate::calendar;
 pub mod kpi;
 pub mod metrics;
 pub mod render;

@@ -22,7 +22,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .merge(crate::report::dashboard::routes())
+        .merge(super::dashboard::routes())
         .layer(middleware::from_fn_with_state(shared.clone(), auth))
         .with_state(shared)
 }

@@ -7,6 +7,7 @@
 //! configuration is refused and the running generation keeps going.
 
 pub mod admin;
+pub mod dashboard;
 pub mod listener;
 pub mod liveness;
 pub mod metrics;
@@ -250,7 +251,7 @@ fn reload(path: &Path, running: &Config) -> Result<Config, String> {
             problems.join("; ")
         )
     })?;
-    let problems = config::cached_reference_problems(&new);
+    let problems = crate::forward::reference::cached_reference_problems(&new);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         return Err(format!("mapping problems: {}", list.join("; ")));

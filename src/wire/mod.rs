@@ -3,6 +3,7 @@
 
 pub mod channel_api;
 pub mod csv;
+pub mod json_path;
 pub mod lapor;
 pub mod sambat;
 pub mod webhook;

@@ -4,7 +4,7 @@
 
 pub mod render;
 pub mod status_file;
-pub mod template;
+pub use crate::template;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -27,10 +27,7 @@ const BATCH: usize = 64;
 /// Longest wait between steps when nothing is due (new work also wakes the worker).
 const IDLE: Duration = Duration::from_secs(5);
 
-/// The settings key of the delimiter of a CSV channel's latest inbox file.
-pub fn delimiter_setting(channel: &ChannelName) -> String {
-    format!("csv.{channel}.delimiter")
-}
+pub use crate::config::delimiter_setting;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WritebackError {

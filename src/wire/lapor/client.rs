@@ -1,5 +1,6 @@
 //! The LAPOR! HTTP client: token handling, one shared rate limiter, and the calls.
 
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,7 +14,6 @@ use tokio::sync::Mutex;
 use super::classify::{classify_status, classify_transport, LaporError, TransientKind};
 use super::health::{shows_up, LaporHealth};
 use super::types::*;
-use crate::config::{LaporConfig, RateLimit};
 
 /// How a create ended when the complaint exists.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,12 +96,32 @@ pub struct LaporClient {
     health: Arc<LaporHealth>,
 }
 
+/// One limiter for every LAPOR! call: `per_minute` requests, at most `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: NonZeroU32,
+    pub burst: NonZeroU32,
+}
+
+/// What the client needs to reach LAPOR!. Its own type, so that the wire layer does not
+/// depend on how the configuration file spells these settings.
+#[derive(Clone, Debug)]
+pub struct LaporSettings {
+    pub base_url: Url,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub rate_limit: RateLimit,
+}
+
 pub fn limiter_for(rate: RateLimit) -> DefaultDirectRateLimiter {
     RateLimiter::direct(Quota::per_minute(rate.per_minute).allow_burst(rate.burst))
 }
 
 impl LaporClient {
-    pub fn new(cfg: &LaporConfig) -> Result<Self, LaporError> {
+    pub fn new(settings: impl Into<LaporSettings>) -> Result<Self, LaporError> {
+        let cfg = settings.into();
         let http = reqwest::Client::builder()
             .timeout(cfg.request_timeout)
             .connect_timeout(cfg.connect_timeout)
@@ -109,15 +129,15 @@ impl LaporClient {
             .pool_max_idle_per_host(64)
             .build()
             .map_err(|e| LaporError::Protocol(format!("cannot build HTTP client: {e}")))?;
-        let mut base = cfg.base_url.clone();
+        let mut base = cfg.base_url;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
         Ok(Self {
             http,
             base,
-            client_id: cfg.client_id.clone(),
-            secret: cfg.client_secret.clone(),
+            client_id: cfg.client_id,
+            secret: cfg.client_secret,
             token: Mutex::new(None),
             limiter: limiter_for(cfg.rate_limit),
             stats: Arc::default(),

@@ -11,5 +11,5 @@ pub use classify::{
     classify_status, classify_transport, is_lapor_clock_behind, retry_after, transport_kind,
     LaporError, TransientKind,
 };
-pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient};
+pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient, LaporSettings, RateLimit};
 pub use health::{shows_up, LaporHealth};

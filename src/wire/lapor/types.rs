@@ -16,9 +16,10 @@ pub mod limits {
     pub const LAMPIRAN_MAX: usize = 5;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Klasifikasi {
+    #[default]
     Pengaduan,
     Aspirasi,
     PermintaanInformasi,
@@ -86,6 +87,20 @@ pub struct Lampiran {
 }
 
 /// Attachment types the contract accepts.
+/// A Kemendagri region code of a kecamatan (`35.73.02`) or a desa/kelurahan (`35.73.02.1007`).
+pub fn is_kode_wilayah(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    let widths: &[usize] = match parts.len() {
+        3 => &[2, 2, 2],
+        4 => &[2, 2, 2, 4],
+        _ => return false,
+    };
+    parts
+        .iter()
+        .zip(widths)
+        .all(|(p, w)| p.len() == *w && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub const LAMPIRAN_TIPE: [&str; 4] = ["image/jpeg", "image/png", "application/pdf", "video/mp4"];
 
 /// 200/201 body of `POST /laporan`.

@@ -20,10 +20,11 @@ use axum::{Json, Router};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::kpi::{Kpi, Report};
-use super::render::{days, pct, short};
-use super::sla::SlaReport;
-use crate::service::state::Shared;
+use super::state::Shared;
+use crate::report;
+use crate::report::kpi::{Kpi, Report};
+use crate::report::render::{days, pct, short};
+use crate::report::sla::SlaReport;
 use crate::time;
 
 const CSS: &str = include_str!("assets/dashboard.css");
@@ -59,25 +60,25 @@ fn bad_request(msg: String) -> Failure {
 fn figures(shared: &Shared, q: &Params) -> Result<Figures, Failure> {
     let cfg = shared.config().map(|c| c.report).unwrap_or_default();
     let as_of = match &q.as_of {
-        Some(s) if !s.trim().is_empty() => super::parse_as_of(s).map_err(bad_request)?,
+        Some(s) if !s.trim().is_empty() => report::parse_as_of(s).map_err(bad_request)?,
         _ => Timestamp::now(),
     };
-    let (d_from, d_to) = super::year_to_date(as_of);
+    let (d_from, d_to) = report::year_to_date(as_of);
     let date = |s: &Option<String>, d| match s {
-        Some(s) if !s.trim().is_empty() => super::parse_date(s).map_err(bad_request),
+        Some(s) if !s.trim().is_empty() => report::parse_date(s).map_err(bad_request),
         _ => Ok(d),
     };
     let (from, to) = (date(&q.from, d_from)?, date(&q.to, d_to)?);
-    let fail = |e: super::ReportError| {
+    let fail = |e: report::ReportError| {
         let status = match e {
-            super::ReportError::Period(_) => StatusCode::BAD_REQUEST,
+            report::ReportError::Period(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         (status, format!("{e}\n"))
     };
-    let cal = super::calendar_for(&cfg).map_err(fail)?;
-    let kpi = super::kpi_report(&shared.store, &cfg, &cal, from, to, as_of).map_err(fail)?;
-    let sla = super::sla_report(&shared.store, &cfg, &cal, as_of).map_err(fail)?;
+    let cal = report::calendar_for(&cfg).map_err(fail)?;
+    let kpi = report::kpi_report(&shared.store, &cfg, &cal, from, to, as_of).map_err(fail)?;
+    let sla = report::sla_report(&shared.store, &cfg, &cal, as_of).map_err(fail)?;
     Ok(Figures { kpi, sla })
 }
 
@@ -311,7 +312,7 @@ fn render(shared: &Shared, f: &Figures) -> String {
 
     // Pipeline health.
     let now = Timestamp::now();
-    let (ready, ok) = crate::service::admin::readiness(shared, now);
+    let (ready, ok) = super::admin::readiness(shared, now);
     let lapor = ready["lapor"]["state"]
         .as_str()
         .unwrap_or("unknown")
@@ -327,7 +328,7 @@ fn render(shared: &Shared, f: &Figures) -> String {
     for q in shared.store.channel_queues().unwrap_or_default() {
         let age = q
             .oldest_pending_at
-            .map(|t| crate::service::human_secs((now.as_second() - t.as_second()).max(0)))
+            .map(|t| super::human_secs((now.as_second() - t.as_second()).max(0)))
             .unwrap_or_else(|| "–".into());
         let _ = write!(
             out,

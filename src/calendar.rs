@@ -25,7 +25,7 @@ use serde::Deserialize;
 use crate::time::wib;
 
 /// The shipped calendar: 2024–2026 from the SKBs and Keppres named on each day.
-pub const SHIPPED: &str = include_str!("../../config/holidays-id.toml");
+pub const SHIPPED: &str = include_str!("../config/holidays-id.toml");
 
 /// Working-day searches give up after this many calendar days: a calendar file that makes
 /// every day a holiday must not hang the daemon.

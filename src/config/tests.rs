@@ -1,0 +1,128 @@
+//! Loading whole configurations: how sections, environment overrides and key paths work
+//! together.
+
+use crate::config::{load_from_str, ChannelKind};
+
+const BASE: &str = r#"
+[lapor]
+base_url = "https://lapor.example/api/v1"
+client_id = "pemkot-malang"
+client_secret = { value = "x" }
+[channels.sambat]
+kind = "sambat"
+base_url = "https://sambat.malangkota.go.id"
+api_key = { value = "y" }
+"#;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn start_from_takes_a_toml_local_datetime() {
+    let toml = format!("{BASE}start_from = 2024-01-01 07:30:00\n");
+    let c = load_from_str(&toml, &[]).unwrap();
+    let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+        unreachable!()
+    };
+    assert_eq!(s.start_from.to_string(), "2024-01-01T07:30:00");
+}
+
+#[test]
+fn mapping_keys_are_normalised() {
+    let toml =
+        format!("{BASE}[channels.sambat.mapping]\nopd = {{ \"  Satpol   PP \" = 357303 }}\n");
+    let c = load_from_str(&toml, &[]).unwrap();
+    let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+        unreachable!()
+    };
+    assert_eq!(s.mapping.opd.get("satpol pp"), Some(&357303));
+}
+
+#[test]
+fn an_environment_mapping_entry_overrides_the_files_entry_of_the_same_name() {
+    let toml = format!("{BASE}[channels.sambat.mapping]\nkategori = {{ \"Sampah\" = 4 }}\n");
+    let c = load_from_str(
+        &toml,
+        &env(&[(
+            "LAPOR_BRIDGE__CHANNELS__SAMBAT__MAPPING__KATEGORI__SAMPAH",
+            "401",
+        )]),
+    )
+    .unwrap();
+    let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+        unreachable!()
+    };
+    assert_eq!(s.mapping.kategori.get("sampah"), Some(&401));
+    assert_eq!(s.mapping.kategori.len(), 1);
+}
+
+#[test]
+fn a_channel_can_be_added_from_the_environment() {
+    let c = load_from_str(
+        BASE,
+        &env(&[
+            ("LAPOR_BRIDGE__CHANNELS__SAMBAT2__KIND", "sambat"),
+            (
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT2__BASE_URL",
+                "https://sambat2.example",
+            ),
+            ("LAPOR_BRIDGE__CHANNELS__SAMBAT2__API_KEY__ENV", "KEY2"),
+            ("KEY2", "k"),
+        ]),
+    )
+    .unwrap();
+    let names: Vec<_> = c.channels.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["sambat", "sambat2"]);
+}
+
+#[test]
+fn unknown_keys_deep_in_a_channel_have_their_full_path() {
+    let toml = format!("{BASE}[channels.sambat.mapping]\nkategory = {{}}\n");
+    let e = load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["channels.sambat.mapping.kategory"], "{e}");
+    assert!(e.problems[0].message.contains("did you mean `kategori`"));
+}
+
+#[test]
+fn urls_with_credentials_are_refused_without_echoing_them() {
+    let toml = BASE.replace(
+        "https://lapor.example/api/v1",
+        "https://user:hunter2@lapor.example/api/v1",
+    );
+    let e = load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["lapor.base_url"]);
+    assert!(!e.to_string().contains("hunter2"));
+}
+
+#[test]
+fn backoff_max_must_not_be_below_the_initial_backoff() {
+    let toml = format!("{BASE}[forwarder]\nbackoff_initial_ms = 5000\nbackoff_max_secs = 2\n");
+    let e = load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["forwarder.backoff_max_secs"], "{e}");
+}
+
+#[test]
+fn log_levels_are_checked() {
+    let toml = format!("{BASE}[logging]\nlevel = \"info,lapor_bridge=debug\"\n");
+    assert!(load_from_str(&toml, &[]).is_ok());
+    let toml = format!("{BASE}[logging]\nlevel = \"lapor_bridge=loud\"\n");
+    let e = load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["logging.level"], "{e}");
+}
+
+#[test]
+fn without_start_from_the_first_poll_starts_now() {
+    let c = load_from_str(BASE, &[]).unwrap();
+    let ChannelKind::Sambat(s) = &c.channels[0].kind else {
+        unreachable!()
+    };
+    let now = jiff::Timestamp::now()
+        .to_zoned_datetime(crate::time::wib())
+        .datetime();
+    let diff = now.since(s.start_from).unwrap();
+    assert!(diff.total(jiff::Unit::Second).unwrap().abs() < 60.0);
+}
