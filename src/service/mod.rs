@@ -8,7 +8,6 @@
 
 pub mod admin;
 pub mod listener;
-pub mod liveness;
 pub mod metrics;
 pub mod notify;
 pub mod state;
