@@ -6,6 +6,7 @@ mod counters;
 mod cursors;
 pub mod dry_run;
 mod migrations;
+mod operator;
 mod outbox;
 mod overview;
 mod records;
@@ -19,7 +20,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use dry_run::DryRunRow;
-pub use outbox::{Claimed, DeadLetter, Event, OutboxState, Outcome, RecordDetail, StateCount};
+pub use operator::{DeadLetter, Event, RecordDetail};
+pub use outbox::{Claimed, OutboxState, Outcome, StateCount};
 pub use overview::ChannelQueue;
 pub use records::{Intake, IntakeOutcome};
 pub use reference::ReferenceItem;
