@@ -28,6 +28,12 @@ pub use reference::ReferenceItem;
 pub use updates::{ApplyReport, Effect, IncomingUpdate, OpenComplaint, UpdateSource};
 pub use writebacks::{ClaimedWriteback, StatusRow, WritebackCount, WritebackOutcome, WritebackRow};
 
+/// The settings key of the delimiter of a CSV channel's latest inbox file: intake sets it,
+/// the status-file write-back uses it.
+pub fn delimiter_setting(channel: &crate::domain::ChannelName) -> String {
+    format!("csv.{channel}.delimiter")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
@@ -75,7 +81,7 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The connection, for the reports (`crate::report`), which compute from the tables of
+    /// The connection, for the reports (the `report` module), which compute from the tables of
     /// several stages at once and own the table of SLA alerts (migration 4).
     pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         Ok(f(&self.lock())?)

@@ -29,10 +29,7 @@ const BATCH: usize = 64;
 /// Longest wait between steps when nothing is due (new work also wakes the worker).
 const IDLE: Duration = Duration::from_secs(5);
 
-/// The settings key of the delimiter of a CSV channel's latest inbox file.
-pub fn delimiter_setting(channel: &ChannelName) -> String {
-    format!("csv.{channel}.delimiter")
-}
+pub use crate::store::delimiter_setting;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WritebackError {

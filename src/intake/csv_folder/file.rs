@@ -65,7 +65,7 @@ impl CsvFolder {
         let delimiter = sniffed.delimiter;
         // The status file the forum team reads uses the delimiter of their latest export.
         let _ = self.store.set_setting(
-            &crate::writeback::delimiter_setting(&self.channel),
+            &crate::store::delimiter_setting(&self.channel),
             &(delimiter as char).to_string(),
         );
         std::fs::create_dir_all(&self.cfg.processed).map_err(io(&self.cfg.processed))?;
