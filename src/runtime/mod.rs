@@ -152,18 +152,36 @@ mod tests {
         let (trigger, shutdown) = crate::shutdown::channel();
         let task = Task::new(stage.clone(), hb.clone()).with_wake(wake.clone());
         let running = tokio::spawn(task.run(shutdown));
-        while stage.0.load(Ordering::SeqCst) < 3 || !hb.is_idle() {
-            tokio::task::yield_now().await;
-        }
+        let until = |n: u32, idle: bool| {
+            let (stage, hb) = (stage.clone(), hb.clone());
+            async move {
+                while stage.0.load(Ordering::SeqCst) < n || hb.is_idle() != idle {
+                    tokio::task::yield_now().await;
+                }
+            }
+        };
+        let deadline = Duration::from_secs(5);
+        tokio::time::timeout(deadline, until(3, true))
+            .await
+            .expect("two steps with more work, then idle");
         wake.notify_one();
-        while stage.0.load(Ordering::SeqCst) < 4 {
-            tokio::task::yield_now().await;
-        }
+        tokio::time::timeout(deadline, until(4, true))
+            .await
+            .expect("a wake ends the idle wait");
         trigger.trigger();
         tokio::time::timeout(Duration::from_secs(5), running)
             .await
             .expect("shutdown ends the wait")
             .unwrap();
         assert_eq!(stage.0.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn a_pause_waits_until_its_end_and_one_in_the_past_not_at_all() {
+        let now = Timestamp::now();
+        let later = now + jiff::SignedDuration::from_secs(7);
+        assert_eq!(Step::Paused(later).wait(now), Some(Duration::from_secs(7)));
+        assert_eq!(Step::Paused(now).wait(later), Some(Duration::ZERO));
+        assert_eq!(Step::More.wait(now), None);
     }
 }
