@@ -15,6 +15,7 @@ pub mod logging;
 pub mod mapping;
 pub mod pipeline;
 pub mod report;
+pub mod runtime;
 pub mod service;
 pub mod shutdown;
 pub mod store;

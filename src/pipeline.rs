@@ -1,21 +1,23 @@
 //! The running bridge: the store, the forwarder and one intake loop per channel, built from
 //! a validated configuration. `lapor-bridge run`, the demo and the benchmark all use it.
+//! Every working loop is a [`Stage`](crate::runtime::Stage): built here, registered with the
+//! watchdog under its name, and run by [`crate::runtime::run`].
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::channel::Mappers;
 use crate::config::{ChannelKind, Config};
 use crate::forward::{reference, Forwarder};
-use crate::intake::csv_folder::CsvFolder;
+use crate::intake::csv_folder::{CsvFolder, Scanner};
 use crate::intake::sambat::SambatPoller;
 use crate::intake::webhook::WebhookReceiver;
+use crate::runtime::{Liveness, Task};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
-use crate::sync::Sync;
+use crate::sync::{Sweep, Sync};
 use crate::wire::lapor::{LaporClient, LaporError};
 use crate::wire::sambat::SambatError;
 use crate::writeback::WritebackWorker;
@@ -53,7 +55,10 @@ pub struct Pipeline {
     /// One per channel that takes write-backs (live mode only).
     pub writebacks: Vec<Arc<WritebackWorker>>,
     /// Heartbeats of the loops, for the systemd watchdog and `/healthz`.
-    pub liveness: crate::service::liveness::Liveness,
+    pub liveness: Liveness,
+    /// Every loop but the forwarder's, which [`Pipeline::run`] runs itself.
+    stages: Vec<Task>,
+    forwarding: Task,
 }
 
 impl Pipeline {
@@ -135,19 +140,37 @@ impl Pipeline {
                 wakers,
             ))
         });
-        let liveness = crate::service::liveness::Liveness::default();
+        let mut stages = Vec::new();
         if let Some(s) = &sync {
-            liveness.register("sync", s.heartbeat.clone());
-            liveness.register("sync-sweep", s.sweep_heartbeat.clone());
+            stages.push(Task::new(s.clone(), s.heartbeat.clone()));
+            stages.push(Task::new(
+                Arc::new(Sweep(s.clone())),
+                s.sweep_heartbeat.clone(),
+            ));
         }
         for w in &writebacks {
-            liveness.register(format!("writeback:{}", w.channel()), w.heartbeat.clone());
+            stages.push(Task::new(w.clone(), w.heartbeat.clone()).with_wake(w.waker()));
         }
-        liveness.register("forwarder", forwarder.heartbeat.clone());
-        liveness.register("reference", crate::service::liveness::Heartbeat::new());
+        let forwarding =
+            Task::new(forwarder.clone(), forwarder.heartbeat.clone()).with_wake(forwarder.waker());
+        let mut intake = Vec::new();
+        let refresh = Arc::new(reference::Refresh::new(
+            forwarder.client().clone(),
+            store.clone(),
+            cfg.clone(),
+        ));
+        intake.push(Task::new(refresh.clone(), refresh.heartbeat.clone()));
         for p in &pollers {
-            liveness.register(format!("poller:{}", p.channel()), p.heartbeat.clone());
+            intake.push(Task::new(p.clone(), p.heartbeat.clone()));
         }
+        for c in &csv_folders {
+            intake.push(Task::new(Arc::new(Scanner(c.clone())), c.heartbeat.clone()));
+        }
+        let liveness = Liveness::default();
+        for t in stages.iter().chain([&forwarding]).chain(&intake) {
+            liveness.register(t.stage.name(), t.heartbeat.clone());
+        }
+        stages.extend(intake);
         Ok(Self {
             cfg,
             store,
@@ -158,6 +181,8 @@ impl Pipeline {
             sync,
             writebacks,
             liveness,
+            stages,
+            forwarding,
         })
     }
 
@@ -165,61 +190,15 @@ impl Pipeline {
     /// in flight, records it, and returns.
     pub async fn run(&self, shutdown: Shutdown) {
         let mut tasks = tokio::task::JoinSet::new();
-        for p in &self.pollers {
-            let p = p.clone();
-            let s = shutdown.clone();
-            tasks.spawn(async move { p.run(s).await });
-        }
-        for c in &self.csv_folders {
-            let c = c.clone();
-            let s = shutdown.clone();
-            tasks.spawn(async move { c.run(s).await });
-        }
-        if let Some(sync) = &self.sync {
-            let sync = sync.clone();
-            let s = shutdown.clone();
-            tasks.spawn(async move { sync.run(s).await });
-            let sync = self.sync.clone().expect("checked above");
-            let s = shutdown.clone();
-            tasks.spawn(async move { sync.run_sweeps(s).await });
-        }
-        for w in &self.writebacks {
-            let w = w.clone();
-            let s = shutdown.clone();
-            tasks.spawn(async move { w.run(s).await });
+        for t in &self.stages {
+            tasks.spawn(t.clone().run(shutdown.clone()));
         }
         if let Some(w) = &self.webhooks {
             let w = w.clone();
             let s = shutdown.clone();
             tasks.spawn(async move { w.run(s).await });
         }
-        {
-            let client = self.forwarder.client().clone();
-            let store = self.store.clone();
-            let cfg = self.cfg.clone();
-            let mut s = shutdown.clone();
-            let hb = self.liveness.heartbeat("reference").unwrap_or_default();
-            tasks.spawn(async move {
-                loop {
-                    hb.beat();
-                    match reference::refresh(&client, &store, cfg.lapor.reference_grace_fetches).await {
-                        Ok(_) => {
-                            hb.success();
-                            for (key, msg) in reference::check_mappings(&cfg, &store).unwrap_or_default() {
-                                warn!(key, "{msg}; records using it will be held");
-                            }
-                        }
-                        Err(e) => warn!(error = %e, "LAPOR! reference data not refreshed; using the cache"),
-                    }
-                    let wait = cfg.lapor.reference_refresh.max(Duration::from_secs(1));
-                    hb.idle();
-                    if s.sleep(wait).await {
-                        return;
-                    }
-                }
-            });
-        }
-        self.forwarder.run(shutdown).await;
+        self.forwarding.clone().run(shutdown).await;
         while tasks.join_next().await.is_some() {}
     }
 }

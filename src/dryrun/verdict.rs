@@ -4,13 +4,14 @@
 //! the future) and the cached LAPOR! reference data ([`check_reference`]).
 
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::schema::schema_problems;
 use crate::domain::FieldProblem;
 use crate::mapping::validate::parse_rfc3339;
 use crate::mapping::{check_payload, check_reference, Mapped, ReferenceIds};
+/// The store records verdicts, so their types live at its level.
+pub use crate::store::dry_run::{Reason, Verdict};
 use crate::wire::lapor::types::CreateLaporan;
 
 /// How far `waktu_lapor` may lie ahead of our clock before it is "in the future": not at all,
@@ -27,52 +28,6 @@ pub mod rule {
     pub const CONTRACT: &str = "contract";
     /// `kategori_id`/`instansi_id` against the cached `GET /kategori` and `GET /instansi`.
     pub const REFERENCE: &str = "reference";
-}
-
-/// One reason a payload would be refused: the field (a payload path such as `lokasi.lat`, or
-/// the channel's field for mapping problems), the check, and what is wrong. Never carries
-/// personal data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reason {
-    pub field: String,
-    pub rule: String,
-    pub message: String,
-}
-
-impl Reason {
-    fn from_problem(rule: &str, p: FieldProblem) -> Self {
-        Self {
-            field: p.field,
-            rule: rule.to_owned(),
-            message: p.message,
-        }
-    }
-}
-
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} [{}]: {}", self.field, self.rule, self.message)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Verdict {
-    pub valid: bool,
-    /// The would-be request body; `None` when the record could not be mapped.
-    pub payload: Option<Value>,
-    pub reasons: Vec<Reason>,
-    /// Mapping notes (things dropped or shortened) and checks that could not be made.
-    pub notes: Vec<String>,
-}
-
-impl Verdict {
-    pub fn label(&self) -> &'static str {
-        if self.valid {
-            "valid"
-        } else {
-            "invalid"
-        }
-    }
 }
 
 /// Every reason `payload` would be refused; empty when it may be sent.

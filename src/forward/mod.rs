@@ -1,6 +1,8 @@
 //! Forwarding stage: claims due records from the store, sends each to LAPOR! once, and
-//! records what happened. `step` is one claim-send-record round, so a test can drive it.
+//! records what happened. `step` is one claim-send-record round, so a test can drive it; the
+//! [`Stage`] impl is what the runtime loops over.
 
+pub mod delivery;
 pub mod reference;
 pub mod retry;
 
@@ -8,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::sync::Notify;
@@ -17,10 +20,11 @@ use crate::channel::{reference_ids, Mappers};
 use crate::config::ForwarderConfig;
 use crate::domain::FieldProblem;
 use crate::mapping::ReferenceIds;
-use crate::shutdown::Shutdown;
+use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{Claimed, Outcome, Store, StoreError};
 use crate::wire::lapor::types::CreateLaporan;
 use crate::wire::lapor::{CreateOutcome, LaporClient, LaporError};
+pub use delivery::Delivery;
 use retry::{counts_against_budget, health_of, retry_at, Outage};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -57,9 +61,10 @@ pub struct Forwarder {
     wake: Arc<Notify>,
     pub stats: Arc<ForwarderStats>,
     /// Beaten on progress, idle while waiting: the systemd watchdog watches it.
-    pub heartbeat: Arc<crate::service::liveness::Heartbeat>,
-    /// Dry run: validate and record a verdict instead of sending; no LAPOR! create, ever.
-    dry_run: bool,
+    pub heartbeat: Arc<Heartbeat>,
+    delivery: Delivery,
+    /// LAPOR!'s answer count when the current step began: one after it ends an outage pause.
+    answers_seen: AtomicU64,
 }
 
 const PAUSE_SETTING: &str = "forwarder.paused_until";
@@ -88,19 +93,20 @@ impl Forwarder {
             wake: Arc::new(Notify::new()),
             stats: Arc::default(),
             heartbeat: Arc::default(),
-            dry_run: false,
+            delivery: Delivery::Live,
+            answers_seen: AtomicU64::new(0),
         }
     }
 
     /// In [`Mode::DryRun`](crate::config::Mode) every claimed record is mapped and validated
     /// and its verdict recorded; nothing is sent.
     pub fn with_mode(mut self, mode: crate::config::Mode) -> Self {
-        self.dry_run = mode == crate::config::Mode::DryRun;
+        self.delivery = Delivery::of(mode);
         self
     }
 
     pub fn is_dry_run(&self) -> bool {
-        self.dry_run
+        self.delivery == Delivery::DryRun
     }
 
     /// Intake calls `notify_one` on this after committing, so new records go out at once.
@@ -110,41 +116,6 @@ impl Forwarder {
 
     pub fn client(&self) -> &Arc<LaporClient> {
         &self.client
-    }
-
-    /// Runs steps until shutdown; the step in flight when shutdown comes is finished and
-    /// recorded first.
-    pub async fn run(&self, mut shutdown: Shutdown) {
-        loop {
-            if shutdown.is_shutdown() {
-                return;
-            }
-            self.heartbeat.beat();
-            // Answers counted before the step: one that comes after (from this step's other
-            // records, the sync, a reference refresh) ends an outage pause at once.
-            let health = self.client.health().clone();
-            let seen = health.answered();
-            let wait = match self.step().await {
-                Ok(r) if r.claimed > 0 && r.paused_until.is_none() => continue,
-                Ok(r) => self.idle_wait(r.paused_until),
-                Err(e) => {
-                    error!(error = %e, "forwarder step failed; the store is the problem, retrying");
-                    self.cfg.idle_poll
-                }
-            };
-            self.heartbeat.idle();
-            let in_outage = self.lock_outage().in_outage();
-            tokio::select! {
-                _ = shutdown.recv() => return,
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-                _ = health.answered_since(seen), if in_outage => {
-                    if let Err(e) = self.end_outage() {
-                        error!(error = %e, "could not release the records waiting for the pause");
-                    }
-                }
-            }
-        }
     }
 
     fn lock_outage(&self) -> std::sync::MutexGuard<'_, Outage> {
@@ -169,18 +140,16 @@ impl Forwarder {
         Ok(())
     }
 
-    fn idle_wait(&self, paused_until: Option<Timestamp>) -> Duration {
+    /// Until the next record is due, but looking again at least every idle_poll.
+    fn idle_wait(&self) -> Duration {
         let now = Timestamp::now();
-        let until = paused_until.or_else(|| self.store.next_due().ok().flatten());
-        let d = until
+        self.store
+            .next_due()
+            .ok()
+            .flatten()
             .map(|t| Duration::try_from(t.duration_since(now)).unwrap_or(Duration::ZERO))
-            .unwrap_or(self.cfg.idle_poll);
-        // Paused: wait it out. Idle: look again at least every idle_poll.
-        if paused_until.is_some() {
-            d
-        } else {
-            d.min(self.cfg.idle_poll)
-        }
+            .unwrap_or(self.cfg.idle_poll)
+            .min(self.cfg.idle_poll)
     }
 
     fn paused_until(&self, now: Timestamp) -> Option<Timestamp> {
@@ -208,10 +177,7 @@ impl Forwarder {
             .unwrap_or_else(|p| p.into_inner())
             .in_outage();
         let limit = if in_outage { 1 } else { self.cfg.batch_size };
-        if self.dry_run {
-            // Unmappable records get their verdict (and reasons) too.
-            self.store.dry_run_release_held(now)?;
-        }
+        self.delivery.before_claim(&self.store, now)?;
         let claimed = self.store.claim_due(now, limit)?;
         let mut report = StepReport {
             claimed: claimed.len(),
@@ -270,60 +236,60 @@ impl Forwarder {
         );
         let id = c.id;
         let outcome = async {
-            let now = Timestamp::now();
-            if self.dry_run {
-                let mapped = self.mappers.map(&c.key, &c.raw, reference, now);
-                let verdict = crate::dryrun::verdict::judge_mapped(mapped, reference, now);
-                if verdict.valid {
-                    info!("dry run: valid, not sent");
-                } else {
-                    let fields: Vec<&str> = verdict.reasons.iter().map(|r| r.field.as_str()).collect();
-                    warn!(fields = %fields.join(", "), "dry run: would be refused");
-                }
-                return Outcome::DryRun(verdict);
-            }
-            if let Some(until) = self.paused_until(now) {
-                return Outcome::Deferred {
-                    at: until,
-                    in_doubt: c.in_doubt,
-                };
-            }
-            let mapped = match self.mappers.map(&c.key, &c.raw, reference, now) {
-                Ok(m) => m,
-                Err(problems) => {
-                    warn!(problems = %join(&problems), "held: cannot be mapped");
-                    return Outcome::Held { problems };
-                }
-            };
-            let payload = serde_json::to_value(&mapped.payload).unwrap_or_default();
-            crate::dryrun::schema::debug_assert_valid(&payload);
-            match self.send(&c, &mapped.payload).await {
-                Ok((tracking_id, divergence)) => {
-                    self.outage.lock().unwrap_or_else(|p| p.into_inner()).record_success();
-                    match &divergence {
-                        Some(d) => {
-                            self.stats.existed.fetch_add(1, Ordering::Relaxed);
-                            warn!(%tracking_id, divergence = %d, "forwarded: the complaint already existed")
-                        }
-                        None => {
-                            self.stats.created.fetch_add(1, Ordering::Relaxed);
-                            info!(%tracking_id, "forwarded")
-                        }
-                    }
-                    Outcome::Forwarded {
-                        tracking_id,
-                        payload,
-                        notes: mapped.notes,
-                        divergence,
-                    }
-                }
-                Err((err, in_doubt)) => self.failure(&c, err, in_doubt, payload),
+            match self.delivery {
+                Delivery::Live => self.deliver(&c, reference).await,
+                Delivery::DryRun => delivery::judge(&self.mappers, &c, reference, Timestamp::now()),
             }
         }
         .instrument(span)
         .await;
         self.heartbeat.beat();
         (id, outcome)
+    }
+
+    /// Live delivery: map, send (looking it up first when in doubt), and say what happened.
+    async fn deliver(&self, c: &Claimed, reference: &ReferenceIds) -> Outcome {
+        let now = Timestamp::now();
+        if let Some(until) = self.paused_until(now) {
+            return Outcome::Deferred {
+                at: until,
+                in_doubt: c.in_doubt,
+            };
+        }
+        let mapped = match self.mappers.map(&c.key, &c.raw, reference, now) {
+            Ok(m) => m,
+            Err(problems) => {
+                warn!(problems = %join(&problems), "held: cannot be mapped");
+                return Outcome::Held { problems };
+            }
+        };
+        let payload = serde_json::to_value(&mapped.payload).unwrap_or_default();
+        crate::dryrun::schema::debug_assert_valid(&payload);
+        match self.send(c, &mapped.payload).await {
+            Ok((tracking_id, divergence)) => {
+                self.outage
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .record_success();
+                match &divergence {
+                    Some(d) => {
+                        self.stats.existed.fetch_add(1, Ordering::Relaxed);
+                        warn!(%tracking_id, divergence = %d, "forwarded: the complaint already existed")
+                    }
+                    None => {
+                        self.stats.created.fetch_add(1, Ordering::Relaxed);
+                        info!(%tracking_id, "forwarded")
+                    }
+                }
+                Outcome::Forwarded {
+                    tracking_id,
+                    payload,
+                    notes: mapped.notes,
+                    divergence,
+                }
+            }
+            Err((err, in_doubt)) => self.failure(c, err, in_doubt, payload),
+        }
     }
 
     /// Looks the complaint up first when an earlier attempt may have created it, then creates
@@ -448,4 +414,45 @@ fn join(problems: &[FieldProblem]) -> String {
         .map(|p| p.to_string())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+impl Stage for Forwarder {
+    fn name(&self) -> String {
+        "forwarder".into()
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            // Answers counted before the step: one that comes after (from this step's other
+            // records, the sync, a reference refresh) ends an outage pause at once.
+            self.answers_seen
+                .store(self.client.health().answered(), Ordering::Relaxed);
+            match Forwarder::step(self).await {
+                Ok(r) if r.claimed > 0 && r.paused_until.is_none() => Step::More,
+                Ok(StepReport {
+                    paused_until: Some(until),
+                    ..
+                }) => Step::Paused(until),
+                Ok(_) => Step::Idle(self.idle_wait()),
+                Err(e) => {
+                    error!(error = %e, "forwarder step failed; the store is the problem, retrying");
+                    Step::Idle(self.cfg.idle_poll)
+                }
+            }
+        })
+    }
+
+    fn woken(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let in_outage = self.lock_outage().in_outage();
+            if !in_outage {
+                return std::future::pending().await;
+            }
+            let seen = self.answers_seen.load(Ordering::Relaxed);
+            self.client.health().answered_since(seen).await;
+            if let Err(e) = self.end_outage() {
+                error!(error = %e, "could not release the records waiting for the pause");
+            }
+        })
+    }
 }

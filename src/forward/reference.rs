@@ -1,10 +1,15 @@
 //! LAPOR! reference data: fetched, cached in the store, and the mapping tables checked
 //! against it so an operator learns of a stale id before records are refused.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
 use jiff::Timestamp;
 use tracing::{info, warn};
 
 use crate::config::{ChannelKind, Config, ConfigProblem};
+use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{ReferenceItem, Store, StoreError};
 use crate::wire::lapor::{LaporClient, LaporError};
 
@@ -138,4 +143,46 @@ pub fn cached_reference_problems(config: &Config) -> Vec<ConfigProblem> {
             )
         })
         .collect()
+}
+
+/// The periodic refresh as a stage: every `lapor.reference_refresh`, fetch the lists again
+/// and warn about mapping tables that use an id LAPOR! no longer lists.
+pub struct Refresh {
+    client: Arc<LaporClient>,
+    store: Store,
+    cfg: Config,
+    pub heartbeat: Arc<Heartbeat>,
+}
+
+impl Refresh {
+    pub fn new(client: Arc<LaporClient>, store: Store, cfg: Config) -> Self {
+        Self {
+            client,
+            store,
+            cfg,
+            heartbeat: Heartbeat::new(),
+        }
+    }
+}
+
+impl Stage for Refresh {
+    fn name(&self) -> String {
+        "reference".into()
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            let grace = self.cfg.lapor.reference_grace_fetches;
+            match refresh(&self.client, &self.store, grace).await {
+                Ok(_) => {
+                    self.heartbeat.success();
+                    for (key, msg) in check_mappings(&self.cfg, &self.store).unwrap_or_default() {
+                        warn!(key, "{msg}; records using it will be held");
+                    }
+                }
+                Err(e) => warn!(error = %e, "LAPOR! reference data not refreshed; using the cache"),
+            }
+            Step::Idle(self.cfg.lapor.reference_refresh.max(Duration::from_secs(1)))
+        })
+    }
 }

@@ -4,24 +4,9 @@
 
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
-use rand::Rng;
-
 use crate::config::ForwarderConfig;
+use crate::runtime::backoff::{ceiling, full_jitter};
 use crate::wire::lapor::{LaporError, TransientKind};
-
-/// The ceiling of the delay after the `attempt`-th failure: initial · 2^(attempt-1), capped.
-/// backon supplies the capped exponential series; its own jitter only adds to the delay, so
-/// full jitter ("anywhere between 0 and the ceiling", which spreads a herd best) is drawn here.
-pub fn ceiling(initial: Duration, max: Duration, attempt: u32) -> Duration {
-    ExponentialBuilder::default()
-        .with_min_delay(initial)
-        .with_max_delay(max)
-        .without_max_times()
-        .build()
-        .nth(attempt.saturating_sub(1).min(64) as usize)
-        .unwrap_or(max)
-}
 
 /// Delay before the next attempt of a record that failed its `attempt`-th try. A server's
 /// `Retry-After` is a floor.
@@ -33,11 +18,6 @@ pub fn record_delay(
     let top = ceiling(cfg.backoff_initial, cfg.backoff_max, attempt);
     let jittered = full_jitter(top);
     jittered.max(retry_after.unwrap_or_default())
-}
-
-pub(crate) fn full_jitter(top: Duration) -> Duration {
-    let ms = top.as_millis().min(u64::MAX as u128) as u64;
-    Duration::from_millis(rand::rng().random_range(0..=ms))
 }
 
 /// What a failure says about LAPOR! as a whole.
@@ -188,16 +168,6 @@ mod tests {
             outage_threshold: 3,
             outage_backoff_max: Duration::from_secs(300),
         }
-    }
-
-    #[test]
-    fn ceiling_doubles_and_caps() {
-        let c = |n| ceiling(Duration::from_secs(1), Duration::from_secs(60), n);
-        assert_eq!(c(1), Duration::from_secs(1));
-        assert_eq!(c(2), Duration::from_secs(2));
-        assert_eq!(c(4), Duration::from_secs(8));
-        assert_eq!(c(7), Duration::from_secs(60));
-        assert_eq!(c(500), Duration::from_secs(60));
     }
 
     #[test]

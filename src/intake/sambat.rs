@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
+use futures::future::BoxFuture;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 use tracing::{debug, info, warn};
@@ -14,7 +15,7 @@ use crate::channel::{reference_ids, Mappers};
 use crate::config::SambatConfig;
 use crate::domain::{ChannelName, RecordKey};
 use crate::mapping::content_hash_sambat;
-use crate::shutdown::Shutdown;
+use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{Intake, IntakeOutcome, Store, StoreError};
 use crate::time;
 use crate::wire::sambat::{SambatClient, SambatError};
@@ -51,7 +52,7 @@ pub struct SambatPoller {
     mappers: Mappers,
     wake: Option<Arc<Notify>>,
     /// Beaten on progress, idle between polls: the systemd watchdog watches it.
-    pub heartbeat: Arc<crate::service::liveness::Heartbeat>,
+    pub heartbeat: Arc<Heartbeat>,
 }
 
 impl SambatPoller {
@@ -81,33 +82,6 @@ impl SambatPoller {
 
     pub fn channel(&self) -> &ChannelName {
         &self.channel
-    }
-
-    /// Polls until shutdown, one poll per interval.
-    pub async fn run(&self, mut shutdown: Shutdown) {
-        loop {
-            self.heartbeat.beat();
-            let polled = self.poll_once().await;
-            if polled.is_ok() {
-                self.heartbeat.success();
-            }
-            match polled {
-                Ok(r) if r.new + r.updated + r.requeued > 0 => info!(
-                    channel = %self.channel, new = r.new, updated = r.updated, held = r.held,
-                    edited_after_forward = r.edited_after_forward, "SAMBAT poll committed records"
-                ),
-                Ok(r) => {
-                    debug!(channel = %self.channel, pages = r.pages, "SAMBAT poll: nothing new")
-                }
-                Err(e) => {
-                    warn!(channel = %self.channel, error = %e, "SAMBAT poll failed; next poll retries")
-                }
-            }
-            self.heartbeat.idle();
-            if shutdown.sleep(self.cfg.poll_interval).await {
-                return;
-            }
-        }
     }
 
     /// One poll: every record changed since the cursor, committed page by page together with
@@ -257,6 +231,35 @@ impl SambatPoller {
             }
         }
         Ok(newest)
+    }
+}
+
+/// One poll per interval.
+impl Stage for SambatPoller {
+    fn name(&self) -> String {
+        format!("poller:{}", self.channel)
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            match self.poll_once().await {
+                Ok(r) => {
+                    self.heartbeat.success();
+                    if r.new + r.updated + r.requeued > 0 {
+                        info!(
+                            channel = %self.channel, new = r.new, updated = r.updated, held = r.held,
+                            edited_after_forward = r.edited_after_forward, "SAMBAT poll committed records"
+                        );
+                    } else {
+                        debug!(channel = %self.channel, pages = r.pages, "SAMBAT poll: nothing new");
+                    }
+                }
+                Err(e) => {
+                    warn!(channel = %self.channel, error = %e, "SAMBAT poll failed; next poll retries")
+                }
+            }
+            Step::Idle(self.cfg.poll_interval)
+        })
     }
 }
 

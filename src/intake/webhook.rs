@@ -252,7 +252,7 @@ impl WebhookReceiver {
         };
         info!(addr = %self.addr, "webhook receiver listening");
         // The public listener gets most of the descriptors; the admin one the rest.
-        crate::service::listener::serve(
+        crate::runtime::listener::serve(
             "webhooks",
             listener,
             self.router.clone(),

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use secrecy::ExposeSecret;
@@ -15,8 +16,7 @@ use tracing::{info, warn};
 
 use super::sla::{Check, State};
 use crate::config::{ReportConfig, SlaWebhookConfig};
-use crate::service::state::Shared;
-use crate::shutdown::Shutdown;
+use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{Store, StoreError};
 use crate::time;
 
@@ -35,30 +35,57 @@ pub struct Round {
     pub failed: u64,
 }
 
-/// Runs until `stop`; idle (checking the configuration each minute) while no webhook is set.
-pub async fn run(shared: Arc<Shared>, mut stop: Shutdown) {
-    let client = reqwest::Client::new();
-    loop {
-        let cfg = shared.config().map(|c| c.report);
-        let wait = match cfg.as_ref().map(|c| (c, c.sla_webhook.clone())) {
-            // Before the first generation is installed: look again shortly.
-            None => Duration::from_millis(200),
-            Some((_, None)) => Duration::from_secs(60),
-            Some((cfg, Some(hook))) => {
-                match check_once(&shared.store, cfg, &hook, &client, Timestamp::now()).await {
-                    Ok(r) if r.posted + r.failed > 0 => {
-                        info!(posted = r.posted, failed = r.failed, "SLA alerts");
-                    }
-                    Ok(_) => {}
-                    Err(e) => warn!(error = %e, "SLA watch: cannot check"),
-                }
-                hook.check_interval
-            }
-        };
-        // A reload may set or change the webhook: check at least every minute.
-        if stop.sleep(wait.min(Duration::from_secs(60))).await {
-            return;
+/// The report configuration in force now (a reload may change it); `None` before the first
+/// one is installed.
+pub type CurrentConfig = Arc<dyn Fn() -> Option<ReportConfig> + Send + Sync>;
+
+/// The SLA watch as a stage: one check per `check_interval`; idle (looking at the
+/// configuration each minute) while no webhook is set.
+pub struct SlaAlerts {
+    store: Store,
+    current: CurrentConfig,
+    client: reqwest::Client,
+    pub heartbeat: Arc<Heartbeat>,
+}
+
+impl SlaAlerts {
+    pub fn new(store: Store, current: CurrentConfig) -> Self {
+        Self {
+            store,
+            current,
+            client: reqwest::Client::new(),
+            heartbeat: Heartbeat::new(),
         }
+    }
+}
+
+impl Stage for SlaAlerts {
+    fn name(&self) -> String {
+        "sla-alerts".into()
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            let cfg = (self.current)();
+            let wait = match cfg.as_ref().map(|c| (c, c.sla_webhook.clone())) {
+                // Before the first generation is installed: look again shortly.
+                None => Duration::from_millis(200),
+                Some((_, None)) => Duration::from_secs(60),
+                Some((cfg, Some(hook))) => {
+                    match check_once(&self.store, cfg, &hook, &self.client, Timestamp::now()).await
+                    {
+                        Ok(r) if r.posted + r.failed > 0 => {
+                            info!(posted = r.posted, failed = r.failed, "SLA alerts");
+                        }
+                        Ok(_) => {}
+                        Err(e) => warn!(error = %e, "SLA watch: cannot check"),
+                    }
+                    hook.check_interval
+                }
+            };
+            // A reload may set or change the webhook: check at least every minute.
+            Step::Idle(wait.min(Duration::from_secs(60)))
+        })
     }
 }
 

@@ -8,8 +8,7 @@
 
 pub mod admin;
 pub mod dashboard;
-pub mod listener;
-pub mod liveness;
+pub use crate::runtime::listener;
 pub mod metrics;
 pub mod notify;
 pub mod state;
@@ -100,10 +99,18 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
 
     let watch_task = tokio::spawn(watch(shared.clone(), process_shutdown.clone()));
     // The SLA alert webhook (report.sla_webhook); idle while none is configured.
-    let sla_task = tokio::spawn(crate::report::alerts::run(
-        shared.clone(),
-        process_shutdown.clone(),
-    ));
+    let sla = {
+        let s = shared.clone();
+        let current: crate::report::alerts::CurrentConfig =
+            Arc::new(move || s.config().map(|c| c.report));
+        Arc::new(crate::report::alerts::SlaAlerts::new(
+            shared.store.clone(),
+            current,
+        ))
+    };
+    let sla_task = tokio::spawn(
+        crate::runtime::Task::new(sla.clone(), sla.heartbeat.clone()).run(process_shutdown.clone()),
+    );
 
     let mut previous: Option<Config> = None;
     loop {

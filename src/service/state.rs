@@ -9,10 +9,10 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::liveness::{Liveness, LoopState};
 use crate::config::{ChannelKind, Config};
 use crate::forward::ForwarderStats;
 use crate::pipeline::Pipeline;
+use crate::runtime::liveness::{Liveness, LoopState};
 use crate::store::Store;
 use crate::wire::lapor::ClientStats;
 

@@ -5,13 +5,12 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use rusqlite::{params, OpenFlags, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::outbox::{event, OutboxState};
 use super::{json, Result, Store};
 use crate::config::Mode;
 use crate::domain::FieldProblem;
-use crate::dryrun::verdict::{Reason, Verdict};
 use crate::mapping::ReferenceIds;
 use crate::time;
 
@@ -36,6 +35,52 @@ fn parse_mode(s: &str) -> Option<Mode> {
 
 fn parse<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
     s.and_then(|s| serde_json::from_str(&s).ok())
+}
+
+/// One reason a payload would be refused: the field (a payload path such as `lokasi.lat`, or
+/// the channel's field for mapping problems), the check, and what is wrong. Never carries
+/// personal data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub field: String,
+    pub rule: String,
+    pub message: String,
+}
+
+impl Reason {
+    pub fn from_problem(rule: &str, p: FieldProblem) -> Self {
+        Self {
+            field: p.field,
+            rule: rule.to_owned(),
+            message: p.message,
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} [{}]: {}", self.field, self.rule, self.message)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub valid: bool,
+    /// The would-be request body; `None` when the record could not be mapped.
+    pub payload: Option<serde_json::Value>,
+    pub reasons: Vec<Reason>,
+    /// Mapping notes (things dropped or shortened) and checks that could not be made.
+    pub notes: Vec<String>,
+}
+
+impl Verdict {
+    pub fn label(&self) -> &'static str {
+        if self.valid {
+            "valid"
+        } else {
+            "invalid"
+        }
+    }
 }
 
 /// One record of a dry-run store with its latest verdict.

@@ -6,6 +6,7 @@ mod counters;
 mod cursors;
 pub mod dry_run;
 mod migrations;
+mod operator;
 mod outbox;
 mod overview;
 mod records;
@@ -19,12 +20,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use dry_run::DryRunRow;
-pub use outbox::{Claimed, DeadLetter, Event, OutboxState, Outcome, RecordDetail, StateCount};
+pub use operator::{DeadLetter, Event, RecordDetail};
+pub use outbox::{Claimed, OutboxState, Outcome, StateCount};
 pub use overview::ChannelQueue;
 pub use records::{Intake, IntakeOutcome};
 pub use reference::ReferenceItem;
 pub use updates::{ApplyReport, Effect, IncomingUpdate, OpenComplaint, UpdateSource};
 pub use writebacks::{ClaimedWriteback, StatusRow, WritebackCount, WritebackOutcome, WritebackRow};
+
+/// The settings key of the delimiter of a CSV channel's latest inbox file: intake sets it,
+/// the status-file write-back uses it.
+pub fn delimiter_setting(channel: &crate::domain::ChannelName) -> String {
+    format!("csv.{channel}.delimiter")
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -73,7 +81,7 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The connection, for the reports (`crate::report`), which compute from the tables of
+    /// The connection, for the reports (the `report` module), which compute from the tables of
     /// several stages at once and own the table of SLA alerts (migration 4).
     pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         Ok(f(&self.lock())?)

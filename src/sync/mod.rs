@@ -5,18 +5,19 @@
 mod lookup;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 use tracing::{debug, info, warn};
 
 use crate::config::SyncConfig;
 use crate::domain::RecordKey;
-use crate::service::liveness::Heartbeat;
-use crate::shutdown::Shutdown;
+use crate::runtime::backoff::ceiling;
+use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{ApplyReport, Effect, IncomingUpdate, Store, StoreError, UpdateSource};
 use crate::wire::lapor::types::Pembaruan;
 use crate::wire::lapor::{LaporClient, LaporError};
@@ -65,6 +66,8 @@ pub struct Sync {
     writeback_wakers: BTreeMap<String, Arc<Notify>>,
     writeback_channels: BTreeSet<String>,
     next_sweep: Mutex<Timestamp>,
+    /// Consecutive failed reads of the feed: the wait before the next grows with them.
+    failures: AtomicU32,
     pub stats: Arc<SyncStats>,
     pub heartbeat: Arc<Heartbeat>,
     /// The reconciliation sweep's own: it runs beside the feed loop.
@@ -87,6 +90,7 @@ impl Sync {
             writeback_wakers,
             writeback_channels,
             next_sweep: Mutex::new(first_sweep),
+            failures: AtomicU32::new(0),
             stats: Arc::default(),
             heartbeat: Arc::default(),
             sweep_heartbeat: Arc::default(),
@@ -175,55 +179,6 @@ impl Sync {
         Ok(report)
     }
 
-    /// Runs until shutdown: reads the feed while it has more, then waits a poll interval.
-    pub async fn run(&self, mut shutdown: Shutdown) {
-        let mut failures: u32 = 0;
-        loop {
-            if shutdown.is_shutdown() {
-                return;
-            }
-            self.heartbeat.beat();
-            let wait = match self.step().await {
-                Ok(r) => {
-                    failures = 0;
-                    self.heartbeat.success();
-                    if r.more {
-                        continue;
-                    }
-                    self.cfg.poll_interval
-                }
-                Err(e) => {
-                    failures += 1;
-                    warn!(error = %e, "reading LAPOR!'s updates failed; trying again");
-                    crate::forward::retry::ceiling(
-                        self.cfg.poll_interval,
-                        Duration::from_secs(300),
-                        failures,
-                    )
-                }
-            };
-            self.heartbeat.idle();
-            if shutdown.sleep(wait).await {
-                return;
-            }
-        }
-    }
-
-    /// The reconciliation sweep, beside [`Sync::run`] so that its look-ups (one request each,
-    /// under the shared rate limit) never hold up the feed.
-    pub async fn run_sweeps(&self, mut shutdown: Shutdown) {
-        loop {
-            self.sweep_heartbeat.beat();
-            if let Err(e) = self.sweep_if_due().await {
-                warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
-            }
-            self.sweep_heartbeat.idle();
-            if shutdown.sleep(Duration::from_secs(5)).await {
-                return;
-            }
-        }
-    }
-
     async fn sweep_if_due(&self) -> Result<(), SyncError> {
         let now = Timestamp::now();
         {
@@ -286,6 +241,58 @@ impl Sync {
                 }
             }
         }
+    }
+}
+
+/// The feed: read while it has more, then wait a poll interval (longer after failures).
+impl Stage for Sync {
+    fn name(&self) -> String {
+        "sync".into()
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            match Sync::step(self).await {
+                Ok(r) => {
+                    self.failures.store(0, Ordering::Relaxed);
+                    self.heartbeat.success();
+                    if r.more {
+                        Step::More
+                    } else {
+                        Step::Idle(self.cfg.poll_interval)
+                    }
+                }
+                Err(e) => {
+                    let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
+                    warn!(error = %e, "reading LAPOR!'s updates failed; trying again");
+                    Step::Idle(ceiling(
+                        self.cfg.poll_interval,
+                        Duration::from_secs(300),
+                        failures,
+                    ))
+                }
+            }
+        })
+    }
+}
+
+/// The reconciliation sweep, a stage beside the feed so that its look-ups (one request
+/// each, under the shared rate limit) never hold up the feed. It looks every few seconds
+/// whether a sweep is due.
+pub struct Sweep(pub Arc<Sync>);
+
+impl Stage for Sweep {
+    fn name(&self) -> String {
+        "sync-sweep".into()
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            if let Err(e) = self.0.sweep_if_due().await {
+                warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
+            }
+            Step::Idle(Duration::from_secs(5))
+        })
     }
 }
 

@@ -10,13 +10,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 use tracing::{error, info, warn, Instrument};
 
 use crate::config::{ChannelConfig, ChannelKind, WritebackConfig, WritebackTarget};
 use crate::domain::ChannelName;
-use crate::shutdown::Shutdown;
+use crate::runtime::backoff::{ceiling, full_jitter};
+use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{ClaimedWriteback, Store, StoreError, WritebackOutcome};
 use crate::wire::channel_api::{ChannelApiClient, ChannelApiError};
 use crate::wire::sambat::{SambatClient, SambatError, TanggapanBody, WriteBackOutcome};
@@ -27,7 +29,7 @@ const BATCH: usize = 64;
 /// Longest wait between steps when nothing is due (new work also wakes the worker).
 const IDLE: Duration = Duration::from_secs(5);
 
-pub use crate::config::delimiter_setting;
+pub use crate::store::delimiter_setting;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WritebackError {
@@ -74,7 +76,7 @@ pub struct WritebackWorker {
     sink: Sink,
     wake: Arc<Notify>,
     pub stats: Arc<WritebackStats>,
-    pub heartbeat: Arc<crate::service::liveness::Heartbeat>,
+    pub heartbeat: Arc<Heartbeat>,
     /// Consecutive transient failures of the channel: its pause grows with them.
     failures: std::sync::atomic::AtomicU32,
 }
@@ -157,11 +159,7 @@ impl WritebackWorker {
                 // The channel is failing: leave the rest for later instead of spending their
                 // attempts now.
                 let n = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
-                let pause = crate::forward::retry::ceiling(
-                    self.cfg.backoff_initial,
-                    self.cfg.backoff_max,
-                    n,
-                );
+                let pause = ceiling(self.cfg.backoff_initial, self.cfg.backoff_max, n);
                 report.paused = Some(pause);
                 break;
             }
@@ -200,12 +198,8 @@ impl WritebackWorker {
             Err(Failure::Transient(error)) => {
                 report.retried += 1;
                 self.stats.retried.fetch_add(1, Ordering::Relaxed);
-                let top = crate::forward::retry::ceiling(
-                    self.cfg.backoff_initial,
-                    self.cfg.backoff_max,
-                    attempt,
-                );
-                let delay = top / 2 + crate::forward::retry::full_jitter(top / 2);
+                let top = ceiling(self.cfg.backoff_initial, self.cfg.backoff_max, attempt);
+                let delay = top / 2 + full_jitter(top / 2);
                 let at = now + jiff::SignedDuration::try_from(delay).unwrap_or_default();
                 info!(record = %wb.key, %error, attempt, "write-back failed; will retry");
                 WritebackOutcome::Retry { error, at }
@@ -287,31 +281,6 @@ impl WritebackWorker {
             .map_err(|e| format!("cannot write {}: {e}", target.path.display()))
     }
 
-    /// Runs steps until shutdown; the write-back in flight when shutdown comes is finished and
-    /// recorded first.
-    pub async fn run(&self, mut shutdown: Shutdown) {
-        loop {
-            if shutdown.is_shutdown() {
-                return;
-            }
-            self.heartbeat.beat();
-            let wait = match self.step().await {
-                Ok(r) if r.paused.is_none() && r.claimed > 0 => continue,
-                Ok(r) => r.paused.unwrap_or_else(|| self.until_next_due()),
-                Err(e) => {
-                    error!(channel = %self.channel, error = %e, "write-back step failed; the store is the problem, retrying");
-                    IDLE
-                }
-            };
-            self.heartbeat.idle();
-            tokio::select! {
-                _ = shutdown.recv() => return,
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-            }
-        }
-    }
-
     fn until_next_due(&self) -> Duration {
         match self.store.next_writeback_due(self.channel.as_str()) {
             Ok(Some(at)) => {
@@ -320,5 +289,25 @@ impl WritebackWorker {
             }
             _ => IDLE,
         }
+    }
+}
+
+impl Stage for WritebackWorker {
+    fn name(&self) -> String {
+        format!("writeback:{}", self.channel)
+    }
+
+    fn step(&self) -> BoxFuture<'_, Step> {
+        Box::pin(async move {
+            match WritebackWorker::step(self).await {
+                Ok(r) if r.paused.is_none() && r.claimed > 0 => Step::More,
+                // The channel's pause is a wait like any other: new work still wakes it.
+                Ok(r) => Step::Idle(r.paused.unwrap_or_else(|| self.until_next_due())),
+                Err(e) => {
+                    error!(channel = %self.channel, error = %e, "write-back step failed; the store is the problem, retrying");
+                    Step::Idle(IDLE)
+                }
+            }
+        })
     }
 }

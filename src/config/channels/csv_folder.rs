@@ -9,7 +9,6 @@ use serde_json::Value;
 use super::decl::{filters, validate_decl, DeclMapping, Filter, RawFilter};
 use super::source::PathRule;
 use crate::config::ctx::{join, Ctx};
-use crate::domain::ChannelName;
 
 /// A `kind = "csv_folder"` channel.
 #[derive(Clone, Debug)]
@@ -59,12 +58,6 @@ struct RawCsv {
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// `max_row_bytes` when left out: 64 KiB, far more than any complaint's text.
 pub const DEFAULT_MAX_ROW_BYTES: u64 = 64 * 1024;
-
-/// The settings key of the delimiter of a CSV channel's latest inbox file: intake records
-/// it, the status file write-back follows it.
-pub fn delimiter_setting(channel: &ChannelName) -> String {
-    format!("csv.{channel}.delimiter")
-}
 
 pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Option<CsvFolderConfig> {
     let raw: RawCsv = ctx.deserialize(table, key).unwrap_or_default();

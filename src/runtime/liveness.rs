@@ -83,8 +83,10 @@ impl Heartbeat {
 /// `poller:sambat`, …).
 #[derive(Clone, Debug, Default)]
 pub struct Liveness {
-    loops: Arc<Mutex<Vec<(String, Arc<Heartbeat>)>>>,
+    loops: Arc<Mutex<Vec<Named>>>,
 }
+
+type Named = (String, Arc<Heartbeat>);
 
 /// One loop's state as the watchdog sees it.
 #[derive(Clone, Debug, PartialEq)]
