@@ -7,6 +7,16 @@ use serde::{Deserialize, Serialize};
 /// The query's time format, and that of `dibuat`/`diperbarui`: WIB wall-clock time, no offset.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// A SAMBAT record's local id (`id`, a number or a non-empty string), read from the raw
+/// record so that a record whose other fields do not parse still has an identity.
+pub fn local_id(raw: &serde_json::Value) -> Option<String> {
+    match raw.get("id")? {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
 /// One complaint as `GET /api/aduan` returns it. Lenient on input: a missing optional field is
 /// empty rather than an error, so one odd record does not stop a page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
