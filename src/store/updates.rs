@@ -298,66 +298,102 @@ fn digest(parts: &[&str]) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// Applies one update; returns its effect, the record it belongs to, and whether a
-/// write-back was queued.
-fn apply_one(
-    tx: &Transaction<'_>,
-    u: &IncomingUpdate,
-    writeback_channels: &BTreeSet<String>,
-    now: Timestamp,
-) -> Result<(Effect, Option<RecordKey>, bool)> {
-    let seen: Option<i64> = tx
-        .prepare_cached("SELECT 1 FROM lapor_updates WHERE id_pembaruan = ?1")?
-        .query_row([&u.id_pembaruan], |r| r.get(0))
-        .optional()?;
-    if seen.is_some() {
-        return Ok((Effect::Duplicate, None, false));
+/// What the store holds of an update's record, read before deciding.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Known<'a> {
+    /// The record's LAPOR! status, if any yet.
+    pub status: Option<&'a str>,
+    /// Whether the record has its tracking id (else this update brings it).
+    pub has_tracking_id: bool,
+    /// LAPOR!'s times are counted from no earlier than this (when it was forwarded), as stored.
+    pub floor: &'a str,
+    /// Whether this response (by content) was applied to the record before.
+    pub response_seen: bool,
+    /// Whether the record's channel takes write-backs.
+    pub takes_writebacks: bool,
+}
+
+/// The `lapor_updates` row an update is stored as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct UpdateRow {
+    pub status: String,
+    pub waktu: String,
+    pub effective: String,
+    pub content_key: String,
+    pub effect: Effect,
+}
+
+/// What an update does to its record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Change {
+    pub row: UpdateRow,
+    pub set_tracking_id: bool,
+    /// The status it moves forward to, and the timeline detail.
+    pub status: Option<(String, String)>,
+    /// The timeline detail of a new response.
+    pub tanggapan: Option<String>,
+    /// Why it is recorded but not applied (the timeline detail).
+    pub not_applied: Option<String>,
+    /// The status a queued write-back carries; `None`: no write-back.
+    pub writeback: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Decision {
+    /// Stored before under this `id_pembaruan`: nothing is done.
+    Duplicate,
+    /// No record has it: only stored.
+    UnknownRecord(UpdateRow),
+    Record(Change),
+}
+
+impl Decision {
+    fn effect(&self) -> Effect {
+        match self {
+            Decision::Duplicate => Effect::Duplicate,
+            Decision::UnknownRecord(row) => row.effect,
+            Decision::Record(c) => c.row.effect,
+        }
     }
+}
+
+/// The identity of an update's content, which tells the same response under a new
+/// `id_pembaruan` from a new one.
+pub(super) fn content_key(u: &IncomingUpdate) -> String {
     let waktu = time::db(u.waktu);
-    let content_key = match (&u.tanggapan, &u.status) {
+    match (&u.tanggapan, &u.status) {
         (Some((isi, oleh)), _) => digest(&["tanggapan", &u.tracking_id, isi, oleh, &waktu]),
         (None, Some(s)) => digest(&["status", &u.tracking_id, s, &waktu]),
         (None, None) => digest(&["empty", &u.tracking_id, &waktu]),
-    };
-    let Some(target) = find_record(tx, u)? else {
-        insert_update(
-            tx,
-            u,
-            None,
-            u.status.as_deref().unwrap_or(""),
-            &waktu,
-            &waktu,
-            &content_key,
-            Effect::UnknownRecord,
-            now,
-        )?;
-        return Ok((Effect::UnknownRecord, None, false));
-    };
-    if target.tracking_id.is_none() {
-        super::exec(
-            tx,
-            "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
-            params![target.id, u.tracking_id],
-        )?;
     }
-    let effective = waktu.clone().max(target.floor.clone());
+}
+
+/// What one update does, from what the store holds: `seen` (its `id_pembaruan` is stored)
+/// and its record, `None` when no record has it. Statuses move only forward; an older one
+/// is stale, and an update that brings nothing new is recorded without being applied.
+pub(super) fn decide(u: &IncomingUpdate, seen: bool, record: Option<Known<'_>>) -> Decision {
+    if seen {
+        return Decision::Duplicate;
+    }
+    let waktu = time::db(u.waktu);
+    let content_key = content_key(u);
+    let Some(r) = record else {
+        return Decision::UnknownRecord(UpdateRow {
+            status: u.status.clone().unwrap_or_default(),
+            effective: waktu.clone(),
+            waktu,
+            content_key,
+            effect: Effect::UnknownRecord,
+        });
+    };
+    let effective = waktu.clone().max(r.floor.to_owned());
     let moves = u
         .status
         .as_deref()
-        .is_some_and(|s| status::moves_forward(target.status.as_deref(), s));
-    let new_response = match &u.tanggapan {
-        None => false,
-        Some(_) => tx
-            .prepare_cached(
-                "SELECT 1 FROM lapor_updates WHERE record_id = ?1 AND content_key = ?2
-                   AND effect IN ('tanggapan', 'status_tanggapan')",
-            )?
-            .query_row(params![target.id, content_key], |r| r.get::<_, i64>(0))
-            .optional()?
-            .is_none(),
-    };
+        .is_some_and(|s| status::moves_forward(r.status, s));
+    let new_response = u.tanggapan.is_some() && !r.response_seen;
     let older = u.status.as_deref().is_some_and(|s| {
-        matches!((status::rank(s), target.status.as_deref().and_then(status::rank)),
+        matches!((status::rank(s), r.status.and_then(status::rank)),
                  (Some(new), Some(cur)) if new < cur)
     });
     let effect = match (moves, new_response) {
@@ -367,67 +403,32 @@ fn apply_one(
         (false, false) if older => Effect::Stale,
         (false, false) => Effect::SameContent,
     };
-    let status_after = if moves {
-        u.status.clone()
-    } else {
-        target.status.clone()
-    };
     let stored_status = u
         .status
         .clone()
-        .or_else(|| target.status.clone())
+        .or_else(|| r.status.map(str::to_owned))
         .unwrap_or_default();
-    let update_id = insert_update(
-        tx,
-        u,
-        Some(target.id),
-        &stored_status,
-        &waktu,
-        &effective,
-        &content_key,
-        effect,
-        now,
-    )?;
+    let src = u.source.as_str();
     let clamp_note = if effective != waktu {
         format!("; LAPOR! time {waktu} is before forwarding, counted from {effective}")
     } else {
         String::new()
     };
-    let src = u.source.as_str();
-    if moves {
-        let s = u.status.as_deref().unwrap_or_default();
-        super::exec(
-            tx,
-            "UPDATE records SET lapor_status = ?2, lapor_status_at = ?3 WHERE id = ?1",
-            params![target.id, s, effective],
-        )?;
-        event_at(
-            tx,
-            target.id,
-            &effective,
-            "lapor_status",
-            &format!("{s} ({} {}{clamp_note})", src, u.id_pembaruan),
-        )?;
-    }
-    if new_response {
-        let (isi, oleh) = u
-            .tanggapan
-            .as_ref()
-            .expect("new_response implies a tanggapan");
-        event_at(
-            tx,
-            target.id,
-            &effective,
-            "tanggapan",
-            &format!("{oleh}: {isi}"),
-        )?;
-    }
-    if !effect.applied() {
+    let new_status = u.status.as_deref().filter(|_| moves).map(|s| {
+        let detail = format!("{s} ({src} {}{clamp_note})", u.id_pembaruan);
+        (s.to_owned(), detail)
+    });
+    let tanggapan = u
+        .tanggapan
+        .as_ref()
+        .filter(|_| new_response)
+        .map(|(isi, oleh)| format!("{oleh}: {isi}"));
+    let not_applied = (!effect.applied()).then(|| {
         let why = match effect {
             Effect::Stale => format!(
                 "older status {} after {}: recorded, not applied",
                 stored_status,
-                target.status.as_deref().unwrap_or("-")
+                r.status.unwrap_or("-")
             ),
             _ if u.status.as_deref().is_some_and(|s| !status::is_known(s)) => format!(
                 "unknown LAPOR! status {stored_status:?}: recorded, not applied; upgrade \
@@ -435,43 +436,128 @@ fn apply_one(
             ),
             _ => "nothing new (same status and response again): recorded, not applied".into(),
         };
-        super::outbox::event(
-            tx,
-            target.id,
-            now,
-            "update_not_applied",
-            Some(&format!("{} ({src}): {why}", u.id_pembaruan)),
-        )?;
-    }
-    let queue = effect.applied() && writeback_channels.contains(target.key.channel.as_str());
-    if queue {
-        super::exec(
-            tx,
-            "INSERT INTO writebacks (record_id, update_id, channel, state, lapor_status,
-                                     next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5)",
-            params![
-                target.id,
-                update_id,
-                target.key.channel.as_str(),
-                status_after.unwrap_or_default(),
-                time::db(now)
-            ],
-        )?;
-    }
-    Ok((effect, Some(target.key), queue))
+        format!("{} ({src}): {why}", u.id_pembaruan)
+    });
+    let writeback = (effect.applied() && r.takes_writebacks).then(|| {
+        new_status
+            .as_ref()
+            .map(|(s, _)| s.clone())
+            .or_else(|| r.status.map(str::to_owned))
+            .unwrap_or_default()
+    });
+    Decision::Record(Change {
+        row: UpdateRow {
+            status: stored_status,
+            waktu,
+            effective,
+            content_key,
+            effect,
+        },
+        set_tracking_id: !r.has_tracking_id,
+        status: new_status,
+        tanggapan,
+        not_applied,
+        writeback,
+    })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Applies one update; returns its effect, the record it belongs to, and whether a
+/// write-back was queued.
+fn apply_one(
+    tx: &Transaction<'_>,
+    u: &IncomingUpdate,
+    writeback_channels: &BTreeSet<String>,
+    now: Timestamp,
+) -> Result<(Effect, Option<RecordKey>, bool)> {
+    let seen = tx
+        .prepare_cached("SELECT 1 FROM lapor_updates WHERE id_pembaruan = ?1")?
+        .query_row([&u.id_pembaruan], |r| r.get::<_, i64>(0))
+        .optional()?
+        .is_some();
+    let target = if seen { None } else { find_record(tx, u)? };
+    let response_seen = match (&target, &u.tanggapan) {
+        (Some(t), Some(_)) => tx
+            .prepare_cached(
+                "SELECT 1 FROM lapor_updates WHERE record_id = ?1 AND content_key = ?2
+                   AND effect IN ('tanggapan', 'status_tanggapan')",
+            )?
+            .query_row(params![t.id, content_key(u)], |r| r.get::<_, i64>(0))
+            .optional()?
+            .is_some(),
+        _ => false,
+    };
+    let known = target.as_ref().map(|t| Known {
+        status: t.status.as_deref(),
+        has_tracking_id: t.tracking_id.is_some(),
+        floor: &t.floor,
+        response_seen,
+        takes_writebacks: writeback_channels.contains(t.key.channel.as_str()),
+    });
+    let decision = decide(u, seen, known);
+    let effect = decision.effect();
+    let record = target.as_ref().map(|t| (t.id, t.key.channel.as_str()));
+    let queued = run(tx, u, record, &decision, now)?;
+    Ok((effect, target.map(|t| t.key), queued))
+}
+
+/// Runs the statements of a decision; whether a write-back was queued.
+fn run(
+    tx: &Transaction<'_>,
+    u: &IncomingUpdate,
+    record: Option<(i64, &str)>,
+    decision: &Decision,
+    now: Timestamp,
+) -> Result<bool> {
+    let (c, (id, channel)) = match (decision, record) {
+        (Decision::Duplicate, _) => return Ok(false),
+        (Decision::UnknownRecord(row), _) => {
+            insert_update(tx, u, None, row, now)?;
+            return Ok(false);
+        }
+        (Decision::Record(c), Some(id)) => (c, id),
+        (Decision::Record(_), None) => unreachable!("a record decision is made for a record"),
+    };
+    if c.set_tracking_id {
+        super::exec(
+            tx,
+            "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
+            params![id, u.tracking_id],
+        )?;
+    }
+    let update_id = insert_update(tx, u, Some(id), &c.row, now)?;
+    let effective = &c.row.effective;
+    if let Some((s, detail)) = &c.status {
+        super::exec(
+            tx,
+            "UPDATE records SET lapor_status = ?2, lapor_status_at = ?3 WHERE id = ?1",
+            params![id, s, effective],
+        )?;
+        event_at(tx, id, effective, "lapor_status", detail)?;
+    }
+    if let Some(detail) = &c.tanggapan {
+        event_at(tx, id, effective, "tanggapan", detail)?;
+    }
+    if let Some(why) = &c.not_applied {
+        super::outbox::event(tx, id, now, "update_not_applied", Some(why))?;
+    }
+    let Some(status_after) = &c.writeback else {
+        return Ok(false);
+    };
+    super::exec(
+        tx,
+        "INSERT INTO writebacks (record_id, update_id, channel, state, lapor_status,
+                                 next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5)",
+        params![id, update_id, channel, status_after, time::db(now)],
+    )?;
+    Ok(true)
+}
+
 fn insert_update(
     tx: &Transaction<'_>,
     u: &IncomingUpdate,
     record_id: Option<i64>,
-    status: &str,
-    waktu: &str,
-    effective: &str,
-    content_key: &str,
-    effect: Effect,
+    row: &UpdateRow,
     now: Timestamp,
 ) -> Result<i64> {
     let (isi, oleh) = match &u.tanggapan {
@@ -488,13 +574,13 @@ fn insert_update(
             u.id_pembaruan,
             record_id,
             u.tracking_id,
-            status,
+            row.status,
             isi,
             oleh,
-            waktu,
-            effective,
-            content_key,
-            effect.as_str(),
+            row.waktu,
+            row.effective,
+            row.content_key,
+            row.effect.as_str(),
             u.source.as_str(),
             time::db(now)
         ],
@@ -521,3 +607,7 @@ fn event_at(
 #[cfg(test)]
 #[path = "updates_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "updates_decide_tests.rs"]
+mod decide_tests;
