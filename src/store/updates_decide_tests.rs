@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use super::*;
+use crate::store::updates::UpdateSource;
 
 const FORWARDED: &str = "2024-07-29T01:00:00.000Z";
 
