@@ -5,4 +5,5 @@ pub mod channel_api;
 pub mod csv;
 pub mod lapor;
 pub mod sambat;
+pub mod transient;
 pub mod webhook;
