@@ -47,17 +47,6 @@ impl TransientKind {
             _ => None,
         }
     }
-
-    /// Whether the channel itself answered (an HTTP status), rather than the connection
-    /// failing.
-    pub fn answered(self) -> bool {
-        matches!(
-            self,
-            TransientKind::RequestTimeout
-                | TransientKind::RateLimited
-                | TransientKind::ServerError(_)
-        )
-    }
 }
 
 impl fmt::Display for TransientKind {
@@ -95,7 +84,6 @@ mod tests {
             TransientKind::of_transport(false, false),
             TransientKind::Broken
         );
-        assert!(!TransientKind::Unreachable.answered());
     }
 
     #[test]
@@ -115,7 +103,6 @@ mod tests {
         for s in [200, 400, 401, 404, 409, 422, 600] {
             assert_eq!(TransientKind::of_status(s), None, "{s}");
         }
-        assert!(TransientKind::ServerError(502).answered());
     }
 
     #[test]
