@@ -27,32 +27,8 @@ use crate::domain::{FieldProblem, RecordKey};
 use crate::time;
 use crate::wire::lapor::types::{limits, CreateLaporan, Lampiran, Lokasi, Pelapor};
 
-/// The value at `path`: a JSON pointer (`/caller/name`) or a CSV column (`nama`).
-pub fn lookup<'a>(raw: &'a Value, path: &str) -> Option<&'a Value> {
-    if path.starts_with('/') {
-        raw.pointer(path)
-    } else {
-        raw.get(path)
-    }
-}
-
-/// A scalar as text; `None` for null, arrays and objects.
-fn text_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// The record's local id at `path` (a string or a number), trimmed; `None` when there is none
-/// usable.
-pub fn id_at(raw: &Value, path: &str) -> Option<String> {
-    let s = text_of(lookup(raw, path)?)?;
-    let s = s.trim();
-    (!s.is_empty() && char_len(s) <= 80 && !s.chars().any(char::is_control)).then(|| s.to_owned())
-}
+use crate::wire::record::text_of;
+pub use crate::wire::record::{id_at, lookup};
 
 /// The first filter the record fails, if any: such a record is not a complaint for LAPOR!.
 pub fn failed_filter<'a>(raw: &Value, filters: &'a [Filter]) -> Option<&'a Filter> {

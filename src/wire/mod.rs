@@ -4,6 +4,7 @@
 pub mod channel_api;
 pub mod csv;
 pub mod lapor;
+pub mod record;
 pub mod sambat;
 pub mod transient;
 pub mod webhook;

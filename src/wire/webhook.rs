@@ -124,7 +124,7 @@ pub fn parse_body(body: &[u8], id_pointers: &[String]) -> Result<(Value, String)
     }
     let mut parts = Vec::with_capacity(id_pointers.len());
     for p in id_pointers {
-        let Some(id) = crate::mapping::declarative::id_at(&value, p) else {
+        let Some(id) = super::record::id_at(&value, p) else {
             return Err(BodyError {
                 reason: "missing_id",
                 message: format!(
