@@ -9,6 +9,15 @@ use crate::domain::{ChannelName, FieldProblem, RecordKey};
 use crate::mapping::{self, Mapped, ReferenceIds};
 use crate::store::{Store, StoreError};
 
+/// What a channel's sample file holds (`lapor-bridge dry-run --input`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// JSON array, single object, or JSON Lines.
+    Json,
+    /// A CSV file with a header row; each row becomes an object of strings keyed by header.
+    Csv,
+}
+
 #[derive(Clone, Debug)]
 pub enum ChannelMapper {
     Sambat(crate::config::SambatMapping),
@@ -33,7 +42,7 @@ impl ChannelMapper {
     /// A record's local id on its channel, as intake identifies it (dry-run sample inputs).
     pub fn local_id(&self, raw: &serde_json::Value) -> Option<String> {
         match self {
-            ChannelMapper::Sambat(_) => crate::intake::sambat::local_id(raw),
+            ChannelMapper::Sambat(_) => crate::wire::sambat::local_id(raw),
             // TODO(dry-run): the webhook id pointer / CSV row identity live in the channel
             // config, not the DeclMapping; until the variant carries them, samples use `/id`.
             ChannelMapper::Decl(_) => {
@@ -43,11 +52,11 @@ impl ChannelMapper {
     }
 
     /// The sample formats `lapor-bridge dry-run --input` reads for this channel.
-    pub fn input_format(&self) -> crate::dryrun::input::InputFormat {
+    pub fn input_format(&self) -> InputFormat {
         match self {
-            ChannelMapper::Sambat(_) => crate::dryrun::input::InputFormat::Json,
+            ChannelMapper::Sambat(_) => InputFormat::Json,
             // TODO(dry-run): CSV-folder channels should answer `Csv` once the variant knows its kind.
-            ChannelMapper::Decl(_) => crate::dryrun::input::InputFormat::Json,
+            ChannelMapper::Decl(_) => InputFormat::Json,
         }
     }
 }

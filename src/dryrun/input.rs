@@ -9,14 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-/// What a channel's sample file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputFormat {
-    /// JSON array, single object, or JSON Lines.
-    Json,
-    /// A CSV file with a header row; each row becomes an object of strings keyed by header.
-    Csv,
-}
+pub use crate::channel::InputFormat;
 
 /// The records in `path`, in file order.
 pub fn read_records(path: &Path, format: InputFormat) -> Result<Vec<Value>, String> {

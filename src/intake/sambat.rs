@@ -305,11 +305,4 @@ impl CrowdedSecond {
     }
 }
 
-/// A SAMBAT record's local id (`id`, a number or a non-empty string).
-pub fn local_id(raw: &serde_json::Value) -> Option<String> {
-    match raw.get("id")? {
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        _ => None,
-    }
-}
+pub use crate::wire::sambat::local_id;

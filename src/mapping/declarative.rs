@@ -11,13 +11,14 @@ use jiff::Timestamp;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::lampiran::attachment;
-use super::phone::{normalise_email, normalise_nik, normalise_phone};
+use super::fields::lampiran::{self, Skipped};
+use super::fields::lokasi::{self as lokasi_rules, is_kode_wilayah};
+use super::fields::pelapor as pelapor_rules;
+use super::fields::texts::{self, Completion, Judul};
+use super::fields::waktu::{self, parse_rfc3339};
 use super::reference::{check_reference, ReferenceIds};
-use super::text::{
-    char_len, collapse_whitespace, cut_at_word_boundary, derive_title, shorten_with_ellipsis,
-};
-use super::validate::{check_payload, parse_rfc3339};
+use super::text::{char_len, collapse_whitespace};
+use super::validate::check_payload;
 use super::Mapped;
 use crate::config::{
     normalise_key, normalise_place, DateFormat, DeclMapping, Filter, Reporter, Source, Table,
@@ -145,29 +146,25 @@ impl Cx<'_> {
 
     fn isi(&mut self) -> String {
         let s = &self.m.isi;
-        let isi = self
-            .text(s)
-            .or_else(|| s.default.clone())
-            .unwrap_or_default();
-        let isi = isi.trim().to_owned();
-        let n = char_len(&isi);
-        if n < limits::ISI_MIN {
+        let isi = texts::isi(
+            &self
+                .text(s)
+                .or_else(|| s.default.clone())
+                .unwrap_or_default(),
+        );
+        if texts::isi_too_short(&isi) {
             let from = Self::paths(s);
             self.problem(
                 "isi",
                 format!(
-                    "has {n} chars (from {from}); LAPOR! needs at least {}: it must be completed on the channel",
+                    "has {} chars (from {from}); LAPOR! needs at least {}: it must be completed on the channel",
+                    isi.chars,
                     limits::ISI_MIN
                 ),
             );
-        } else if n > limits::ISI_MAX {
-            self.notes.push(format!(
-                "isi shortened from {n} to at most {} chars (cut at a word boundary)",
-                limits::ISI_MAX
-            ));
-            return shorten_with_ellipsis(&isi, limits::ISI_MAX);
         }
-        isi
+        self.notes.extend(isi.cut_note("isi"));
+        isi.text
     }
 
     fn judul(&mut self, isi: &str) -> String {
@@ -176,49 +173,21 @@ impl Cx<'_> {
             .judul
             .as_ref()
             .and_then(|s| self.text(s).or_else(|| s.default.clone()))
-            .map(|t| collapse_whitespace(&t))
             .unwrap_or_default();
-        let n = char_len(&given);
-        if n > limits::JUDUL_MAX {
-            self.notes.push(format!(
-                "judul shortened from {n} to at most {} chars (cut at a word boundary)",
-                limits::JUDUL_MAX
-            ));
-            return shorten_with_ellipsis(&given, limits::JUDUL_MAX);
+        let judul = texts::judul(&given, isi, Completion::AsText);
+        match &judul {
+            Judul::Derived(_) => self.notes.push("judul not given: derived from isi".into()),
+            // A text too short for a title is already a problem of `isi`.
+            Judul::TooShort { .. } if char_len(isi) >= limits::ISI_MIN => self.problem(
+                "judul",
+                format!(
+                    "cannot derive a title of at least {} chars",
+                    limits::JUDUL_MIN
+                ),
+            ),
+            _ => self.notes.extend(judul.note()),
         }
-        if n >= limits::JUDUL_MIN {
-            return given;
-        }
-        let source = if given.is_empty() {
-            isi.to_owned()
-        } else {
-            format!("{given}: {isi}")
-        };
-        match derive_title(&source, limits::JUDUL_MIN, limits::JUDUL_MAX) {
-            Some(t) => {
-                self.notes.push(if given.is_empty() {
-                    "judul not given: derived from isi".into()
-                } else {
-                    format!(
-                        "judul had {n} chars, LAPOR! needs at least {}: completed from isi",
-                        limits::JUDUL_MIN
-                    )
-                });
-                t
-            }
-            None => {
-                if char_len(isi) >= limits::ISI_MIN {
-                    self.problem(
-                        "judul",
-                        format!(
-                            "cannot derive a title of at least {} chars",
-                            limits::JUDUL_MIN
-                        ),
-                    );
-                }
-                String::new()
-            }
-        }
+        judul.text()
     }
 
     fn table_name(&self, t: Table) -> String {
@@ -284,9 +253,7 @@ impl Cx<'_> {
                         let key = normalise_place(&n);
                         match self.m.wilayah_table.get(&key) {
                             Some(code) => Some(code.clone()),
-                            None if super::validate::is_kode_wilayah(n.trim())
-                                && s.table.is_none() =>
-                            {
+                            None if is_kode_wilayah(n.trim()) && s.table.is_none() => {
                                 Some(n.trim().to_owned())
                             }
                             None => {
@@ -319,27 +286,20 @@ impl Cx<'_> {
                 _ => s.value.as_deref().and_then(|t| t.parse().ok()),
             }
         };
-        let mut lat = num(self, &self.m.lat);
-        let mut lon = num(self, &self.m.lon);
-        let valid = |v: Option<f64>, r: f64| v.is_some_and(|x| x.is_finite() && x.abs() <= r);
-        if (lat.is_some() || lon.is_some()) && !(valid(lat, 90.0) && valid(lon, 180.0)) {
-            self.notes
-                .push("lat/lon dropped: not a valid pair of coordinates".into());
-            lat = None;
-            lon = None;
-        }
+        let coordinates = lokasi_rules::coordinates(num(self, &self.m.lat), num(self, &self.m.lon))
+            .unwrap_or_else(|_| {
+                self.notes
+                    .push("lat/lon dropped: not a valid pair of coordinates".into());
+                None
+            });
+        let (lat, lon) = coordinates.unzip();
         let alamat = match alamat {
             Some(a) => {
-                let n = char_len(&a);
-                if n > limits::ALAMAT_MAX {
-                    self.notes.push(format!(
-                        "alamat shortened from {n} to at most {} chars",
-                        limits::ALAMAT_MAX
-                    ));
-                }
-                cut_at_word_boundary(&a, limits::ALAMAT_MAX)
+                let alamat = lokasi_rules::alamat(&a);
+                self.notes.extend(alamat.brief_cut_note("alamat"));
+                alamat.text
             }
-            None if kode_wilayah.is_some() || lat.is_some() => "Kota Malang".to_owned(),
+            None if kode_wilayah.is_some() || lat.is_some() => lokasi_rules::KOTA.to_owned(),
             None => return None,
         };
         Some(Lokasi {
@@ -373,14 +333,9 @@ impl Cx<'_> {
             });
             return (true, None);
         };
-        let n = char_len(&nama);
-        if n > limits::NAMA_MAX {
-            self.notes.push(format!(
-                "pelapor.nama shortened from {n} to at most {} chars",
-                limits::NAMA_MAX
-            ));
-        }
-        let nama = cut_at_word_boundary(&nama, limits::NAMA_MAX);
+        let nama = pelapor_rules::nama(&nama);
+        self.notes.extend(nama.brief_cut_note("pelapor.nama"));
+        let nama = nama.text;
         if self.m.reporter == Reporter::Handle {
             return (
                 false,
@@ -393,28 +348,19 @@ impl Cx<'_> {
             );
         }
         let telepon = self.opt_text(&self.m.pelapor_telepon).and_then(|t| {
-            let p = normalise_phone(&t);
+            let p = pelapor_rules::telepon(&t);
             if p.is_none() {
                 self.notes
                     .push("pelapor.telepon dropped: not an Indonesian phone number".into());
             }
             p
         });
-        let email = self.opt_text(&self.m.pelapor_email).and_then(|t| {
-            let e = normalise_email(&t);
-            if e.is_none() {
-                self.notes
-                    .push("pelapor.email dropped: not an e-mail address".into());
-            }
-            e
-        });
-        let nik = self.opt_text(&self.m.pelapor_nik).and_then(|t| {
-            let e = normalise_nik(&t);
-            if e.is_none() {
-                self.notes.push("pelapor.nik dropped: not 16 digits".into());
-            }
-            e
-        });
+        let email = self
+            .opt_text(&self.m.pelapor_email)
+            .and_then(|t| pelapor_rules::email(&t, &mut self.notes));
+        let nik = self
+            .opt_text(&self.m.pelapor_nik)
+            .and_then(|t| pelapor_rules::nik(&t, &mut self.notes));
         (
             false,
             Some(Pelapor {
@@ -440,23 +386,19 @@ impl Cx<'_> {
                 _ => {}
             }
         }
-        let mut out: Vec<Lampiran> = Vec::new();
-        let mut over = 0;
-        for (i, u) in urls.iter().enumerate() {
-            let n = i + 1;
-            match attachment(u) {
-                Err(why) => self.notes.push(format!("media {n} left out: {why}")),
-                Ok(l) if !self.m.lampiran_types.contains(&l.tipe) => self.notes.push(format!(
-                    "media {n} left out: type {} is not allowed for this channel ({})",
-                    l.tipe,
+        let allowed = &self.m.lampiran_types;
+        let (out, skipped, over) = lampiran::collect(&urls, |t| allowed.iter().any(|a| a == t));
+        for s in skipped {
+            self.notes.push(match s {
+                Skipped::Invalid { n, why } => format!("media {n} left out: {why}"),
+                Skipped::NotAllowed { n, tipe } => format!(
+                    "media {n} left out: type {tipe} is not allowed for this channel ({})",
                     self.m.lampiran_types.join(", ")
-                )),
-                Ok(l) if out.iter().any(|x| x.url == l.url) => self
-                    .notes
-                    .push(format!("media {n} left out: same URL as an earlier one")),
-                Ok(_) if out.len() == limits::LAMPIRAN_MAX => over += 1,
-                Ok(l) => out.push(l),
-            }
+                ),
+                Skipped::Duplicate { n } => {
+                    format!("media {n} left out: same URL as an earlier one")
+                }
+            });
         }
         if over > 0 {
             self.notes.push(format!(
@@ -492,7 +434,8 @@ impl Cx<'_> {
         let text = self.text(&s).or_else(|| s.default.clone());
         let f = s.format.unwrap_or(DateFormat::Rfc3339);
         let parsed = text.as_deref().and_then(|t| self.parse_time(t, f));
-        let Some((mut ts, _)) = parsed.filter(|(ts, _)| ts.as_second() >= 946_684_800) else {
+        let Some(w) = parsed.and_then(|(ts, _)| waktu::waktu_lapor(ts, now, "the report time"))
+        else {
             let what = if text.is_none() {
                 "is missing"
             } else {
@@ -509,23 +452,15 @@ impl Cx<'_> {
             );
             return None;
         };
-        let (clamped, note) = super::clock::not_after_now(ts, now, "the report time");
-        ts = clamped;
-        self.notes.extend(note);
-        let day = ts.to_zoned_datetime(time::wib()).date();
-        Some((time::rfc3339_wib(ts), day))
+        self.notes.extend(w.note);
+        Some((w.text, w.day))
     }
 
     fn tanggal_kejadian(&mut self, lapor_day: Option<Date>) -> Option<String> {
         let s = self.m.tanggal_kejadian.clone()?;
         let text = self.text(&s)?;
         let (_, d) = self.parse_time(&text, s.format.unwrap_or(DateFormat::Rfc3339))?;
-        if lapor_day.is_some_and(|l| d > l) {
-            self.notes
-                .push("tanggal_kejadian dropped: after the report's day".into());
-            return None;
-        }
-        Some(d.strftime("%Y-%m-%d").to_string())
+        waktu::tanggal_kejadian(d, lapor_day, &mut self.notes)
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! - [`sambat`]: SAMBAT Online records ([`map_sambat`]).
 //! - [`hash`]: [`content_hash_sambat`], which tells an edit from a write-back's bump.
-//! - [`lampiran`]: photo URLs as attachments.
+//! - [`fields`]: the LAPOR! field rules, building and checking each field.
 //! - [`text`]: length rules in chars, cutting at word boundaries.
 //! - [`phone`]: phone numbers (canonical `+62…`), NIK and e-mail addresses.
 //! - [`reference`]: the LAPOR! category and instansi ids a payload may use.
@@ -11,8 +11,8 @@
 
 pub mod clock;
 pub mod declarative;
+pub mod fields;
 pub mod hash;
-pub mod lampiran;
 pub mod phone;
 pub mod reference;
 pub mod sambat;

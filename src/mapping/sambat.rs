@@ -4,11 +4,12 @@ use jiff::civil::DateTime;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::lampiran::attachment;
-use super::phone::{normalise_email, normalise_nik, normalise_phone};
+use super::fields::lampiran::{self, Skipped};
+use super::fields::lokasi::{self as lokasi_rules, is_kode_wilayah, kelurahan_in_kecamatan};
+use super::fields::texts::{self, Completion, Judul};
+use super::fields::{pelapor as pelapor_rules, waktu};
 use super::reference::ReferenceIds;
-use super::text::{char_len, collapse_whitespace, derive_title, shorten_with_ellipsis};
-use super::validate::is_kode_wilayah;
+use super::text::{char_len, collapse_whitespace};
 use super::Mapped;
 use crate::config::{normalise_key, normalise_place, SambatMapping};
 use crate::domain::{FieldProblem, RecordKey};
@@ -17,10 +18,7 @@ use crate::wire::lapor::types::{limits, CreateLaporan, Lampiran, Lokasi, Pelapor
 use crate::wire::sambat::{Aduan, AduanPelapor, TIME_FORMAT};
 
 /// The city SAMBAT Online serves: closes an address built from kelurahan and kecamatan.
-pub const SAMBAT_KOTA: &str = "Kota Malang";
-
-/// Report times before this (WIB) are not plausible for an online channel: a problem.
-const EARLIEST_DIBUAT: DateTime = jiff::civil::datetime(2000, 1, 1, 0, 0, 0, 0);
+pub const SAMBAT_KOTA: &str = lokasi_rules::KOTA;
 
 /// Maps one SAMBAT record, exactly as SAMBAT sent it, to a LAPOR! create body.
 ///
@@ -179,78 +177,41 @@ impl Mapper<'_> {
         format!("[channels.{}.mapping] {name}", self.channel)
     }
 
-    /// Trimmed; too short is the citizen's text and cannot be invented; too long is cut.
+    /// Too short is the citizen's text and cannot be invented; too long is cut.
     fn isi(&mut self, raw: &str) -> String {
-        let isi = raw.trim();
-        let n = char_len(isi);
-        if n < limits::ISI_MIN {
+        let isi = texts::isi(raw);
+        if texts::isi_too_short(&isi) {
             self.problem(
                 "isi",
                 format!(
-                    "has {n} chars after trimming; LAPOR! needs at least {}: it must be fixed on SAMBAT",
+                    "has {} chars after trimming; LAPOR! needs at least {}: it must be fixed on SAMBAT",
+                    isi.chars,
                     limits::ISI_MIN
                 ),
             );
-        } else if n > limits::ISI_MAX {
-            self.note(format!(
-                "isi shortened from {n} to at most {} chars (cut at a word boundary)",
-                limits::ISI_MAX
-            ));
-            return shorten_with_ellipsis(isi, limits::ISI_MAX);
         }
-        isi.to_owned()
+        self.notes.extend(isi.cut_note("isi"));
+        isi.text
     }
 
-    /// Trimmed, whitespace runs collapsed. Empty (SMS complaints) or shorter than the minimum:
-    /// derived from `isi`. Too long: cut at a word boundary.
+    /// Empty (SMS complaints) or shorter than the minimum: derived from `isi`, keeping the
+    /// citizen's short title.
     fn judul(&mut self, raw: &str, isi: &str) -> String {
-        let judul = collapse_whitespace(raw);
-        let n = char_len(&judul);
-        if n > limits::JUDUL_MAX {
-            self.note(format!(
-                "judul shortened from {n} to at most {} chars (cut at a word boundary)",
-                limits::JUDUL_MAX
-            ));
-            return shorten_with_ellipsis(&judul, limits::JUDUL_MAX);
-        }
-        if n >= limits::JUDUL_MIN {
-            return judul;
-        }
-        let derived = derive_title(isi, limits::JUDUL_MIN, limits::JUDUL_MAX);
-        let extends_judul = |d: &str| d.to_lowercase().starts_with(&judul.to_lowercase());
-        let title = if judul.is_empty() || derived.as_deref().is_some_and(extends_judul) {
-            derived
-        } else {
-            // Keep the citizen's short title and let the text complete it.
-            let t = shorten_with_ellipsis(
-                &format!("{judul}: {}", collapse_whitespace(isi)),
-                limits::JUDUL_MAX,
-            );
-            (char_len(&t) >= limits::JUDUL_MIN).then_some(t)
-        };
-        match title {
-            Some(t) => {
-                if judul.is_empty() {
-                    self.note("judul was empty (SMS complaint): derived from isi".into());
-                } else {
-                    self.note(format!(
-                        "judul had {n} chars, LAPOR! needs at least {}: completed from isi",
-                        limits::JUDUL_MIN
-                    ));
-                }
-                t
+        let judul = texts::judul(raw, isi, Completion::KeepGiven);
+        match &judul {
+            Judul::Derived(_) => {
+                self.note("judul was empty (SMS complaint): derived from isi".into())
             }
-            None => {
-                self.problem(
-                    "judul",
-                    format!(
-                        "has {n} chars and isi is too short to derive one of at least {} chars: it must be fixed on SAMBAT",
-                        limits::JUDUL_MIN
-                    ),
-                );
-                String::new()
-            }
+            Judul::TooShort { chars } => self.problem(
+                "judul",
+                format!(
+                    "has {chars} chars and isi is too short to derive one of at least {} chars: it must be fixed on SAMBAT",
+                    limits::JUDUL_MIN
+                ),
+            ),
+            _ => self.notes.extend(judul.note()),
         }
+        judul.text()
     }
 
     fn kategori(&mut self, raw: &str) -> i64 {
@@ -363,7 +324,7 @@ impl Mapper<'_> {
             }
         };
         if let (Some(kel_c), Some(kec_c)) = (&kel_code, &kec_code) {
-            if !kel_c.starts_with(&format!("{kec_c}.")) {
+            if !kelurahan_in_kecamatan(kel_c, kec_c) {
                 // Either name could be the mistake: guessing would send the complaint to the
                 // wrong district, so it is held for a person to decide.
                 let table = self.table("kelurahan");
@@ -382,27 +343,11 @@ impl Mapper<'_> {
 
         let given = a.alamat.trim();
         let alamat = if given.is_empty() {
-            let mut parts = Vec::new();
-            if !kel.is_empty() {
-                parts.push(format!("Kel. {kel}"));
-            }
-            if !kec.is_empty() {
-                parts.push(format!("Kec. {kec}"));
-            }
-            if parts.is_empty() {
-                return None;
-            }
-            parts.push(SAMBAT_KOTA.to_owned());
-            super::text::cut_at_word_boundary(&parts.join(", "), limits::ALAMAT_MAX)
+            lokasi_rules::alamat_of_region(&kel, &kec)?
         } else {
-            let n = char_len(given);
-            if n > limits::ALAMAT_MAX {
-                self.note(format!(
-                    "alamat shortened from {n} to at most {} chars (cut at a word boundary)",
-                    limits::ALAMAT_MAX
-                ));
-            }
-            super::text::cut_at_word_boundary(given, limits::ALAMAT_MAX)
+            let alamat = lokasi_rules::alamat(given);
+            self.notes.extend(alamat.cut_note("alamat"));
+            alamat.text
         };
         Some(Lokasi {
             alamat,
@@ -430,30 +375,19 @@ impl Mapper<'_> {
     fn pelapor(&mut self, p: Option<&AduanPelapor>) -> Pelapor {
         let empty = AduanPelapor::default();
         let p = p.unwrap_or(&empty);
-        let nama = collapse_whitespace(&p.nama);
-        let n = char_len(&nama);
-        if nama.is_empty() {
+        let nama = pelapor_rules::nama(&p.nama);
+        if nama.text.is_empty() {
             self.problem(
                 "pelapor.nama",
                 "pelapor.nama is empty but anonim is false: fix on SAMBAT or mark the complaint anonymous".into(),
             );
-        } else if n > limits::NAMA_MAX {
-            self.note(format!(
-                "pelapor.nama shortened from {n} to at most {} chars",
-                limits::NAMA_MAX
-            ));
         }
-        let nama = super::text::cut_at_word_boundary(&nama, limits::NAMA_MAX);
+        self.notes.extend(nama.brief_cut_note("pelapor.nama"));
+        let nama = nama.text;
 
-        let nik = present(&p.nik).and_then(|s| {
-            let nik = normalise_nik(s);
-            if nik.is_none() {
-                self.note("pelapor.nik dropped: not 16 digits".into());
-            }
-            nik
-        });
+        let nik = present(&p.nik).and_then(|s| pelapor_rules::nik(s, &mut self.notes));
         let telepon = present(&p.hp).and_then(|s| {
-            let t = normalise_phone(s);
+            let t = pelapor_rules::telepon(s);
             if t.is_none() {
                 self.note(
                     "pelapor.hp dropped: not an Indonesian phone number (08… or +62…, 9 to 13 digits after the prefix)".into(),
@@ -461,13 +395,7 @@ impl Mapper<'_> {
             }
             t
         });
-        let email = present(&p.email).and_then(|s| {
-            let e = normalise_email(s);
-            if e.is_none() {
-                self.note("pelapor.email dropped: not an e-mail address".into());
-            }
-            e
-        });
+        let email = present(&p.email).and_then(|s| pelapor_rules::email(s, &mut self.notes));
         Pelapor {
             nama,
             nik,
@@ -477,24 +405,16 @@ impl Mapper<'_> {
     }
 
     fn lampiran(&mut self, foto: &[String]) -> Vec<Lampiran> {
-        let mut out: Vec<Lampiran> = Vec::new();
-        let mut over_limit = 0;
-        for (i, raw) in foto.iter().enumerate() {
-            let n = i + 1;
-            let item = match attachment(raw) {
-                Ok(item) => item,
-                Err(why) => {
-                    self.note(format!("foto {n} skipped: {why}"));
-                    continue;
+        let (out, skipped, over_limit) = lampiran::collect(foto, |_| true);
+        for s in skipped {
+            self.note(match s {
+                Skipped::Invalid { n, why } => format!("foto {n} skipped: {why}"),
+                Skipped::Duplicate { n } => {
+                    format!("foto {n} skipped: same URL as an earlier foto")
                 }
-            };
-            if out.iter().any(|l| l.url == item.url) {
-                self.note(format!("foto {n} skipped: same URL as an earlier foto"));
-            } else if out.len() == limits::LAMPIRAN_MAX {
-                over_limit += 1;
-            } else {
-                out.push(item);
-            }
+                // SAMBAT sends photos only, of any type LAPOR! accepts.
+                Skipped::NotAllowed { n, tipe } => format!("foto {n} skipped: type {tipe}"),
+            });
         }
         if over_limit > 0 {
             self.note(format!(
@@ -508,9 +428,9 @@ impl Mapper<'_> {
     fn waktu_lapor(&mut self, dibuat: &str, now: Timestamp) -> String {
         let parsed = DateTime::strptime(TIME_FORMAT, dibuat.trim())
             .ok()
-            .filter(|dt| *dt >= EARLIEST_DIBUAT)
-            .and_then(|dt| dt.to_zoned_datetime(time::wib()).ok());
-        let Some(zoned) = parsed else {
+            .and_then(|dt| dt.to_zoned_datetime(time::wib()).ok())
+            .and_then(|z| waktu::waktu_lapor(z.timestamp(), now, "dibuat"));
+        let Some(w) = parsed else {
             // The value is a timestamp, not personal data, but keep it short in case it is junk.
             let shown: String = dibuat.chars().take(40).collect();
             self.problem(
@@ -521,17 +441,14 @@ impl Mapper<'_> {
             );
             return String::new();
         };
-        let (ts, note) = super::clock::not_after_now(zoned.timestamp(), now, "dibuat");
-        if let Some(note) = note {
-            self.note(note);
-        }
-        time::rfc3339_wib(ts)
+        self.notes.extend(w.note);
+        w.text
     }
 }
 
 /// `Some(trimmed)` for a non-blank optional string.
 fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    pelapor_rules::present(s.as_deref())
 }
 
 #[cfg(test)]

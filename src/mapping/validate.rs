@@ -1,14 +1,15 @@
 //! Every rule the contract places on a `POST /laporan` body that can be checked without
 //! LAPOR!'s reference lists (see [`super::reference::check_reference`] for those) or a clock.
+//! The rules of each field live in [`super::fields`], beside how the field is built.
 
-use jiff::civil::Date;
-use jiff::Timestamp;
-use reqwest::Url;
-
-use super::phone::{is_contract_phone, is_nik, looks_like_email};
+use super::fields::{lampiran, lokasi, pelapor, texts, waktu};
 use super::text::char_len;
 use crate::domain::FieldProblem;
-use crate::wire::lapor::types::{limits, CreateLaporan, LAMPIRAN_TIPE};
+use crate::wire::lapor::types::{limits, CreateLaporan};
+
+pub use super::fields::lampiran::is_https_url;
+pub use super::fields::lokasi::is_kode_wilayah;
+pub use super::fields::waktu::{parse_date, parse_rfc3339};
 
 /// Largest body LAPOR! accepts (413 above it).
 pub const BODY_MAX_BYTES: usize = 1024 * 1024;
@@ -30,103 +31,23 @@ pub fn check_payload(p: &CreateLaporan) -> Vec<FieldProblem> {
     if !is_kanal(&p.kanal) {
         bad("kanal", "must be 1..50 chars of [a-z0-9_-]".into());
     }
-    length(
-        &mut bad,
-        "judul",
-        &p.judul,
-        limits::JUDUL_MIN,
-        limits::JUDUL_MAX,
-    );
-    length(&mut bad, "isi", &p.isi, limits::ISI_MIN, limits::ISI_MAX);
-
-    let waktu = parse_rfc3339(&p.waktu_lapor);
-    if waktu.is_none() {
-        bad("waktu_lapor", "must be RFC 3339 with an offset".into());
+    if let Some(m) = texts::check_judul(&p.judul) {
+        bad("judul", m);
     }
-    if let Some(t) = &p.tanggal_kejadian {
-        match parse_date(t) {
-            None => bad("tanggal_kejadian", "must be YYYY-MM-DD".into()),
-            Some(d) => {
-                if let Some((_, day)) = waktu {
-                    if d > day {
-                        bad("tanggal_kejadian", "is after the day of waktu_lapor".into());
-                    }
-                }
-            }
-        }
+    if let Some(m) = texts::check_isi(&p.isi) {
+        bad("isi", m);
     }
-
-    if let Some(l) = &p.lokasi {
-        length(&mut bad, "lokasi.alamat", &l.alamat, 1, limits::ALAMAT_MAX);
-        if let Some(k) = &l.kode_wilayah {
-            if !is_kode_wilayah(k) {
-                bad(
-                    "lokasi.kode_wilayah",
-                    format!("{k:?} is not a Kemendagri code like 35.73.02 or 35.73.02.1007"),
-                );
-            }
-        }
-        match (l.lat, l.lon) {
-            (None, None) => {}
-            (Some(lat), Some(lon)) => {
-                if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-                    bad("lokasi.lat", "must be in [-90, 90]".into());
-                }
-                if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-                    bad("lokasi.lon", "must be in [-180, 180]".into());
-                }
-            }
-            _ => bad(
-                "lokasi",
-                "lat and lon must be both present or both null".into(),
-            ),
-        }
+    for (field, m) in waktu::check(&p.waktu_lapor, p.tanggal_kejadian.as_deref()) {
+        bad(field, m);
     }
-
-    match (&p.pelapor, p.anonim) {
-        (Some(_), true) => bad("pelapor", "must be absent when anonim is true".into()),
-        (None, false) => bad("pelapor", "is required when anonim is false".into()),
-        _ => {}
+    for (field, m) in p.lokasi.as_ref().map(lokasi::check).unwrap_or_default() {
+        bad(field, m);
     }
-    if let Some(pl) = &p.pelapor {
-        length(&mut bad, "pelapor.nama", &pl.nama, 1, limits::NAMA_MAX);
-        if pl.nik.as_deref().is_some_and(|n| !is_nik(n)) {
-            bad("pelapor.nik", "must be 16 digits".into());
-        }
-        if pl.telepon.as_deref().is_some_and(|t| !is_contract_phone(t)) {
-            bad(
-                "pelapor.telepon",
-                "must be +62… or 08… with 9..15 digits".into(),
-            );
-        }
-        if pl.email.as_deref().is_some_and(|e| !looks_like_email(e)) {
-            bad("pelapor.email", "is not an e-mail address".into());
-        }
+    for (field, m) in pelapor::check(p.pelapor.as_ref(), p.anonim) {
+        bad(field, m);
     }
-
-    if p.lampiran.len() > limits::LAMPIRAN_MAX {
-        bad(
-            "lampiran",
-            format!(
-                "at most {} items, has {}",
-                limits::LAMPIRAN_MAX,
-                p.lampiran.len()
-            ),
-        );
-    }
-    for (i, a) in p.lampiran.iter().enumerate() {
-        if a.nama_file.trim().is_empty() {
-            bad(&format!("lampiran[{i}].nama_file"), "is empty".into());
-        }
-        if !LAMPIRAN_TIPE.contains(&a.tipe.as_str()) {
-            bad(
-                &format!("lampiran[{i}].tipe"),
-                format!("{:?} is not an accepted type", a.tipe),
-            );
-        }
-        if !is_https_url(&a.url) {
-            bad(&format!("lampiran[{i}].url"), "must be an https URL".into());
-        }
+    for (field, m) in lampiran::check(&p.lampiran) {
+        bad(&field, m);
     }
 
     match serde_json::to_vec(p) {
@@ -140,93 +61,11 @@ pub fn check_payload(p: &CreateLaporan) -> Vec<FieldProblem> {
     out
 }
 
-fn length(bad: &mut impl FnMut(&str, String), field: &str, s: &str, min: usize, max: usize) {
-    let n = char_len(s.trim());
-    if n < min || n > max {
-        bad(
-            field,
-            format!("must be {min}..{max} chars after trimming, is {n}"),
-        );
-    }
-}
-
 /// 1..50 of `[a-z0-9_-]`.
 pub fn is_kanal(s: &str) -> bool {
     (1..=50).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-}
-
-pub use crate::wire::lapor::types::is_kode_wilayah;
-
-/// An absolute `https` URL with a host and no credentials.
-pub fn is_https_url(s: &str) -> bool {
-    Url::parse(s).is_ok_and(|u| {
-        u.scheme() == "https"
-            && u.host_str().is_some_and(|h| !h.is_empty())
-            && u.username().is_empty()
-            && u.password().is_none()
-    })
-}
-
-/// Strict RFC 3339 with an offset: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`. Returns the instant
-/// and the calendar day in the text's own offset.
-pub fn parse_rfc3339(s: &str) -> Option<(Timestamp, Date)> {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let shape = b.len() >= 20
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && b[10] == b'T'
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19);
-    if !shape {
-        return None;
-    }
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return None;
-        }
-        rest = &frac[n..];
-    }
-    let offset_ok = rest == "Z" || {
-        let o = rest.as_bytes();
-        o.len() == 6
-            && matches!(o[0], b'+' | b'-')
-            && o[1..3].iter().all(u8::is_ascii_digit)
-            && o[3] == b':'
-            && o[4..6].iter().all(u8::is_ascii_digit)
-    };
-    if !offset_ok {
-        return None;
-    }
-    let ts: Timestamp = s.parse().ok()?;
-    let day = parse_date(&s[..10])?;
-    Some((ts, day))
-}
-
-/// `YYYY-MM-DD`, a real calendar day.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return None;
-    }
-    Date::strptime("%Y-%m-%d", s).ok()
 }
 
 #[cfg(test)]

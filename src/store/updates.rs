@@ -6,12 +6,14 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 
 use super::{Result, Store};
 use crate::domain::RecordKey;
 use crate::time;
-use crate::wire::lapor::status;
+use decide::{content_key, decide, Decision, Known, UpdateRow};
+
+#[path = "updates_decide.rs"]
+mod decide;
 
 /// The cursors-table key of LAPOR!'s feed; not a valid channel name, so it cannot collide.
 const FEED_CURSOR: &str = "@lapor:pembaruan";
@@ -289,15 +291,6 @@ fn find_record(tx: &Transaction<'_>, u: &IncomingUpdate) -> Result<Option<Target
     )
 }
 
-fn digest(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.len().to_le_bytes());
-        h.update(p.as_bytes());
-    }
-    hex::encode(&h.finalize()[..16])
-}
-
 /// Applies one update; returns its effect, the record it belongs to, and whether a
 /// write-back was queued.
 fn apply_one(
@@ -306,172 +299,95 @@ fn apply_one(
     writeback_channels: &BTreeSet<String>,
     now: Timestamp,
 ) -> Result<(Effect, Option<RecordKey>, bool)> {
-    let seen: Option<i64> = tx
+    let seen = tx
         .prepare_cached("SELECT 1 FROM lapor_updates WHERE id_pembaruan = ?1")?
-        .query_row([&u.id_pembaruan], |r| r.get(0))
-        .optional()?;
-    if seen.is_some() {
-        return Ok((Effect::Duplicate, None, false));
-    }
-    let waktu = time::db(u.waktu);
-    let content_key = match (&u.tanggapan, &u.status) {
-        (Some((isi, oleh)), _) => digest(&["tanggapan", &u.tracking_id, isi, oleh, &waktu]),
-        (None, Some(s)) => digest(&["status", &u.tracking_id, s, &waktu]),
-        (None, None) => digest(&["empty", &u.tracking_id, &waktu]),
-    };
-    let Some(target) = find_record(tx, u)? else {
-        insert_update(
-            tx,
-            u,
-            None,
-            u.status.as_deref().unwrap_or(""),
-            &waktu,
-            &waktu,
-            &content_key,
-            Effect::UnknownRecord,
-            now,
-        )?;
-        return Ok((Effect::UnknownRecord, None, false));
-    };
-    if target.tracking_id.is_none() {
-        super::exec(
-            tx,
-            "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
-            params![target.id, u.tracking_id],
-        )?;
-    }
-    let effective = waktu.clone().max(target.floor.clone());
-    let moves = u
-        .status
-        .as_deref()
-        .is_some_and(|s| status::moves_forward(target.status.as_deref(), s));
-    let new_response = match &u.tanggapan {
-        None => false,
-        Some(_) => tx
+        .query_row([&u.id_pembaruan], |r| r.get::<_, i64>(0))
+        .optional()?
+        .is_some();
+    let target = if seen { None } else { find_record(tx, u)? };
+    let response_seen = match (&target, &u.tanggapan) {
+        (Some(t), Some(_)) => tx
             .prepare_cached(
                 "SELECT 1 FROM lapor_updates WHERE record_id = ?1 AND content_key = ?2
                    AND effect IN ('tanggapan', 'status_tanggapan')",
             )?
-            .query_row(params![target.id, content_key], |r| r.get::<_, i64>(0))
+            .query_row(params![t.id, content_key(u)], |r| r.get::<_, i64>(0))
             .optional()?
-            .is_none(),
+            .is_some(),
+        _ => false,
     };
-    let older = u.status.as_deref().is_some_and(|s| {
-        matches!((status::rank(s), target.status.as_deref().and_then(status::rank)),
-                 (Some(new), Some(cur)) if new < cur)
+    let known = target.as_ref().map(|t| Known {
+        status: t.status.as_deref(),
+        has_tracking_id: t.tracking_id.is_some(),
+        floor: &t.floor,
+        response_seen,
+        takes_writebacks: writeback_channels.contains(t.key.channel.as_str()),
     });
-    let effect = match (moves, new_response) {
-        (true, true) => Effect::StatusTanggapan,
-        (true, false) => Effect::Status,
-        (false, true) => Effect::Tanggapan,
-        (false, false) if older => Effect::Stale,
-        (false, false) => Effect::SameContent,
+    let decision = decide(u, seen, known);
+    let effect = decision.effect();
+    let record = target.as_ref().map(|t| (t.id, t.key.channel.as_str()));
+    let queued = run(tx, u, record, &decision, now)?;
+    Ok((effect, target.map(|t| t.key), queued))
+}
+
+/// Runs the statements of a decision; whether a write-back was queued.
+fn run(
+    tx: &Transaction<'_>,
+    u: &IncomingUpdate,
+    record: Option<(i64, &str)>,
+    decision: &Decision,
+    now: Timestamp,
+) -> Result<bool> {
+    let (c, (id, channel)) = match (decision, record) {
+        (Decision::Duplicate, _) => return Ok(false),
+        (Decision::UnknownRecord(row), _) => {
+            insert_update(tx, u, None, row, now)?;
+            return Ok(false);
+        }
+        (Decision::Record(c), Some(id)) => (c, id),
+        (Decision::Record(_), None) => unreachable!("a record decision is made for a record"),
     };
-    let status_after = if moves {
-        u.status.clone()
-    } else {
-        target.status.clone()
-    };
-    let stored_status = u
-        .status
-        .clone()
-        .or_else(|| target.status.clone())
-        .unwrap_or_default();
-    let update_id = insert_update(
-        tx,
-        u,
-        Some(target.id),
-        &stored_status,
-        &waktu,
-        &effective,
-        &content_key,
-        effect,
-        now,
-    )?;
-    let clamp_note = if effective != waktu {
-        format!("; LAPOR! time {waktu} is before forwarding, counted from {effective}")
-    } else {
-        String::new()
-    };
-    let src = u.source.as_str();
-    if moves {
-        let s = u.status.as_deref().unwrap_or_default();
+    if c.set_tracking_id {
+        super::exec(
+            tx,
+            "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
+            params![id, u.tracking_id],
+        )?;
+    }
+    let update_id = insert_update(tx, u, Some(id), &c.row, now)?;
+    let effective = &c.row.effective;
+    if let Some((s, detail)) = &c.status {
         super::exec(
             tx,
             "UPDATE records SET lapor_status = ?2, lapor_status_at = ?3 WHERE id = ?1",
-            params![target.id, s, effective],
+            params![id, s, effective],
         )?;
-        event_at(
-            tx,
-            target.id,
-            &effective,
-            "lapor_status",
-            &format!("{s} ({} {}{clamp_note})", src, u.id_pembaruan),
-        )?;
+        event_at(tx, id, effective, "lapor_status", detail)?;
     }
-    if new_response {
-        let (isi, oleh) = u
-            .tanggapan
-            .as_ref()
-            .expect("new_response implies a tanggapan");
-        event_at(
-            tx,
-            target.id,
-            &effective,
-            "tanggapan",
-            &format!("{oleh}: {isi}"),
-        )?;
+    if let Some(detail) = &c.tanggapan {
+        event_at(tx, id, effective, "tanggapan", detail)?;
     }
-    if !effect.applied() {
-        let why = match effect {
-            Effect::Stale => format!(
-                "older status {} after {}: recorded, not applied",
-                stored_status,
-                target.status.as_deref().unwrap_or("-")
-            ),
-            _ if u.status.as_deref().is_some_and(|s| !status::is_known(s)) => format!(
-                "unknown LAPOR! status {stored_status:?}: recorded, not applied; upgrade \
-                 lapor-bridge if LAPOR! added a status"
-            ),
-            _ => "nothing new (same status and response again): recorded, not applied".into(),
-        };
-        super::outbox::event(
-            tx,
-            target.id,
-            now,
-            "update_not_applied",
-            Some(&format!("{} ({src}): {why}", u.id_pembaruan)),
-        )?;
+    if let Some(why) = &c.not_applied {
+        super::outbox::event(tx, id, now, "update_not_applied", Some(why))?;
     }
-    let queue = effect.applied() && writeback_channels.contains(target.key.channel.as_str());
-    if queue {
-        super::exec(
-            tx,
-            "INSERT INTO writebacks (record_id, update_id, channel, state, lapor_status,
-                                     next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5)",
-            params![
-                target.id,
-                update_id,
-                target.key.channel.as_str(),
-                status_after.unwrap_or_default(),
-                time::db(now)
-            ],
-        )?;
-    }
-    Ok((effect, Some(target.key), queue))
+    let Some(status_after) = &c.writeback else {
+        return Ok(false);
+    };
+    super::exec(
+        tx,
+        "INSERT INTO writebacks (record_id, update_id, channel, state, lapor_status,
+                                 next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5)",
+        params![id, update_id, channel, status_after, time::db(now)],
+    )?;
+    Ok(true)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn insert_update(
     tx: &Transaction<'_>,
     u: &IncomingUpdate,
     record_id: Option<i64>,
-    status: &str,
-    waktu: &str,
-    effective: &str,
-    content_key: &str,
-    effect: Effect,
+    row: &UpdateRow,
     now: Timestamp,
 ) -> Result<i64> {
     let (isi, oleh) = match &u.tanggapan {
@@ -488,13 +404,13 @@ fn insert_update(
             u.id_pembaruan,
             record_id,
             u.tracking_id,
-            status,
+            row.status,
             isi,
             oleh,
-            waktu,
-            effective,
-            content_key,
-            effect.as_str(),
+            row.waktu,
+            row.effective,
+            row.content_key,
+            row.effect.as_str(),
             u.source.as_str(),
             time::db(now)
         ],

@@ -71,13 +71,13 @@ fn duplicates_by_id_and_by_content_are_not_applied_twice() {
         t1,
     );
     let (report, _) = store
-        .apply_updates(&[first.clone()], Some("c1"), &sambat(), t1)
+        .apply_updates(std::slice::from_ref(&first), Some("c1"), &sambat(), t1)
         .unwrap();
     assert_eq!((report.applied, report.writebacks_queued), (1, 1));
     assert_eq!(store.feed_cursor().unwrap().as_deref(), Some("c1"));
     // The same id again (at-least-once delivery): nothing stored.
     let (report, _) = store
-        .apply_updates(&[first.clone()], Some("c2"), &sambat(), t1)
+        .apply_updates(std::slice::from_ref(&first), Some("c2"), &sambat(), t1)
         .unwrap();
     assert_eq!(
         (report.duplicates, report.applied, report.writebacks_queued),

@@ -7,11 +7,13 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::transient::TransientKind;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChannelApiError {
     /// 5xx, 408, 429, timeouts, resets: try again.
     #[error("unavailable for now: {0}")]
-    Transient(String),
+    Transient(TransientKind),
     /// 404: the ticket or post is unknown there; sending again will not help.
     #[error("the channel does not know this record (HTTP 404)")]
     NotFound,
@@ -56,18 +58,7 @@ impl ChannelApiClient {
             .json(body)
             .send()
             .await
-            .map_err(|e| {
-                ChannelApiError::Transient(
-                    if e.is_timeout() {
-                        "timed out"
-                    } else if e.is_connect() {
-                        "could not connect"
-                    } else {
-                        "connection failed"
-                    }
-                    .into(),
-                )
-            })?;
+            .map_err(|e| ChannelApiError::Transient(TransientKind::of_reqwest(&e)))?;
         let status = resp.status();
         match status {
             s if s.is_success() => Ok(format!("HTTP {}", s.as_u16())),
@@ -77,13 +68,10 @@ impl ChannelApiClient {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 Err(ChannelApiError::Auth(status.as_u16()))
             }
-            StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS => Err(
-                ChannelApiError::Transient(format!("HTTP {}", status.as_u16())),
-            ),
-            s if s.is_server_error() => {
-                Err(ChannelApiError::Transient(format!("HTTP {}", s.as_u16())))
-            }
             s => {
+                if let Some(kind) = TransientKind::of_status(s.as_u16()) {
+                    return Err(ChannelApiError::Transient(kind));
+                }
                 let text = resp.text().await.unwrap_or_default();
                 let body: String = text.chars().take(300).collect();
                 Err(ChannelApiError::Rejected {

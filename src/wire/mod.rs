@@ -6,4 +6,5 @@ pub mod csv;
 pub mod json_path;
 pub mod lapor;
 pub mod sambat;
+pub mod transient;
 pub mod webhook;

@@ -4,8 +4,20 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::transient::TransientKind;
+
 /// The query's time format, and that of `dibuat`/`diperbarui`: WIB wall-clock time, no offset.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// A SAMBAT record's local id (`id`, a number or a non-empty string), read from the raw
+/// record so that a record whose other fields do not parse still has an identity.
+pub fn local_id(raw: &serde_json::Value) -> Option<String> {
+    match raw.get("id")? {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
 
 /// One complaint as `GET /api/aduan` returns it. Lenient on input: a missing optional field is
 /// empty rather than an error, so one odd record does not stop a page.
@@ -87,7 +99,7 @@ pub struct TanggapanBody {
 pub enum SambatError {
     /// 5xx, timeouts, resets: try again.
     #[error("SAMBAT is unavailable for now: {0}")]
-    Transient(String),
+    Transient(TransientKind),
     /// 401/403: the API key was refused.
     #[error("SAMBAT refused the API key (HTTP {0}); check the channel's api_key")]
     Auth(u16),
@@ -202,22 +214,45 @@ impl SambatClient {
 }
 
 fn transport(e: reqwest::Error) -> SambatError {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "connection failed"
-    };
-    SambatError::Transient(kind.to_owned())
+    SambatError::Transient(TransientKind::of_reqwest(&e))
 }
 
 fn status_error(status: reqwest::StatusCode, id: &str) -> SambatError {
-    match status.as_u16() {
-        401 | 403 => SambatError::Auth(status.as_u16()),
+    let s = status.as_u16();
+    match s {
+        401 | 403 => SambatError::Auth(s),
         404 if !id.is_empty() => SambatError::NotFound(id.to_owned()),
-        408 | 429 => SambatError::Transient(format!("HTTP {status}")),
-        s if status.is_server_error() => SambatError::Transient(format!("HTTP {s}")),
-        s => SambatError::Protocol(format!("HTTP {s}")),
+        _ => match TransientKind::of_status(s) {
+            Some(kind) => SambatError::Transient(kind),
+            None => SambatError::Protocol(format!("HTTP {s}")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    #[test]
+    fn statuses_are_classified_by_kind() {
+        let e = |s: u16, id: &str| status_error(StatusCode::from_u16(s).unwrap(), id);
+        assert_eq!(
+            e(503, ""),
+            SambatError::Transient(TransientKind::ServerError(503))
+        );
+        assert_eq!(
+            e(429, "7"),
+            SambatError::Transient(TransientKind::RateLimited)
+        );
+        assert!(e(408, "").is_transient());
+        assert_eq!(e(401, ""), SambatError::Auth(401));
+        assert_eq!(e(404, "7"), SambatError::NotFound("7".into()));
+        assert_eq!(e(404, ""), SambatError::Protocol("HTTP 404".into()));
+        assert!(!e(400, "7").is_transient());
+        assert_eq!(
+            e(502, "").to_string(),
+            "SAMBAT is unavailable for now: HTTP 502"
+        );
     }
 }

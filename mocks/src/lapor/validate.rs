@@ -236,20 +236,20 @@ fn waktu_lapor(e: &mut Errors, obj: &Map<String, Value>, now: Timestamp) -> Opti
     Some(day)
 }
 
+/// Whether `s` has the shape of `template`, in which `9` stands for any ASCII digit and
+/// every other byte for itself. The contract writes its formats this way ("YYYY-MM-DD",
+/// "35.73.03"), so its rules read off it directly.
+fn shaped(s: &str, template: &str) -> bool {
+    s.len() == template.len()
+        && s.bytes().zip(template.bytes()).all(|(c, t)| match t {
+            b'9' => c.is_ascii_digit(),
+            _ => c == t,
+        })
+}
+
+/// The contract's `YYYY-MM-DD`, a day that exists.
 fn strict_date(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape {
-        return None;
-    }
-    s.parse::<Date>().ok()
+    shaped(s, "9999-99-99").then(|| s.parse::<Date>().ok())?
 }
 
 fn lokasi(e: &mut Errors, v: Option<&Value>) {
@@ -277,12 +277,9 @@ fn lokasi(e: &mut Errors, v: Option<&Value>) {
     }
 }
 
-/// `^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$`
+/// A Kemendagri code "like `35.73.03` or `35.73.03.1004`" (the contract's examples).
 fn kode_wilayah_ok(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-    (lens == [2, 2, 2] || lens == [2, 2, 2, 4])
-        && parts.iter().all(|p| p.bytes().all(|c| c.is_ascii_digit()))
+    shaped(s, "99.99.99") || shaped(s, "99.99.99.9999")
 }
 
 /// Whether a coordinate is present (a non-null value, valid or not).
@@ -349,18 +346,13 @@ fn pelapor(e: &mut Errors, v: Option<&Value>, anonim: Option<bool>) {
     }
 }
 
+/// The contract: "`+62…` or `08…`, 9..15 digits". Nothing but the digits after the one
+/// prefix: no spaces, dashes or brackets, since the contract names no separators.
 fn telepon_ok(s: &str) -> bool {
-    let digits = if let Some(rest) = s.strip_prefix('+') {
-        if !rest.starts_with("62") {
-            return false;
-        }
-        rest
-    } else if s.starts_with("08") {
-        s
-    } else {
-        return false;
-    };
-    digits.bytes().all(|c| c.is_ascii_digit()) && (9..=15).contains(&digits.len())
+    let prefixed = s.starts_with("+62") || s.starts_with("08");
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    let count = digits.chars().filter(char::is_ascii_digit).count();
+    prefixed && count == digits.chars().count() && (9..=15).contains(&count)
 }
 
 fn email_ok(s: &str) -> bool {
@@ -500,9 +492,43 @@ mod tests {
     fn telepon_formats() {
         assert!(telepon_ok("081234567890"));
         assert!(telepon_ok("+6281234567890"));
+        assert!(telepon_ok("+62341123456"));
+        assert!(telepon_ok("081234567"));
+        assert!(telepon_ok("+620812345678901"));
         assert!(!telepon_ok("0812-3456-7890"));
+        assert!(!telepon_ok("0812 3456 7890"));
+        assert!(!telepon_ok("(0341) 123456"));
         assert!(!telepon_ok("6281234567890"));
+        assert!(!telepon_ok("81234567890"));
+        assert!(!telepon_ok("0712345678"));
+        assert!(!telepon_ok("+1415555010"));
+        assert!(!telepon_ok("++6281234567890"));
+        assert!(!telepon_ok("+62+81234567890"));
         assert!(!telepon_ok("0812345"));
+        assert!(!telepon_ok("08123456"));
         assert!(!telepon_ok("+6281234567890123"));
+        assert!(!telepon_ok("0812345678９"));
+        assert!(!telepon_ok(""));
+    }
+
+    #[test]
+    fn codes_and_dates_have_the_contracts_shapes() {
+        assert!(kode_wilayah_ok("35.73.03"));
+        assert!(kode_wilayah_ok("35.73.03.1004"));
+        for s in [
+            "",
+            "35.73",
+            "35.73.3",
+            "35.73.03.104",
+            "35.73.03.1004.1",
+            "35-73-03",
+            "3a.73.03",
+        ] {
+            assert!(!kode_wilayah_ok(s), "{s}");
+        }
+        assert!(strict_date("2024-07-29").is_some());
+        assert!(strict_date("2024-02-30").is_none());
+        assert!(strict_date("2024-7-29").is_none());
+        assert!(strict_date("29/07/2024").is_none());
     }
 }

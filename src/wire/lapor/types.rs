@@ -86,7 +86,6 @@ pub struct Lampiran {
     pub url: String,
 }
 
-/// Attachment types the contract accepts.
 /// A Kemendagri region code of a kecamatan (`35.73.02`) or a desa/kelurahan (`35.73.02.1007`).
 pub fn is_kode_wilayah(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
@@ -101,6 +100,7 @@ pub fn is_kode_wilayah(s: &str) -> bool {
         .all(|(p, w)| p.len() == *w && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Attachment types the contract accepts.
 pub const LAMPIRAN_TIPE: [&str; 4] = ["image/jpeg", "image/png", "application/pdf", "video/mp4"];
 
 /// 200/201 body of `POST /laporan`.
