@@ -1,4 +1,4 @@
-//! `lapor-bridge bench`: the committed benchmark behind BENCHMARKS.md.
+//! `lapor-tools bench` (`cargo tools bench`): the committed benchmark behind BENCHMARKS.md.
 //! `throughput`: intake → committed → forwarded against in-process mocks, quota off.
 //! `quota`: two minutes against a LAPOR! mock enforcing its quota; how much of it is used,
 //! and how many 429s.

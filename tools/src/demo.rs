@@ -1,4 +1,4 @@
-//! `lapor-bridge demo`: the LAPOR! and SAMBAT mocks in-process, the bridge on a temporary
+//! `lapor-tools demo` (`cargo demo`): the LAPOR! and SAMBAT mocks in-process, the bridge on a temporary
 //! store with `config/demo.toml`, progress while records flow, and a summary at the end.
 
 use std::collections::BTreeMap;

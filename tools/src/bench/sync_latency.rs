@@ -1,4 +1,4 @@
-//! `lapor-bridge bench sync-latency`: from a status change in LAPOR! (the mock's clock) to the
+//! `lapor-tools bench sync-latency`: from a status change in LAPOR! (the mock's clock) to the
 //! SAMBAT write-back carrying it (the SAMBAT mock's receipt), with the bridge on LAPOR!'s
 //! default quota and the given feed poll interval. Changes are made one at a time at random
 //! moments, so they fall anywhere in the poll cycle.

@@ -1,4 +1,4 @@
-//! `lapor-bridge bench webhook-latency`: signed 112 deliveries sent open-loop at a fixed rate to
+//! `lapor-tools bench webhook-latency`: signed 112 deliveries sent open-loop at a fixed rate to
 //! the running bridge (forwarder on, LAPOR! mock quota off); each delivery's latency is from the
 //! request leaving to its 202, which the receiver sends only after the record is committed.
 
