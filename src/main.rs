@@ -61,8 +61,8 @@ async fn dispatch(command: Command) -> ExitCode {
             store,
             action,
         } => cli::dead_letters::run(&config, store, action),
-        Command::Demo(args) => cli::demo::run(args).await,
-        Command::Bench(args) => cli::bench::run(args).await,
+        Command::Demo { .. } => cli::moved_to_tools("demo"),
+        Command::Bench { .. } => cli::moved_to_tools("bench"),
         Command::Report(args) => cli::report::run(args),
     }
 }

@@ -1,9 +1,7 @@
 //! The `lapor-bridge` command line.
 
-pub mod bench;
 pub mod check_config;
 pub mod dead_letters;
-pub mod demo;
 pub mod dry_run;
 pub mod report;
 pub mod show;
@@ -83,17 +81,35 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: show::Format,
     },
-    /// Start the LAPOR! and SAMBAT mocks in-process and run the bridge against them.
-    Demo(demo::DemoArgs),
     /// Check sample records against a configuration's mapping and the LAPOR! contract, or
     /// list what a dry-run daemon recorded (`dry-run report`).
     DryRun(dry_run::DryRunArgs),
-    /// Measure throughput and quota use against in-process mocks.
-    Bench(bench::BenchArgs),
     /// Service-level figures of a period (received, response rate and time in working days,
     /// target progress) per channel and OPD; `report sla`: complaints at risk or past a
     /// LAPOR! service level. Reads the store read-only.
     Report(report::ReportArgs),
+    /// Moved to the developer tools (`cargo demo`): the service binary carries no mocks.
+    #[command(hide = true)]
+    Demo {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Moved to the developer tools (`cargo tools bench ...`), as `demo`.
+    #[command(hide = true)]
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// `lapor-bridge demo|bench`, which moved to the `lapor-tools` package: where to find them.
+pub fn moved_to_tools(command: &str) -> std::process::ExitCode {
+    eprintln!(
+        "`lapor-bridge {command}` is not part of the service binary: it is in the developer \
+         tools (package lapor-tools), from a source checkout `cargo tools {command} ...` \
+         (the demo: `cargo demo`)"
+    );
+    std::process::ExitCode::from(2)
 }
 
 /// The store an operator command works on: `--store` if given, else the configuration's

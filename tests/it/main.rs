@@ -1,0 +1,38 @@
+//! lapor-bridge's integration tests, one binary: each former `tests/<name>.rs` is a module
+//! here (its tests are `<name>::...`), so the crate is linked once, not once per file.
+//! Everything runs in one process: a test uses its own ports (`127.0.0.1:0`), temporary
+//! directories and child-process environments, never the process's environment or working
+//! directory.
+
+mod common;
+mod support;
+
+mod channels_config;
+mod channels_proptest;
+mod clocks;
+mod config_check;
+mod crash;
+mod csv_folder;
+mod dry_run_cli;
+mod dry_run_daemon;
+mod dry_run_rules;
+mod dry_run_snapshots;
+mod forward_classes;
+mod lapor_client;
+mod listener_limits;
+mod mapping_proptest;
+mod mapping_snapshots;
+mod no_pii_in_logs;
+mod outage;
+mod reference_and_restart;
+mod report_daemon;
+mod report_kpi;
+mod report_sla;
+mod sambat_intake;
+mod service_metrics;
+mod service_systemd;
+mod sync_crash;
+mod sync_e2e;
+mod sync_writeback;
+mod webhook_flood;
+mod webhook_intake;

@@ -1,0 +1,5 @@
+//! Helpers a few test modules share (the Env and SyncRig setup is in `common`).
+
+pub mod report_fixture;
+pub mod sync_check;
+pub mod webhooks;
