@@ -72,7 +72,15 @@ impl Stage for SlaAlerts {
                 None => Duration::from_millis(200),
                 Some((_, None)) => Duration::from_secs(60),
                 Some((cfg, Some(hook))) => {
-                    match check_once(&self.store, cfg, &hook, &self.client, Timestamp::now()).await
+                    match check_once(
+                        &self.store,
+                        cfg,
+                        &hook,
+                        &self.client,
+                        Timestamp::now(),
+                        &self.heartbeat,
+                    )
+                    .await
                     {
                         Ok(r) if r.posted + r.failed > 0 => {
                             info!(posted = r.posted, failed = r.failed, "SLA alerts");
@@ -104,6 +112,7 @@ pub async fn check_once(
     hook: &SlaWebhookConfig,
     client: &reqwest::Client,
     now: Timestamp,
+    heartbeat: &Heartbeat,
 ) -> Result<Round, AlertError> {
     let cal = super::calendar_for(cfg)?;
     let report = super::sla_report(store, cfg, &cal, now)?;
@@ -156,6 +165,9 @@ pub async fn check_once(
                 params![c.record_id, rule, level, e],
             ),
         })?;
+        // A round may post many alerts, each up to its timeout: each one is progress the
+        // watchdog must see, or a long round would read as a wedged loop.
+        heartbeat.beat();
         match result {
             Ok(()) => round.posted += 1,
             Err(e) => {

@@ -25,6 +25,7 @@ use tracing::{error, info, warn};
 
 use crate::config::{self, Config};
 use crate::pipeline::{Pipeline, PipelineError};
+use crate::runtime::Stage;
 use crate::shutdown;
 use crate::store::Store;
 use state::{Shared, SNAPSHOT_KEY};
@@ -137,6 +138,10 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
             },
         };
         let pipeline = Arc::new(pipeline);
+        // The SLA watch outlives generations; each generation's watchdog list includes it.
+        pipeline
+            .liveness
+            .register(sla.name(), sla.heartbeat.clone());
         shared.install(&pipeline);
         let (gen_stop, gen_shutdown) = shutdown::channel();
         let mut task: JoinHandle<()> = {

@@ -19,6 +19,7 @@ mod dry_run_rules;
 mod dry_run_snapshots;
 mod forward_classes;
 mod lapor_client;
+mod layout;
 mod listener_limits;
 mod mapping_proptest;
 mod mapping_snapshots;
