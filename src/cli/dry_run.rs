@@ -16,7 +16,6 @@ use crate::domain::ChannelName;
 use crate::dryrun::compare::{describe, diff, FieldChange};
 use crate::dryrun::verdict::Verdict;
 use crate::dryrun::{check_records, input, load_config_for_check, CheckedRecord};
-use crate::mapping::ReferenceIds;
 use crate::store::dry_run::read_reference_ids;
 use crate::store::DryRunRow;
 
@@ -154,7 +153,7 @@ fn check(
         }
     };
     // The reference cache of the configured store, if there is one; never created here.
-    let reference = read_reference_ids(&cfg.store.path).unwrap_or_else(ReferenceIds::default);
+    let reference = read_reference_ids(&cfg.store.path).unwrap_or_default();
     let now = Timestamp::now();
     let checked = check_records(&mappers, &name, &records, &reference, now);
     let old: Vec<Option<CheckedRecord>> = match &old_mappers {

@@ -136,16 +136,8 @@ pub fn render(
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<14} {:<10} {:>9} {:>8} {:>8} {:>6} {:>6} {:>10}  {}",
-        "channel",
-        "kind",
-        "received",
-        "pending",
-        "oldest",
-        "held",
-        "dead",
-        "forwarded",
-        "last success"
+        "{:<14} {:<10} {:>9} {:>8} {:>8} {:>6} {:>6} {:>10}  last success",
+        "channel", "kind", "received", "pending", "oldest", "held", "dead", "forwarded",
     );
     let mut names: Vec<String> = queues.iter().map(|q| q.channel.clone()).collect();
     if let Some(s) = &snapshot {

@@ -179,6 +179,26 @@ pub fn group_sizes(rng: &mut StdRng, n: usize) -> Vec<usize> {
     out
 }
 
+/// How people write a place name when they type it: `Oro-oro Dowo` as `Oro Oro Dowo`,
+/// `Rampal Celaket` as `Rampalcelaket`, `Kauman` as `KAUMAN`.
+pub fn loose_spelling(name: &str) -> String {
+    if name.contains('-') {
+        name.split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else if name.contains(' ') {
+        name.replace(' ', "").to_lowercase()
+    } else {
+        name.to_uppercase()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,25 +227,5 @@ mod tests {
             }
         }
         assert!((30..=120).contains(&empty_judul), "{empty_judul}");
-    }
-}
-
-/// How people write a place name when they type it: `Oro-oro Dowo` as `Oro Oro Dowo`,
-/// `Rampal Celaket` as `Rampalcelaket`, `Kauman` as `KAUMAN`.
-pub fn loose_spelling(name: &str) -> String {
-    if name.contains('-') {
-        name.split('-')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                    .unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else if name.contains(' ') {
-        name.replace(' ', "").to_lowercase()
-    } else {
-        name.to_uppercase()
     }
 }
