@@ -98,15 +98,22 @@ pub fn privacy_settings_without_secrets(config: &Path) -> Result<PrivacySettings
             if ch.get("kind").and_then(|k| k.as_str()) != Some("csv_folder") {
                 continue;
             }
-            let Some(inbox) = ch.get("inbox").and_then(|i| i.as_str()) else {
+            // `LAPOR_BRIDGE__CHANNELS__<NAME>__<KEY>` overrides the file, as for the daemon.
+            let get = |k: &str| -> Option<String> {
+                let var = format!("LAPOR_BRIDGE__CHANNELS__{}__{}", name, k).to_uppercase();
+                std::env::var(var)
+                    .ok()
+                    .or_else(|| ch.get(k).and_then(|v| v.as_str()).map(str::to_owned))
+                    .filter(|p| !p.trim().is_empty())
+            };
+            let Some(inbox) = get("inbox") else {
                 continue;
             };
             let inbox = PathBuf::from(inbox);
             for (k, default) in [("processed", "processed"), ("rejected", "rejected")] {
-                let dir = match ch.get(k).and_then(|p| p.as_str()) {
-                    Some(p) if !p.trim().is_empty() => PathBuf::from(p),
-                    _ => inbox.join(default),
-                };
+                let dir = get(k)
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| inbox.join(default));
                 csv_folders.push((name.clone(), dir));
             }
         }
