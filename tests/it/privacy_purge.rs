@@ -168,6 +168,7 @@ async fn purge_older_than_0_leaves_no_nik_or_phone_in_the_store_files_and_the_sa
     let child_env = env.child_env(&rig.extra);
     let as_of = jiff::Timestamp::now().to_string();
     let before = report(&child_env, &path, &as_of);
+    assert_eq!(before["total"]["received"], total, "{before}");
     let s = path.display().to_string();
 
     // Without a terminal and without --yes: refused, naming the flag, nothing changed.
