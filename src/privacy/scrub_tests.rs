@@ -55,6 +55,32 @@ fn store_with_one() -> (tempfile::TempDir, Store, i64) {
                 "INSERT INTO revisions (record_id, revision, raw, content_hash, received_at, sent)
                  VALUES (?1, 2, ?2, 'h2', '2024-03-05T00:00:00.000Z', 0)",
                 params![id, raw().to_string()],
+            )?;
+            c.execute(
+                "INSERT INTO dry_run_verdicts (record_id, revision, verdict, payload, reasons,
+                     notes, checked_at)
+                 VALUES (?1, 1, 'invalid', ?2,
+                     '[{\"field\":\"pelapor.nik\",\"message\":\"3573012345670001 is not 16\"}]',
+                     '[\"phone 0812-3456-7890 normalised\"]', '2024-03-04T02:10:11.000Z')",
+                params![id, payload.to_string()],
+            )?;
+            c.execute(
+                "INSERT INTO lapor_updates (id_pembaruan, record_id, tracking_id, status,
+                     tanggapan_isi, tanggapan_oleh, waktu, effective_at, content_key, effect,
+                     source, received_at)
+                 VALUES ('u1', ?1, 'LAPOR-1', 'selesai', 'Bapak Budi Santoso (081234567890), jalan sudah diperbaiki',
+                     'Dinas PU', '2024-03-06T00:00:00.000Z', '2024-03-06T00:00:00.000Z', 'k',
+                     'status_tanggapan', 'feed', '2024-03-06T00:00:00.000Z')",
+                params![id],
+            )?;
+            let update: i64 = c.last_insert_rowid();
+            c.execute(
+                "INSERT INTO writebacks (record_id, update_id, channel, state, lapor_status,
+                     next_attempt_at, last_error, outcome, created_at)
+                 VALUES (?1, ?2, 'sambat', 'done', 'selesai', '2024-03-06T00:00:00.000Z',
+                     'HTTP 400: hp 0812-3456-7890 unknown', '{\"pesan\":\"ok, Budi Santoso\"}',
+                     '2024-03-06T00:00:00.000Z')",
+                params![id, update],
             )
         })
         .unwrap();
@@ -70,6 +96,9 @@ fn all_text(store: &Store) -> String {
                 "SELECT raw FROM revisions",
                 "SELECT COALESCE(payload,'') || COALESCE(last_error,'') FROM outbox",
                 "SELECT COALESCE(detail,'') FROM events",
+                "SELECT COALESCE(payload,'') || reasons || notes FROM dry_run_verdicts",
+                "SELECT COALESCE(tanggapan_isi,'') || COALESCE(tanggapan_oleh,'') FROM lapor_updates",
+                "SELECT COALESCE(last_error,'') || COALESCE(outcome,'') FROM writebacks",
             ] {
                 let mut st = c.prepare(sql)?;
                 let rows = st.query_map([], |r| r.get::<_, String>(0))?;
@@ -93,6 +122,14 @@ fn scrub_removes_identity_everywhere_and_keeps_what_reports_read() {
     assert_eq!(counts.revisions, 2, "intake's revision 1 and the one added");
     assert_eq!(counts.outbox, 1);
     assert!(counts.events >= 1);
+    assert_eq!(
+        (
+            counts.dry_run_verdicts,
+            counts.lapor_updates,
+            counts.writebacks
+        ),
+        (1, 1, 1)
+    );
     let after = all_text(&store);
     for gone in [
         NIK,
@@ -117,6 +154,11 @@ fn scrub_removes_identity_everywhere_and_keeps_what_reports_read() {
         })
         .unwrap();
     assert!(removed_at.is_some());
+    assert!(
+        after.contains("Dinas PU"),
+        "the responding office stays:\n{after}"
+    );
+    assert!(!after.contains("diperbaiki"), "the tanggapan text goes");
     let raw: Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(raw["kategori"], "Jalan Rusak");
     assert_eq!(raw["opd"], "DPUPR");
