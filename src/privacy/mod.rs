@@ -1,8 +1,9 @@
 //! Personal data under UU PDP No. 27/2022: the retention purge ([`purge`]), the one
 //! primitive that removes a record's personal data from every table ([`scrub`]), and the
-//! daily stage that runs the purge in the daemon.
+//! daily stage that runs the purge in the daemon; [`redact`] finds personal data in stored values.
 
 pub mod purge;
+pub mod redact;
 pub mod scrub;
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::domain::RecordKey;
+use crate::privacy::redact::is_personal_key;
 use crate::store::testing::{intake_one, temp_store};
 
 const NIK: &str = "3573012345670001";
