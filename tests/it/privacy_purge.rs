@@ -276,3 +276,46 @@ fn privacy_purge_has_help() {
         assert!(text.contains(flag), "{flag} in:\n{text}");
     }
 }
+
+/// The daemon's pipeline runs the purge as the stage `privacy-purge` with
+/// `[privacy] retention_days`: a complaint final 40 days ago goes at 30 days, one final 10
+/// days ago stays; the next purge is a day later.
+#[tokio::test]
+async fn the_daemon_stage_purges_with_the_configured_retention() {
+    use lapor_bridge::runtime::{Stage, Step};
+    let env = common::Env::start(lapor_mocks::lapor::LaporMockConfig::default()).await;
+    let p = env.pipeline(&[("LAPOR_BRIDGE__PRIVACY__RETENTION_DAYS", "30".into())]);
+    assert_eq!(p.cfg.privacy.retention_days, 30);
+    assert!(p.liveness.heartbeat("privacy-purge").is_some());
+    let now = jiff::Timestamp::now();
+    for (n, days) in [(1, 40), (2, 10)] {
+        let at = lapor_bridge::time::db(now - jiff::SignedDuration::from_hours(24 * days));
+        let raw = format!(r#"{{"id":{n},"pelapor":{{"nik":"357301234567000{n}"}}}}"#);
+        p.store
+            .with_conn(|c| {
+                c.execute(
+                    "INSERT INTO records (channel, local_id, raw, content_hash, received_at,
+                         updated_at, lapor_status, lapor_status_at)
+                     VALUES ('sambat', ?1, ?2, 'h', ?3, ?3, 'selesai', ?3)",
+                    rusqlite::params![format!("p{n}"), raw, at],
+                )
+            })
+            .unwrap();
+    }
+    let stage = lapor_bridge::privacy::purge::PurgeStage::new(p.store.clone(), &p.cfg);
+    assert_eq!(stage.name(), "privacy-purge");
+    assert_eq!(
+        stage.step().await,
+        Step::Idle(lapor_bridge::privacy::purge::INTERVAL)
+    );
+    let raws: Vec<(String, String)> = p
+        .store
+        .with_conn(|c| {
+            let mut st = c.prepare("SELECT local_id, raw FROM records ORDER BY local_id")?;
+            let r = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            r.collect()
+        })
+        .unwrap();
+    assert!(!raws[0].1.contains("3573012345670001"), "{raws:?}");
+    assert!(raws[1].1.contains("3573012345670002"), "{raws:?}");
+}
