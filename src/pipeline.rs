@@ -151,6 +151,10 @@ impl Pipeline {
         for w in &writebacks {
             stages.push(Task::new(w.clone(), w.heartbeat.clone()).with_wake(w.waker()));
         }
+        // Reporters' personal data past `[privacy] retention_days`, once a day (both modes:
+        // a dry-run store holds the same data).
+        let purge = Arc::new(crate::privacy::purge::PurgeStage::new(store.clone(), &cfg));
+        stages.push(Task::new(purge.clone(), purge.heartbeat.clone()));
         let forwarding =
             Task::new(forwarder.clone(), forwarder.heartbeat.clone()).with_wake(forwarder.waker());
         let mut intake = Vec::new();

@@ -13,6 +13,7 @@ use super::ctx::{k, Ctx, KeyPath};
 use super::forwarder::{validate_forwarder, ForwarderConfig};
 use super::lapor::{validate_lapor, LaporConfig};
 use super::logging::{validate_logging, LoggingConfig};
+use super::privacy::{validate_privacy, PrivacyConfig};
 use super::problem::{ConfigErrors, ConfigProblem};
 use super::report::{validate_report, ReportConfig};
 use super::service::{validate_service, ServiceConfig};
@@ -50,6 +51,8 @@ pub struct Config {
     pub sync: SyncConfig,
     /// `[report]`: KPI target, calendar file, SLA watch and alerts.
     pub report: ReportConfig,
+    /// `[privacy]`: retention of reporters' personal data.
+    pub privacy: PrivacyConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,6 +69,7 @@ struct RawConfig {
     service: Option<Value>,
     sync: Option<Value>,
     report: Option<Value>,
+    privacy: Option<Value>,
 }
 
 /// Validates the merged configuration section by section. Returns `None` or a config with
@@ -100,6 +104,7 @@ fn validate(
     let service = validate_service(raw.service, ctx);
     let sync = validate_sync(raw.sync, ctx);
     let report = validate_report(raw.report, ctx, base_dir, env, true);
+    let privacy = validate_privacy(raw.privacy, ctx);
 
     Some(Config {
         mode: mode?,
@@ -113,6 +118,7 @@ fn validate(
         service: service?,
         sync: sync?,
         report: report?,
+        privacy: privacy?,
     })
 }
 

@@ -25,6 +25,7 @@ mod lapor;
 mod listener;
 mod load;
 mod logging;
+mod privacy;
 mod problem;
 mod report;
 mod secret;
@@ -50,6 +51,9 @@ pub use load::{
     load, load_from_str, load_from_str_in, process_env, Config, Mode, ENV_PREFIX, ENV_SEPARATOR,
 };
 pub use logging::{LogFormat, LoggingConfig};
+pub use privacy::{
+    privacy_settings_without_secrets, PrivacyConfig, PrivacySettings, DEFAULT_RETENTION_DAYS,
+};
 pub use problem::{ConfigErrors, ConfigProblem};
 pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig};
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};

@@ -126,3 +126,42 @@ fn without_start_from_the_first_poll_starts_now() {
     let diff = now.since(s.start_from).unwrap();
     assert!(diff.total(jiff::Unit::Second).unwrap().abs() < 60.0);
 }
+
+#[test]
+fn privacy_retention_defaults_to_a_year_and_refuses_0() {
+    let c = load_from_str(BASE, &[]).unwrap();
+    assert_eq!(c.privacy.retention_days, 365);
+    let c = load_from_str(&format!("{BASE}[privacy]\nretention_days = 730\n"), &[]).unwrap();
+    assert_eq!(c.privacy.retention_days, 730);
+    let c = load_from_str(
+        BASE,
+        &env(&[("LAPOR_BRIDGE__PRIVACY__RETENTION_DAYS", "30")]),
+    )
+    .unwrap();
+    assert_eq!(c.privacy.retention_days, 30);
+    let err = load_from_str(&format!("{BASE}[privacy]\nretention_days = 0\n"), &[]).unwrap_err();
+    assert!(err.to_string().contains("privacy.retention_days"), "{err}");
+    let err = load_from_str(&format!("{BASE}[privacy]\nretain = 5\n"), &[]).unwrap_err();
+    assert!(err.to_string().contains("retain"), "{err}");
+}
+
+#[test]
+fn privacy_settings_for_the_cli_read_csv_folders_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bridge.toml");
+    std::fs::write(
+        &path,
+        "[privacy]\nretention_days = 100\n\
+         [channels.ngombe]\nkind = \"csv_folder\"\ninbox = \"/srv/in\"\nprocessed = \"/srv/done\"\n\
+         [channels.sambat]\nkind = \"sambat\"\napi_key = { credential = \"missing\" }\n",
+    )
+    .unwrap();
+    let s = crate::config::privacy_settings_without_secrets(&path).unwrap();
+    assert_eq!(s.retention_days, 100);
+    let dirs: Vec<String> = s
+        .csv_folders
+        .iter()
+        .map(|(c, p)| format!("{c}={}", p.display()))
+        .collect();
+    assert_eq!(dirs, ["ngombe=/srv/done", "ngombe=/srv/in/rejected"]);
+}

@@ -172,6 +172,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (record_id, rule, level)
     );
     "#,
+    // 5: personal data (UU PDP). When a record's reporter identity and personal free text were
+    // removed from every table (retention purge or erasure); NULL while the store holds them.
+    r#"
+    ALTER TABLE records ADD COLUMN personal_data_removed_at TEXT;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -87,6 +87,16 @@ impl Store {
         Ok(f(&self.lock())?)
     }
 
+    /// One immediate write transaction, committed when `f` returns `Ok`; for the privacy
+    /// module, which rewrites a record's rows in several tables at once.
+    pub fn with_tx<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self
