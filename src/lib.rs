@@ -14,6 +14,7 @@ pub mod intake;
 pub mod logging;
 pub mod mapping;
 pub mod pipeline;
+pub mod privacy;
 pub mod report;
 pub mod runtime;
 pub mod service;

@@ -64,5 +64,6 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Demo { .. } => cli::moved_to_tools("demo"),
         Command::Bench { .. } => cli::moved_to_tools("bench"),
         Command::Report(args) => cli::report::run(args),
+        Command::Privacy(args) => cli::privacy::run(args),
     }
 }

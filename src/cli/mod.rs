@@ -3,6 +3,7 @@
 pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
+pub mod privacy;
 pub mod report;
 pub mod show;
 pub mod status;
@@ -88,6 +89,9 @@ pub enum Command {
     /// target progress) per channel and OPD; `report sla`: complaints at risk or past a
     /// LAPOR! service level. Reads the store read-only.
     Report(report::ReportArgs),
+    /// Personal data under UU PDP: `export` (access request), `erase`, `report` (what is
+    /// held per channel).
+    Privacy(privacy::PrivacyArgs),
     /// Moved to the developer tools (`cargo demo`): the service binary carries no mocks.
     #[command(hide = true)]
     Demo {

@@ -1,0 +1,184 @@
+//! `lapor-bridge privacy …`: personal data under UU PDP (access, erasure, what is held).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::config::Config;
+use crate::privacy::{self, Selector};
+use crate::store::Store;
+
+#[derive(Args, Debug)]
+pub struct PrivacyArgs {
+    #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = super::DEFAULT_CONFIG, global = true)]
+    pub config: PathBuf,
+    /// Use this store file instead of the configuration's `store.path`.
+    #[arg(long, global = true)]
+    pub store: Option<PathBuf>,
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+/// Whose data: exactly one of these.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct SelectArgs {
+    /// The reporter's phone number, in any spelling (0812-3456-7890, +62 812…, 62812…).
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The reporter's NIK (16 digits; spaces ignored).
+    #[arg(long)]
+    pub nik: Option<String>,
+    /// The reporter's e-mail address (case ignored).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// One record, as <channel>:<local id>, e.g. sambat:12345.
+    #[arg(long)]
+    pub record: Option<String>,
+}
+
+impl SelectArgs {
+    fn selector(&self) -> Result<Selector, privacy::PrivacyError> {
+        match (&self.phone, &self.nik, &self.email, &self.record) {
+            (Some(p), ..) => Selector::phone(p),
+            (_, Some(n), ..) => Selector::nik(n),
+            (_, _, Some(e), _) => Selector::email(e),
+            (_, _, _, Some(r)) => Selector::record(r),
+            _ => unreachable!("clap requires one selector"),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    /// Print as JSON everything the bridge holds about a person (an access request under
+    /// UU PDP): each record, its personal data and where it is held, its timeline, and
+    /// whether LAPOR! holds a copy too. Reads the store read-only.
+    Export(SelectArgs),
+    /// Remove a person's data from every table (raw payloads, revisions, sent payloads,
+    /// dry-run verdicts, responses), record the erasure on each record's timeline and compact
+    /// the store. A complaint not yet forwarded is closed and never sent; one already in
+    /// LAPOR! stays there (LAPOR! keeps its copy). Asks for confirmation unless --yes.
+    Erase {
+        #[command(flatten)]
+        select: SelectArgs,
+        /// Who asks for the erasure (recorded on the timeline); default: $SUDO_USER or $USER.
+        #[arg(long)]
+        by: Option<String>,
+        /// Why (recorded on the timeline), e.g. "request of 2026-12-01, ref. PPID/123".
+        /// Never put the person's identity here.
+        #[arg(long)]
+        reason: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Per channel, how many records hold a name, NIK, phone, e-mail or free text, and the
+    /// oldest: for the data-protection officer. Reads the store read-only.
+    Report {
+        #[arg(long, value_enum, default_value = "text")]
+        format: super::show::Format,
+    },
+}
+
+pub fn run(args: PrivacyArgs) -> ExitCode {
+    match dispatch(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn setup(config: &Path, store: Option<PathBuf>, writable: bool) -> Result<(Config, Store), String> {
+    let cfg = crate::config::load(config).map_err(|e| crate::config::problem_report(config, &e))?;
+    let path = store.unwrap_or_else(|| cfg.store.path.clone());
+    let store = super::open_existing(&path, writable)?;
+    Ok((cfg, store))
+}
+
+fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
+    match args.action {
+        Action::Export(select) => {
+            let sel = select.selector().map_err(|e| e.to_string())?;
+            let (cfg, store) = setup(&args.config, args.store, false)?;
+            let out = privacy::export::export(&store, &cfg, &sel).map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("plain data")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Action::Report { format } => {
+            let (cfg, store) = setup(&args.config, args.store, false)?;
+            let r = privacy::held::report(&store, &cfg).map_err(|e| e.to_string())?;
+            match format {
+                super::show::Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&r).expect("plain data"))
+                }
+                super::show::Format::Text => print!("{}", privacy::held::render_text(&r)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Action::Erase {
+            select,
+            by,
+            reason,
+            yes,
+        } => {
+            let sel = select.selector().map_err(|e| e.to_string())?;
+            if reason.trim().is_empty() {
+                return Err(
+                    "--reason is empty: say why the data is erased (e.g. the request's reference)"
+                        .into(),
+                );
+            }
+            let by = by
+                .or_else(|| std::env::var("SUDO_USER").ok())
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "unknown".into());
+            let (cfg, store) = setup(&args.config, args.store, true)?;
+            let found = privacy::erase::preview(&store, &cfg, &sel).map_err(|e| e.to_string())?;
+            if found.is_empty() {
+                println!("no record matches this {}: nothing to erase", sel.kind());
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !yes && !confirm(&found)? {
+                println!("nothing erased");
+                return Ok(ExitCode::from(1));
+            }
+            let now = jiff::Timestamp::now();
+            let r = privacy::erase::erase(&store, &cfg, &sel, &by, &reason, now)
+                .map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string_pretty(&r).expect("plain data"));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn confirm(found: &[(String, Option<String>)]) -> Result<bool, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "{} record(s) match; not erasing without confirmation: run it in a terminal, or pass --yes",
+            found.len()
+        ));
+    }
+    eprintln!("These records will lose their personal data:");
+    for (record, tracking) in found {
+        match tracking {
+            Some(t) => eprintln!("  {record} (in LAPOR! as {t}: LAPOR! keeps its copy)"),
+            None => eprintln!("  {record} (not forwarded: it will be closed and never sent)"),
+        }
+    }
+    eprint!("Type 'erase' to confirm: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the confirmation: {e}"))?;
+    Ok(line.trim() == "erase")
+}
