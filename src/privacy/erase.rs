@@ -101,18 +101,18 @@ pub fn erase(
             } else {
                 was.clone()
             };
-            let detail = serde_json::json!({
-                "by": by,
-                "why": why,
-                "selected_by": sel.kind(),
-                "was": was,
-                "forwarded_to_lapor": tracking_id.is_some(),
-                "note": if unsent { "not forwarded: closed, it will not be sent" }
-                        else { "LAPOR! keeps its own copy" },
-            });
+            let note = if unsent {
+                "not forwarded: closed, it will not be sent"
+            } else {
+                "in LAPOR!, which keeps its own copy"
+            };
+            let detail = format!(
+                "personal data erased by {by}, reason: {why}; selected by {}; was {was}; {note}",
+                sel.kind()
+            );
             tx.execute(
                 "INSERT INTO events (record_id, at, kind, detail) VALUES (?1, ?2, 'erased', ?3)",
-                params![s.id, time::db(now), detail.to_string()],
+                params![s.id, time::db(now), detail],
             )?;
             tx.commit()?;
             Ok(Some(ErasedRecord {

@@ -5,7 +5,7 @@ use crate::common;
 
 use common::Env;
 use lapor_bridge::domain::RecordKey;
-use lapor_bridge::privacy::{erase, export, Selector};
+use lapor_bridge::privacy::{erase, export, held, Selector};
 use lapor_mocks::lapor::LaporMockConfig;
 use serde_json::json;
 
@@ -113,6 +113,17 @@ async fn export_finds_a_person_by_phone_in_any_spelling_and_erase_removes_them()
         .records
         .is_empty());
 
+    let phones = |store: &lapor_bridge::store::Store| {
+        let r = held::report(store, &cfg).unwrap();
+        assert_eq!(r.channels.len(), 1, "{r:?}");
+        (
+            r.channels[0].records,
+            r.channels[0].telepon,
+            r.channels[0].nik,
+        )
+    };
+    assert_eq!(phones(&p.store), (2, 2, 2));
+
     let sel = Selector::phone("+6281234567890").unwrap();
     let report = erase::erase(
         &p.store,
@@ -131,6 +142,7 @@ async fn export_finds_a_person_by_phone_in_any_spelling_and_erase_removes_them()
         .unwrap()
         .records
         .is_empty());
+    assert_eq!(phones(&p.store), (2, 1, 1));
     let d = p.store.detail(&RecordKey::parse(&key).unwrap()).unwrap();
     let erased = d
         .events
