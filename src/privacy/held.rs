@@ -62,8 +62,8 @@ pub fn render_text(r: &HeldReport) -> String {
     let mut out = String::from("Personal data held, per channel (records holding each kind)\n\n");
     let _ = writeln!(
         out,
-        "{:<16} {:>8} {:>7} {:>7} {:>7} {:>7} {:>9}  {}",
-        "channel", "records", "nama", "nik", "phone", "e-mail", "free text", "oldest (UTC)"
+        "{:<16} {:>8} {:>7} {:>7} {:>7} {:>7} {:>9}  oldest (UTC)",
+        "channel", "records", "nama", "nik", "phone", "e-mail", "free text"
     );
     for c in &r.channels {
         let mut name = c.channel.clone();
