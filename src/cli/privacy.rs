@@ -94,7 +94,9 @@ pub fn run(args: PrivacyArgs) -> ExitCode {
 }
 
 fn setup(config: &Path, store: Option<PathBuf>, writable: bool) -> Result<(Config, Store), String> {
-    let cfg = crate::config::load(config).map_err(|e| crate::config::problem_report(config, &e))?;
+    // The channels' mappings are needed, not their credentials: this runs from an operator's
+    // shell that may not have the service's secrets.
+    let cfg = crate::dryrun::load_config_for_check(config)?;
     let path = store.unwrap_or_else(|| cfg.store.path.clone());
     let store = super::open_existing(&path, writable)?;
     Ok((cfg, store))

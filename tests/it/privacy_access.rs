@@ -284,3 +284,57 @@ fn privacy_commands_have_help() {
         assert!(text.contains("--phone") || sub == "report", "{text}");
     }
 }
+
+/// `lapor-bridge privacy …` on `env`'s store with the demo configuration; stdout parsed as JSON.
+fn privacy_cli(env: &Env, args: &[&str]) -> serde_json::Value {
+    let store = env.store_path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
+        .arg("privacy")
+        .args(args)
+        .args(["--config", common::DEMO_TOML, "--store"])
+        .arg(&store)
+        .env_remove("LAPOR_BRIDGE_CONFIG")
+        .env_remove("LAPOR_BRIDGE__STORE__PATH")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "privacy {args:?}: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[tokio::test]
+async fn the_commands_export_erase_and_report_through_the_binary() {
+    let env = env().await;
+    env.sambat.insert(named(
+        "Lampu PJU di depan SDN Polowijen 2 mati sudah tiga malam.",
+        NAMA,
+        NIK,
+        HP,
+    ));
+    let p = env.pipeline(&[]);
+    p.pollers[0].poll_once().await.unwrap();
+    drop(p);
+    let found = privacy_cli(&env, &["export", "--phone", "+62 812-3456-7890"]);
+    assert_eq!(found["records"].as_array().unwrap().len(), 1, "{found}");
+    let held = privacy_cli(&env, &["report", "--format", "json"]);
+    assert_eq!(held["channels"][0]["telepon"], 1, "{held}");
+    // Without --yes and without a terminal it refuses.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
+        .args(["privacy", "erase", "--nik", NIK, "--reason", "test"])
+        .args(["--config", common::DEMO_TOML, "--store"])
+        .arg(env.store_path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+    let erased = privacy_cli(&env, &["erase", "--nik", NIK, "--reason", "test", "--yes"]);
+    assert_eq!(erased["erased"].as_array().unwrap().len(), 1, "{erased}");
+    let none = privacy_cli(&env, &["export", "--phone", HP]);
+    assert!(none["records"].as_array().unwrap().is_empty(), "{none}");
+}
