@@ -338,3 +338,41 @@ async fn the_commands_export_erase_and_report_through_the_binary() {
     let none = privacy_cli(&env, &["export", "--phone", HP]);
     assert!(none["records"].as_array().unwrap().is_empty(), "{none}");
 }
+
+#[tokio::test]
+async fn a_webhook_channel_that_sends_anonymously_stores_no_caller() {
+    use crate::support::webhooks::{send, ticket, CALL112_SECRET};
+    let env = env().await;
+    let p = env.pipeline(&[(
+        "LAPOR_BRIDGE__CHANNELS__CALL112__MAPPING__REPORTER",
+        "anonymous".into(),
+    )]);
+    let w = p
+        .webhooks
+        .clone()
+        .expect("demo config has webhook channels");
+    let url = format!("http://{}/webhooks/call112", w.local_addr());
+    let (trigger, sd) = lapor_bridge::shutdown::channel();
+    tokio::spawn(async move { w.run(sd).await });
+    let client = reqwest::Client::new();
+    let body = ticket(
+        "112-77",
+        "Tiga lampu penerangan jalan mati sejak dua malam, jalan gelap dan rawan.",
+    );
+    let (status, resp) = send(&client, &url, CALL112_SECRET, &body).await;
+    assert!(status < 300, "{status} {resp}");
+    // A re-delivery is the same content: what is hashed is what is stored.
+    let (_, again) = send(&client, &url, CALL112_SECRET, &body).await;
+    assert_ne!(again["status"], "updated", "{again}");
+    let d = p
+        .store
+        .detail(&RecordKey::parse("call112:112-77").unwrap())
+        .unwrap();
+    let raw = d.raw.to_string();
+    assert!(
+        !raw.contains("Siti Aminah") && !raw.contains("3456-7890"),
+        "{raw}"
+    );
+    assert_eq!(d.raw["agent"], "op-07", "the rest of the delivery is kept");
+    drop(trigger);
+}
