@@ -4,6 +4,7 @@ pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
 pub mod privacy;
+pub mod privacy_purge;
 pub mod report;
 pub mod show;
 pub mod status;
@@ -89,8 +90,8 @@ pub enum Command {
     /// target progress) per channel and OPD; `report sla`: complaints at risk or past a
     /// LAPOR! service level. Reads the store read-only.
     Report(report::ReportArgs),
-    /// Reporters' personal data (UU PDP No. 27/2022): `privacy purge` removes it from
-    /// complaints final in LAPOR! longer than `[privacy] retention_days`.
+    /// Reporters' personal data (UU PDP No. 27/2022): `purge` (retention), `export` (an
+    /// access request), `erase` (on request), `report` (what is held per channel).
     Privacy(privacy::PrivacyArgs),
     /// Moved to the developer tools (`cargo demo`): the service binary carries no mocks.
     #[command(hide = true)]

@@ -1,29 +1,59 @@
-//! `lapor-bridge privacy …`: reporters' personal data under UU PDP No. 27/2022.
-//! `purge` removes it from complaints final in LAPOR! longer than the retention.
+//! `lapor-bridge privacy …`: personal data under UU PDP (retention purge, access, erasure,
+//! what is held).
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use jiff::Timestamp;
 
-use crate::cli::DEFAULT_CONFIG;
-use crate::privacy::purge;
+use crate::config::Config;
+use crate::privacy::{self, Selector};
+use crate::store::Store;
 
 #[derive(Args, Debug)]
 pub struct PrivacyArgs {
-    #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
+    #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = super::DEFAULT_CONFIG, global = true)]
     pub config: PathBuf,
     /// Use this store file instead of the configuration's `store.path`.
     #[arg(long, global = true)]
     pub store: Option<PathBuf>,
     #[command(subcommand)]
-    pub action: PrivacyAction,
+    pub action: Action,
+}
+
+/// Whose data: exactly one of these.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct SelectArgs {
+    /// The reporter's phone number, in any spelling (0812-3456-7890, +62 812…, 62812…).
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The reporter's NIK (16 digits; spaces ignored).
+    #[arg(long)]
+    pub nik: Option<String>,
+    /// The reporter's e-mail address (case ignored).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// One record, as <channel>:<local id>, e.g. sambat:12345.
+    #[arg(long)]
+    pub record: Option<String>,
+}
+
+impl SelectArgs {
+    fn selector(&self) -> Result<Selector, privacy::PrivacyError> {
+        match (&self.phone, &self.nik, &self.email, &self.record) {
+            (Some(p), ..) => Selector::phone(p),
+            (_, Some(n), ..) => Selector::nik(n),
+            (_, _, Some(e), _) => Selector::email(e),
+            (_, _, _, Some(r)) => Selector::record(r),
+            _ => unreachable!("clap requires one selector"),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
-pub enum PrivacyAction {
+pub enum Action {
     /// Remove reporters' identity (name, NIK, phone, e-mail), address and personal free text
     /// from every complaint final in LAPOR! for longer than the retention, delete processed
     /// CSV files and rejects reports older than it, and compact the store so the data is gone
@@ -32,106 +62,147 @@ pub enum PrivacyAction {
     #[command(
         after_help = "Examples:\n  lapor-bridge privacy purge --dry-run\n  lapor-bridge privacy purge --older-than 730 --yes"
     )]
-    Purge(PurgeArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct PurgeArgs {
-    /// Days a complaint must have been final in LAPOR!; default `[privacy] retention_days`
-    /// of the configuration (365). 0: every final complaint.
-    #[arg(long, value_name = "DAYS")]
-    pub older_than: Option<u64>,
-    /// Only count what would be removed; change nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Do it without asking (required when not run from a terminal).
-    #[arg(long)]
-    pub yes: bool,
+    Purge(super::privacy_purge::PurgeArgs),
+    /// Print as JSON everything the bridge holds about a person (an access request under
+    /// UU PDP): each record, its personal data and where it is held, its timeline, and
+    /// whether LAPOR! holds a copy too. Reads the store read-only.
+    Export(SelectArgs),
+    /// Remove a person's data from every table (raw payloads, revisions, sent payloads,
+    /// dry-run verdicts, responses), record the erasure on each record's timeline and compact
+    /// the store. A complaint not yet forwarded is closed and never sent; one already in
+    /// LAPOR! stays there (LAPOR! keeps its copy). Asks for confirmation unless --yes.
+    Erase {
+        #[command(flatten)]
+        select: SelectArgs,
+        /// Who asks for the erasure (recorded on the timeline); default: $SUDO_USER or $USER.
+        #[arg(long)]
+        by: Option<String>,
+        /// Why (recorded on the timeline), e.g. "request of 2026-12-01, ref. PPID/123".
+        /// Never put the person's identity here.
+        #[arg(long)]
+        reason: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Per channel, how many records hold a name, NIK, phone, e-mail or free text, and the
+    /// oldest: for the data-protection officer. Reads the store read-only.
+    Report {
+        #[arg(long, value_enum, default_value = "text")]
+        format: super::show::Format,
+    },
 }
 
 pub fn run(args: PrivacyArgs) -> ExitCode {
-    match args.action {
-        PrivacyAction::Purge(p) => match run_purge(&args.config, args.store, p) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::from(1)
-            }
-        },
+    match dispatch(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
     }
 }
 
-fn run_purge(
-    config: &std::path::Path,
-    store: Option<PathBuf>,
-    args: PurgeArgs,
-) -> Result<String, String> {
-    // Without a configuration file (`--store` given), the defaults: no CSV folders known.
-    let settings = match (
-        crate::config::privacy_settings_without_secrets(config),
-        &store,
-    ) {
-        (Ok(s), _) => s,
-        (Err(_), Some(_)) if !config.exists() => crate::config::PrivacySettings {
-            retention_days: crate::config::DEFAULT_RETENTION_DAYS,
-            csv_folders: Vec::new(),
-        },
-        (Err(e), _) => return Err(e),
-    };
-    let days = args.older_than.unwrap_or(settings.retention_days);
-    let path = super::store_path(config, store)?;
-    let store = super::open_existing(&path, true)?;
-    let plan = purge::plan(&store, &settings.csv_folders, days, Timestamp::now())
-        .map_err(|e| format!("cannot plan the purge of {}: {e}", path.display()))?;
-    let mut text = format!(
-        "{} complaint(s) final in LAPOR! for over {days} day(s) (at or before {}) hold personal data\n\
-         {} processed CSV file(s) or rejects report(s) are older than that\n",
-        plan.records.len(),
-        plan.cutoff,
-        plan.files.len()
-    );
-    if args.dry_run {
-        text.push_str("dry run: nothing changed; run without --dry-run to remove them\n");
-        return Ok(text);
-    }
-    if plan.records.is_empty() && plan.files.is_empty() {
-        text.push_str("nothing to purge\n");
-        return Ok(text);
-    }
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(format!(
-                "{text}not purging: stdin is not a terminal to confirm on; pass --yes to purge \
-                 without asking (or --dry-run to only count)"
-            ));
+fn setup(config: &Path, store: Option<PathBuf>, writable: bool) -> Result<(Config, Store), String> {
+    // The channels' mappings are needed, not their credentials: this runs from an operator's
+    // shell that may not have the service's secrets.
+    let cfg = crate::dryrun::load_config_for_check(config)?;
+    let path = store.unwrap_or_else(|| cfg.store.path.clone());
+    let store = super::open_existing(&path, writable)?;
+    Ok((cfg, store))
+}
+
+fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
+    match args.action {
+        Action::Purge(p) => Ok(
+            match super::privacy_purge::run_purge(&args.config, args.store, p) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(1)
+                }
+            },
+        ),
+        Action::Export(select) => {
+            let sel = select.selector().map_err(|e| e.to_string())?;
+            let (cfg, store) = setup(&args.config, args.store, false)?;
+            let out = privacy::export::export(&store, &cfg, &sel).map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("plain data")
+            );
+            Ok(ExitCode::SUCCESS)
         }
-        print!("{text}Remove this personal data for good? Type yes: ");
-        let _ = std::io::stdout().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if answer.trim() != "yes" {
-            return Err("not purging: not confirmed".into());
+        Action::Report { format } => {
+            let (cfg, store) = setup(&args.config, args.store, false)?;
+            let r = privacy::held::report(&store, &cfg).map_err(|e| e.to_string())?;
+            match format {
+                super::show::Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&r).expect("plain data"))
+                }
+                super::show::Format::Text => print!("{}", privacy::held::render_text(&r)),
+            }
+            Ok(ExitCode::SUCCESS)
         }
-        text.clear();
+        Action::Erase {
+            select,
+            by,
+            reason,
+            yes,
+        } => {
+            let sel = select.selector().map_err(|e| e.to_string())?;
+            if reason.trim().is_empty() {
+                return Err(
+                    "--reason is empty: say why the data is erased (e.g. the request's reference)"
+                        .into(),
+                );
+            }
+            let by = by
+                .or_else(|| std::env::var("SUDO_USER").ok())
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "unknown".into());
+            let (cfg, store) = setup(&args.config, args.store, true)?;
+            let found = privacy::erase::preview(&store, &cfg, &sel).map_err(|e| e.to_string())?;
+            if found.is_empty() {
+                println!("no record matches this {}: nothing to erase", sel.kind());
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !yes && !confirm(&found)? {
+                println!("nothing erased");
+                return Ok(ExitCode::from(1));
+            }
+            let now = jiff::Timestamp::now();
+            let r = privacy::erase::erase(&store, &cfg, &sel, &by, &reason, now)
+                .map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string_pretty(&r).expect("plain data"));
+            Ok(ExitCode::SUCCESS)
+        }
     }
-    let out = purge::execute(&store, &plan)
-        .map_err(|e| format!("purge of {} stopped: {e}", path.display()))?;
-    text.push_str(&format!(
-        "removed the personal data of {} complaint(s) ({} row(s) rewritten); deleted {} file(s)\n",
-        out.records,
-        out.rows.rows(),
-        out.files_deleted
-    ));
-    if out.compacted {
-        text.push_str("store compacted (WAL checkpointed and truncated, VACUUM)\n");
-    }
-    for e in &out.file_errors {
-        text.push_str(&format!(
-            "not deleted: {e}; check its permissions and run again\n"
+}
+
+fn confirm(found: &[(String, Option<String>)]) -> Result<bool, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "{} record(s) match; not erasing without confirmation: run it in a terminal, or pass --yes",
+            found.len()
         ));
     }
-    Ok(text)
+    eprintln!("These records will lose their personal data:");
+    for (record, tracking) in found {
+        match tracking {
+            Some(t) => eprintln!("  {record} (in LAPOR! as {t}: LAPOR! keeps its copy)"),
+            None => eprintln!("  {record} (not forwarded: it will be closed and never sent)"),
+        }
+    }
+    eprint!("Type 'erase' to confirm: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the confirmation: {e}"))?;
+    Ok(line.trim() == "erase")
 }

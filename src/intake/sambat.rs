@@ -184,6 +184,9 @@ impl SambatPoller {
                 }
             }
             keys.push(RecordKey::new(self.channel.clone(), local_id));
+            // An anonymous record keeps no identity at rest; the hash is of what is stored.
+            let mut raw = raw.clone();
+            crate::mapping::minimise::sambat(&mut raw);
             prepared.push(raw);
         }
         let items: Vec<Intake<'_>> = keys

@@ -351,6 +351,8 @@ async fn handle(shared: &Shared, route: &Route, headers: HeaderMap, body: Body) 
             .into_response();
     }
 
+    let mut raw = raw;
+    crate::mapping::minimise::declarative(&route.cfg.mapping, &mut raw);
     let key = RecordKey::new(route.channel.clone(), local_id);
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job = Job {

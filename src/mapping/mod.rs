@@ -13,6 +13,7 @@ pub mod clock;
 pub mod declarative;
 pub mod fields;
 pub mod hash;
+pub mod minimise;
 pub mod phone;
 pub mod reference;
 pub mod sambat;

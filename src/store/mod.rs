@@ -57,6 +57,10 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
+        // Personal data lives here: the file is the service user's alone (0600) whatever the
+        // umask. SQLite gives the -wal and -shm files the database file's mode; they are
+        // set again below in case they were left by an older version.
+        create_private(path)?;
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -64,6 +68,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::run(&mut conn)?;
+        restrict_companions(path);
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -115,6 +120,42 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Creates the store file with mode 0600 if it does not exist yet (an empty file is an empty
+/// SQLite database).
+fn create_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| {
+                    StoreError::Invalid(format!("cannot create the store {}: {e}", path.display()))
+                })?;
+        }
+    }
+    let _ = path;
+    Ok(())
+}
+
+/// Sets the -wal and -shm files beside the store to 0600 (best effort: they may not exist).
+fn restrict_companions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    let _ = path;
 }
 
 /// Executes with a cached prepared statement: intake and outcomes run the same few
@@ -181,6 +222,24 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_store_and_its_wal_are_private_whatever_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, store) = temp_store();
+        store.set_setting("k", "v").unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("test.db"), 0o600);
+        assert_eq!(mode("test.db-wal"), 0o600);
+        assert_eq!(mode("test.db-shm"), 0o600);
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod mapping_proptest;
 mod mapping_snapshots;
 mod no_pii_in_logs;
 mod outage;
+mod privacy_access;
 mod privacy_purge;
 mod reference_and_restart;
 mod report_daemon;

@@ -158,6 +158,8 @@ impl CsvFolder {
                 ignored += 1;
                 continue;
             }
+            let mut raw = raw;
+            crate::mapping::minimise::declarative(&self.cfg.mapping, &mut raw);
             prepared.push((
                 row.line,
                 RecordKey::new(self.channel.clone(), local_id),
