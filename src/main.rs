@@ -5,6 +5,10 @@ use lapor_bridge::cli::{self, Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(e) = cli::store_unused(&cli) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

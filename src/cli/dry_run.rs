@@ -27,12 +27,15 @@ pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Args, Debug)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+// Not `args_conflicts_with_subcommands`, so that a `--store`/`--config` given before
+// `report` (or before `dry-run`) reaches it; `run` refuses the check's options with `report`.
+#[command(subcommand_negates_reqs = true)]
 pub struct DryRunArgs {
     #[command(subcommand)]
     pub action: Option<Action>,
     /// Configuration whose channel and mapping tables are checked (secrets are not needed).
-    #[arg(long, required = true, value_name = "FILE")]
+    /// Required (checked in `run`, not by clap, so that it may also come before `dry-run`).
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The configured channel the samples come from.
     #[arg(long, required = true, value_name = "NAME")]
@@ -55,7 +58,7 @@ pub enum Action {
         #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = super::DEFAULT_CONFIG)]
         config: PathBuf,
         /// Use this store file instead of the configuration's `store.path`.
-        #[arg(long)]
+        #[arg(long, global = true)]
         store: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
@@ -76,6 +79,15 @@ pub enum ReportFormat {
 
 pub fn run(args: DryRunArgs) -> ExitCode {
     match args.action {
+        Some(Action::Report { .. })
+            if args.channel.is_some() || args.input.is_some() || args.compare.is_some() =>
+        {
+            eprintln!(
+                "--channel, --input and --compare are for checking samples; `dry-run report` \
+                 lists what a dry-run daemon recorded: leave them out"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
         Some(Action::Report {
             config,
             store,

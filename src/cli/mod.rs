@@ -24,15 +24,35 @@ pub const DEFAULT_CONFIG: &str = "/etc/lapor-bridge/lapor-bridge.toml";
     about = "Forwards a city's complaint channels into SP4N-LAPOR! and syncs responses back"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--config` and `--store`, accepted before the subcommand as well as after it, at any
+/// depth: `lapor-bridge --store F dead-letters list` and `lapor-bridge dead-letters list
+/// --store F` are the same. Each subcommand declares its own (with its default and
+/// `global = true`, so that its own subcommands take them too); clap hands a value given
+/// here down to the subcommand's field of the same name. No default or env here, so that a
+/// subcommand's own (`$LAPOR_BRIDGE_CONFIG`, then the packaged path) applies.
+#[derive(clap::Args, Debug)]
+pub struct GlobalOpts {
+    /// The configuration file (default: $LAPOR_BRIDGE_CONFIG, else
+    /// /etc/lapor-bridge/lapor-bridge.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use this store file instead of the configuration's `store.path`.
+    #[arg(long, global = true)]
+    pub store: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the bridge (as the systemd service does).
     Run {
-        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        /// The configuration file.
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
         config: PathBuf,
         /// Validate and record every would-be request instead of sending it (as mode = "dry-run").
         #[arg(long)]
@@ -40,7 +60,8 @@ pub enum Command {
     },
     /// Check a configuration file and report every problem at once.
     CheckConfig {
-        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        /// The configuration file.
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
         config: PathBuf,
         /// Treat warnings (unchecked LAPOR! ids, placeholder addresses, unknown template
         /// fields) as errors: exit 1.
@@ -53,10 +74,11 @@ pub enum Command {
     },
     /// Inspect and act on records that could not be forwarded.
     DeadLetters {
-        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        /// The configuration file.
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
         config: PathBuf,
         /// Use this store file instead of the configuration's `store.path`.
-        #[arg(long)]
+        #[arg(long, global = true)]
         store: Option<PathBuf>,
         #[command(subcommand)]
         action: dead_letters::Action,
@@ -64,21 +86,24 @@ pub enum Command {
     /// One screen: queue depths, oldest pending, dead letters, last success per channel,
     /// LAPOR! health. Reads the store (read-only), so it works while the daemon runs.
     Status {
-        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        /// The configuration file.
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
         config: PathBuf,
         /// Use this store file instead of the configuration's `store.path`.
-        #[arg(long)]
+        #[arg(long, global = true)]
         store: Option<PathBuf>,
     },
     /// One record's timeline: reported, stored, forwarded, each LAPOR! status and response,
     /// each write-back to its channel. Reads the store (read-only).
     Show {
-        /// The record, as <channel>:<local id>, e.g. sambat:12345.
+        /// The record, as `<channel>:<local id>`, e.g. `sambat:12345`.
+        #[arg(value_name = "RECORD")]
         record: String,
-        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG)]
+        /// The configuration file.
+        #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
         config: PathBuf,
         /// Use this store file instead of the configuration's `store.path`.
-        #[arg(long)]
+        #[arg(long, global = true)]
         store: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: show::Format,
@@ -105,6 +130,22 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+}
+
+/// A `--store` that the command would not use (`run`, `check-config`, a `dry-run` check
+/// take the configuration's `store.path`, or none): the message for stderr.
+pub fn store_unused(cli: &Cli) -> Option<String> {
+    cli.global.store.as_ref()?;
+    let name = match &cli.command {
+        Command::Run { .. } => "run",
+        Command::CheckConfig { .. } => "check-config",
+        Command::DryRun(a) if a.action.is_none() => "dry-run (checking samples)",
+        _ => return None,
+    };
+    Some(format!(
+        "--store is not an option of `{name}`: it uses the configuration's store.path \
+         (override it with LAPOR_BRIDGE__STORE__PATH)"
+    ))
 }
 
 /// `lapor-bridge demo|bench`, which moved to the `lapor-tools` package: where to find them.
@@ -184,4 +225,72 @@ pub async fn fetch_reference(config: &Path) -> Result<String, String> {
         cfg.lapor.base_url,
         cfg.store.path.display()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// `--config`/`--store` before or after the subcommand, at any depth, reach it.
+    #[test]
+    fn config_and_store_go_anywhere() {
+        let store = |argv: &[&str]| -> Option<PathBuf> {
+            match Cli::try_parse_from(argv).unwrap().command {
+                Command::DeadLetters { store, .. } | Command::Status { store, .. } => store,
+                Command::Show { store, .. } => store,
+                Command::Report(a) => a.store,
+                Command::Privacy(a) => a.store,
+                other => panic!("{other:?}"),
+            }
+        };
+        for argv in [
+            &["lapor-bridge", "dead-letters", "list", "--store", "F"][..],
+            &["lapor-bridge", "dead-letters", "--store", "F", "list"],
+            &["lapor-bridge", "--store", "F", "dead-letters", "list"],
+            &[
+                "lapor-bridge",
+                "--store",
+                "F",
+                "dead-letters",
+                "retry",
+                "--all",
+            ],
+            &["lapor-bridge", "report", "--store", "F", "sla"],
+            &["lapor-bridge", "report", "sla", "--store", "F"],
+            &["lapor-bridge", "--store", "F", "report", "sla"],
+            &["lapor-bridge", "--store", "F", "status"],
+            &["lapor-bridge", "show", "sambat:1", "--store", "F"],
+            &["lapor-bridge", "--store", "F", "show", "sambat:1"],
+            &["lapor-bridge", "--store", "F", "privacy", "report"],
+        ] {
+            assert_eq!(store(argv), Some(PathBuf::from("F")), "{argv:?}");
+        }
+        let config = |argv: &[&str]| match Cli::try_parse_from(argv).unwrap().command {
+            Command::DeadLetters { config, .. } | Command::Status { config, .. } => config,
+            Command::Report(a) => a.config,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            config(&["lapor-bridge", "--config", "C", "dead-letters", "list"]),
+            PathBuf::from("C")
+        );
+        assert_eq!(
+            config(&["lapor-bridge", "dead-letters", "list", "--config", "C"]),
+            PathBuf::from("C")
+        );
+        assert_eq!(
+            config(&["lapor-bridge", "--config", "C", "report", "sla"]),
+            PathBuf::from("C")
+        );
+        assert_eq!(
+            config(&["lapor-bridge", "--config", "C", "status"]),
+            PathBuf::from("C")
+        );
+    }
 }

@@ -12,8 +12,9 @@ use crate::cli::DEFAULT_CONFIG;
 use crate::report::{self, render, render::Format};
 use crate::store::Store;
 
+// Not `args_conflicts_with_subcommands`: `--config`/`--store` go before `sla` as well
+// (`report --store F sla`); `run_inner` refuses the KPI table's own options with `sla`.
 #[derive(Args, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct ReportArgs {
     #[arg(long, env = "LAPOR_BRIDGE_CONFIG", default_value = DEFAULT_CONFIG, global = true)]
     pub config: PathBuf,
@@ -65,6 +66,13 @@ pub fn run(args: ReportArgs) -> ExitCode {
 }
 
 fn run_inner(args: ReportArgs) -> Result<String, String> {
+    if args.action.is_some() && (args.from.is_some() || args.to.is_some()) {
+        return Err(
+            "--from and --to are for the KPI table of a period; `report sla` lists \
+                    the complaints open at --as-of (default now): leave them out"
+                .into(),
+        );
+    }
     let (store, cfg) = open(&args.config, args.store)?;
     let cal = report::calendar_for(&cfg).map_err(|e| e.to_string())?;
     let as_of = match &args.as_of {

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use dry_run::DryRunRow;
-pub use operator::{DeadLetter, Event, RecordDetail};
+pub use operator::{Actor, DeadLetter, Event, RecordDetail, Selection};
 pub use outbox::{Claimed, OutboxState, Outcome, StateCount};
 pub use overview::ChannelQueue;
 pub use records::{Intake, IntakeOutcome};

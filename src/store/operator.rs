@@ -50,6 +50,21 @@ pub struct RecordDetail {
     pub events: Vec<Event>,
 }
 
+/// Who moved a record on, and why: kept on its timeline.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub by: String,
+    pub note: Option<String>,
+}
+
+/// Which dead letters a bulk action takes; all `None` is every dead and held record.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub channel: Option<String>,
+    pub reason: Option<String>,
+    pub since: Option<Timestamp>,
+}
+
 impl Store {
     /// Dead and held records; acknowledged ones too when asked.
     pub fn dead_letters(&self, include_acknowledged: bool) -> Result<Vec<DeadLetter>> {
@@ -104,11 +119,17 @@ impl Store {
 
     /// Queues a dead, held or acknowledged record again with a fresh attempt budget.
     pub fn retry(&self, key: &RecordKey, now: Timestamp) -> Result<()> {
+        self.retry_by(key, now, None)
+    }
+
+    /// [`Store::retry`], with who did it and why on the record's timeline.
+    pub fn retry_by(&self, key: &RecordKey, now: Timestamp, by: Option<&Actor>) -> Result<()> {
         self.operator_move(
             key,
             &["dead", "held", "acknowledged"],
             now,
             "retried",
+            by,
             |tx, id| {
                 super::exec(
                     tx,
@@ -122,13 +143,54 @@ impl Store {
 
     /// Closes a dead or held record: an operator has looked at it.
     pub fn acknowledge(&self, key: &RecordKey, now: Timestamp) -> Result<()> {
-        self.operator_move(key, &["dead", "held"], now, "acknowledged", |tx, id| {
+        self.acknowledge_by(key, now, None)
+    }
+
+    /// [`Store::acknowledge`], with who did it and why on the record's timeline.
+    pub fn acknowledge_by(
+        &self,
+        key: &RecordKey,
+        now: Timestamp,
+        by: Option<&Actor>,
+    ) -> Result<()> {
+        self.operator_move(key, &["dead", "held"], now, "acknowledged", by, |tx, id| {
             super::exec(
                 tx,
                 "UPDATE outbox SET state = 'acknowledged' WHERE record_id = ?1",
                 [id],
             )
         })
+    }
+
+    /// The dead and held records a bulk operator action applies to, oldest first: those of
+    /// `channel`, whose error or field problems contain `reason` (case-insensitive), last
+    /// changed at or after `since`; every dead and held record when all are `None`.
+    pub fn select_dead_letters(&self, sel: &Selection) -> Result<Vec<RecordKey>> {
+        let since = sel.since.map(time::db);
+        let found: Vec<DeadLetter> = self
+            .dead_letters(false)?
+            .into_iter()
+            .filter(|d| {
+                let channel = d.key.split(':').next().unwrap_or("");
+                sel.channel.as_deref().is_none_or(|c| c == channel)
+                    && since.as_deref().is_none_or(|s| d.updated_at.as_str() >= s)
+                    && sel.reason.as_deref().is_none_or(|r| {
+                        let r = r.to_lowercase();
+                        let hay = d.last_error.clone().unwrap_or_default()
+                            + "\n"
+                            + &d.problems
+                                .iter()
+                                .map(|p| p.to_string())
+                                .collect::<Vec<_>>()
+                                .join("\n");
+                        hay.to_lowercase().contains(&r)
+                    })
+            })
+            .collect();
+        found
+            .iter()
+            .map(|d| RecordKey::parse(&d.key).map_err(StoreError::Invalid))
+            .collect()
     }
 
     /// Held records are mapped again at start-up, since the configuration may have been fixed.
@@ -145,6 +207,7 @@ impl Store {
         from: &[&str],
         now: Timestamp,
         event_kind: &str,
+        by: Option<&Actor>,
         update: impl FnOnce(&Transaction<'_>, i64) -> rusqlite::Result<usize>,
     ) -> Result<()> {
         let mut conn = self.lock();
@@ -165,7 +228,14 @@ impl Store {
             )));
         }
         update(&tx, id)?;
-        event(&tx, id, now, event_kind, Some(&format!("was {state}")))?;
+        let mut detail = format!("was {state}");
+        if let Some(a) = by {
+            detail += &format!("; by {}", a.by);
+            if let Some(n) = a.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                detail += &format!("; note: {}", n.trim());
+            }
+        }
+        event(&tx, id, now, event_kind, Some(&detail))?;
         tx.commit()?;
         Ok(())
     }
