@@ -13,6 +13,7 @@ mod clocks;
 mod config_check;
 mod crash;
 mod csv_folder;
+mod dead_letters_cli;
 mod dry_run_cli;
 mod dry_run_daemon;
 mod dry_run_rules;
