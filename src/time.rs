@@ -32,6 +32,14 @@ pub fn format_wib(ts: Timestamp) -> String {
         .to_string()
 }
 
+/// A store time (UTC text) as people read it: `2024-07-29 08:15:00 WIB`; text that is not
+/// a store time is returned as it is.
+pub fn db_to_wib(s: &str) -> String {
+    parse_db(s)
+        .map(|t| format!("{} WIB", format_wib(t)))
+        .unwrap_or_else(|| s.to_string())
+}
+
 /// RFC 3339 with the WIB offset, as LAPOR! and the channels expect.
 pub fn rfc3339_wib(ts: Timestamp) -> String {
     ts.to_zoned_datetime(wib())
@@ -58,6 +66,8 @@ mod tests {
         assert_eq!(db(t), "2024-07-29T01:15:00.000Z");
         assert_eq!(format_wib(t), "2024-07-29 08:15:00");
         assert_eq!(rfc3339_wib(t), "2024-07-29T08:15:00+07:00");
+        assert_eq!(db_to_wib(&db(t)), "2024-07-29 08:15:00 WIB");
+        assert_eq!(db_to_wib("-"), "-");
         assert!(parse_wib("29/07/2024 08:15").is_none());
     }
 }

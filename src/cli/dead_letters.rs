@@ -353,9 +353,6 @@ fn render(d: &RecordDetail) -> String {
     out
 }
 
-/// A store time (UTC) as people read it: `2024-07-29 08:15:00 WIB`.
 fn wib(db: &str) -> String {
-    time::parse_db(db)
-        .map(|t| format!("{} WIB", time::format_wib(t)))
-        .unwrap_or_else(|| db.to_string())
+    time::db_to_wib(db)
 }

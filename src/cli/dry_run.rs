@@ -339,8 +339,8 @@ fn report(config: &Path, store: Option<PathBuf>, format: ReportFormat) -> ExitCo
 
 fn print_table(rows: &[DryRunRow], valid: usize, invalid: usize, waiting: usize) {
     println!(
-        "{:<28} {:>4}  {:<8} {:<27} reasons",
-        "record", "rev", "verdict", "checked at"
+        "{:<28} {:>4}  {:<8} {:<23} reasons",
+        "record", "rev", "verdict", "checked at (WIB)"
     );
     for r in rows {
         let verdict = match (&r.verdict, r.verdict_revision) {
@@ -350,11 +350,14 @@ fn print_table(rows: &[DryRunRow], valid: usize, invalid: usize, waiting: usize)
         };
         let reasons: Vec<String> = r.reasons.iter().map(ToString::to_string).collect();
         println!(
-            "{:<28} {:>4}  {:<8} {:<27} {}",
+            "{:<28} {:>4}  {:<8} {:<23} {}",
             r.key,
             r.revision,
             verdict,
-            r.checked_at.as_deref().unwrap_or("-"),
+            r.checked_at
+                .as_deref()
+                .map(crate::time::db_to_wib)
+                .unwrap_or("-".into()),
             reasons.join("; ")
         );
     }

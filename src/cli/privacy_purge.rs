@@ -48,7 +48,7 @@ pub fn run_purge(
         "{} complaint(s) final in LAPOR! for over {days} day(s) (at or before {}) hold personal data\n\
          {} processed CSV file(s) or rejects report(s) are older than that\n",
         plan.records.len(),
-        plan.cutoff,
+        crate::time::db_to_wib(&plan.cutoff),
         plan.files.len()
     );
     if args.dry_run {
