@@ -96,6 +96,21 @@ async fn bulk_retry_and_acknowledge_leave_who_and_why_on_the_timeline() {
         }
     }
 
+    // The other store readers take `--store`/`--config` on either side too.
+    for args in [
+        &["report", "--store", f, "sla", "--config", common::DEMO_TOML][..],
+        &["--store", f, "--config", common::DEMO_TOML, "report", "sla"],
+        &["report", "sla", "--store", f, "--config", common::DEMO_TOML],
+        &["--store", f, "status", "--config", common::DEMO_TOML],
+        &["--config", common::DEMO_TOML, "status", "--store", f],
+    ] {
+        let o = bridge(args);
+        assert!(o.status.success(), "{args:?}: {:?}", text(&o));
+    }
+    let o = bridge(&["run", "--config", common::DEMO_TOML, "--store", f]);
+    assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    assert!(text(&o).1.contains("store.path"), "{:?}", text(&o));
+
     // acknowledge needs a note.
     let o = bridge(&[
         "dead-letters",
