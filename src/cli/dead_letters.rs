@@ -356,3 +356,29 @@ fn render(d: &RecordDetail) -> String {
 fn wib(db: &str) -> String {
     time::db_to_wib(db)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_wib_dates_and_times_or_rfc3339() {
+        let at = |s: &str| parse_since(s).map(time::db);
+        assert_eq!(at("2024-07-29").unwrap(), "2024-07-28T17:00:00.000Z");
+        assert_eq!(at("2024-07-29 08:15").unwrap(), "2024-07-29T01:15:00.000Z");
+        assert_eq!(
+            at("2024-07-29 08:15:30").unwrap(),
+            "2024-07-29T01:15:30.000Z"
+        );
+        assert_eq!(
+            at("2024-07-29T08:15:30").unwrap(),
+            "2024-07-29T01:15:30.000Z"
+        );
+        assert_eq!(
+            at("2024-07-29T08:15:00+07:00").unwrap(),
+            "2024-07-29T01:15:00.000Z"
+        );
+        let e = at("29/07/2024").unwrap_err();
+        assert!(e.contains("29/07/2024") && e.contains("WIB"), "{e}");
+    }
+}

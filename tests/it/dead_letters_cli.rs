@@ -38,6 +38,28 @@ fn bridge(args: &[&str]) -> Output {
         .expect("run lapor-bridge")
 }
 
+/// `command` run by a shell on a pseudo-terminal, `input` typed into it; what it showed.
+fn on_terminal(command: &str, input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("/usr/bin/script")
+        .args(["-q", "-e", "-c", command, "/dev/null"])
+        .env_remove("LAPOR_BRIDGE_CONFIG")
+        .env_remove("LAPOR_BRIDGE__STORE__PATH")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run script");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -141,6 +163,21 @@ async fn bulk_retry_and_acknowledge_leave_who_and_why_on_the_timeline() {
     assert!(err.contains("--yes"), "{err}");
     for id in &dead {
         assert_eq!(state(&path, &key(*id)), OutboxState::Dead);
+    }
+
+    // On a terminal (util-linux `script` gives it one) it asks; anything but yes does nothing.
+    if Path::new("/usr/bin/script").exists() {
+        let o = on_terminal(
+            &format!("{BIN} dead-letters acknowledge --reason 422 --note 'x' --store {f}"),
+            "n\n",
+        );
+        assert!(
+            o.contains("2 dead or held record(s) match") && o.contains("Proceed? [y/N]"),
+            "{o}"
+        );
+        for id in &dead {
+            assert_eq!(state(&path, &key(*id)), OutboxState::Dead, "{o}");
+        }
     }
 
     // With --yes and --by: the two 422s, not the held one.
