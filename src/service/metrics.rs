@@ -77,6 +77,11 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         "Dead or held records an operator acknowledged",
         Gauge
     );
+    let dry_checked = family!(
+        "records_dry_run_checked",
+        "Records a dry-run daemon validated (never sent, not acknowledged)",
+        Gauge
+    );
     let depth = family!("queue_depth", "Records pending forwarding", Gauge);
     let oldest = family!(
         "oldest_pending_age",
@@ -160,6 +165,7 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         held.get_or_create(&l).set(q.held as i64);
         dead.get_or_create(&l).set(q.dead as i64);
         acked.get_or_create(&l).set(q.acknowledged as i64);
+        dry_checked.get_or_create(&l).set(q.dry_run_checked as i64);
         depth.get_or_create(&l).set(q.pending as i64);
         attempts.get_or_create(&l).set(q.attempts as i64);
         let age = q

@@ -15,6 +15,7 @@ mod crash;
 mod csv_folder;
 mod dry_run_cli;
 mod dry_run_daemon;
+mod dry_run_kinds;
 mod dry_run_rules;
 mod dry_run_snapshots;
 mod forward_classes;
