@@ -24,6 +24,7 @@ mod layout;
 mod listener_limits;
 mod mapping_proptest;
 mod mapping_snapshots;
+mod metrics_promtool;
 mod no_pii_in_logs;
 mod outage;
 mod privacy_access;
