@@ -21,6 +21,7 @@ pub mod service;
 pub mod shutdown;
 pub mod store;
 pub mod sync;
+pub mod telemetry;
 pub mod template;
 pub mod time;
 pub mod wire;

@@ -15,7 +15,7 @@ use crate::config::Mode;
 use crate::domain::ChannelName;
 use crate::dryrun::compare::{describe, diff, FieldChange};
 use crate::dryrun::verdict::Verdict;
-use crate::dryrun::{check_records, input, load_config_for_check, CheckedRecord};
+use crate::dryrun::{check_samples, input, load_config_for_check, CheckedRecord, Sample};
 use crate::store::dry_run::read_reference_ids;
 use crate::store::DryRunRow;
 
@@ -149,7 +149,18 @@ fn check(
             }
         )
     })?;
-    let records = input::read_records(input_path, mapper.input_format())?;
+    let samples: Vec<Sample> = match mapper.csv_columns() {
+        Some((columns, max_row_bytes)) => {
+            input::read_csv_samples(input_path, columns, max_row_bytes)?
+        }
+        None => input::read_records(input_path, mapper.input_format())?
+            .into_iter()
+            .map(|r| Sample {
+                line: None,
+                raw: Ok(r),
+            })
+            .collect(),
+    };
     let old_mappers = match compare {
         None => None,
         Some(old) => {
@@ -167,9 +178,9 @@ fn check(
     // The reference cache of the configured store, if there is one; never created here.
     let reference = read_reference_ids(&cfg.store.path).unwrap_or_default();
     let now = Timestamp::now();
-    let checked = check_records(&mappers, &name, &records, &reference, now);
+    let checked = check_samples(&mappers, &name, &samples, &reference, now);
     let old: Vec<Option<CheckedRecord>> = match &old_mappers {
-        Some(m) => check_records(m, &name, &records, &reference, now)
+        Some(m) => check_samples(m, &name, &samples, &reference, now)
             .into_iter()
             .map(Some)
             .collect(),
@@ -189,10 +200,15 @@ fn check(
             Compared { checked, old }
         })
         .collect();
-    let invalid = results.iter().filter(|r| !r.checked.verdict.valid).count();
+    let invalid = results.iter().filter(|r| r.checked.is_invalid()).count();
+    let ignored = results
+        .iter()
+        .filter(|r| r.checked.ignored.is_some())
+        .count();
+    let counts = Counts { invalid, ignored };
     match format {
-        CheckFormat::Json => print_json(&name, config, compare, &results, invalid),
-        CheckFormat::Text => print_text(&name, compare, &results, invalid),
+        CheckFormat::Json => print_json(&name, config, compare, &results, counts),
+        CheckFormat::Text => print_text(&name, compare, &results, counts),
     }
     Ok(if invalid == 0 {
         EXIT_VALID
@@ -201,12 +217,19 @@ fn check(
     })
 }
 
+/// Records that would be refused or held, and records intake would ignore (filters).
+#[derive(Clone, Copy)]
+struct Counts {
+    invalid: usize,
+    ignored: usize,
+}
+
 fn print_json(
     channel: &ChannelName,
     config: &Path,
     compare: Option<&Path>,
     results: &[Compared],
-    invalid: usize,
+    Counts { invalid, ignored }: Counts,
 ) {
     let records: Vec<Value> = results
         .iter()
@@ -229,22 +252,34 @@ fn print_json(
         "records": records,
         "summary": {
             "records": results.len(),
-            "valid": results.len() - invalid,
+            "valid": results.len() - invalid - ignored,
             "invalid": invalid,
+            "ignored": ignored,
         },
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
-fn print_text(channel: &ChannelName, compare: Option<&Path>, results: &[Compared], invalid: usize) {
+fn print_text(
+    channel: &ChannelName,
+    compare: Option<&Path>,
+    results: &[Compared],
+    Counts { invalid, ignored }: Counts,
+) {
     for r in results {
         let c = &r.checked;
         let key = c.key.as_deref().unwrap_or("(no id)");
+        let at = c.line.map(|l| format!(" (line {l})")).unwrap_or_default();
         println!(
-            "record {}  {key}  {}",
+            "record {}{at}  {key}  {}",
             c.index,
-            if c.verdict.valid { "VALID" } else { "INVALID" }
+            c.label().to_uppercase()
         );
+        if let Some(why) = &c.ignored {
+            println!("  ignored: {why}");
+            println!();
+            continue;
+        }
         for reason in &c.verdict.reasons {
             println!("  ✗ {reason}");
         }
@@ -277,10 +312,10 @@ fn print_text(channel: &ChannelName, compare: Option<&Path>, results: &[Compared
         println!();
     }
     println!(
-        "{channel}: {} record{}, {} valid, {invalid} invalid",
+        "{channel}: {} record{}, {} valid, {invalid} invalid, {ignored} ignored",
         results.len(),
         if results.len() == 1 { "" } else { "s" },
-        results.len() - invalid
+        results.len() - invalid - ignored
     );
 }
 

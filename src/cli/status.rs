@@ -182,6 +182,7 @@ pub fn render(
         total.dead += q.dead;
         total.forwarded += q.forwarded;
         total.acknowledged += q.acknowledged;
+        total.dry_run_checked += q.dry_run_checked;
         total.oldest_pending_at = match (total.oldest_pending_at, q.oldest_pending_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -208,6 +209,13 @@ pub fn render(
             out,
             "no dead letters or held records ({} acknowledged)",
             total.acknowledged
+        );
+    }
+    if total.dry_run_checked > 0 {
+        let _ = writeln!(
+            out,
+            "{} record(s) checked by the dry run (validated, not sent): `lapor-bridge dry-run report` shows the verdicts",
+            total.dry_run_checked
         );
     }
     writebacks(store, now, &mut out)?;

@@ -2,8 +2,9 @@
 //!
 //! JSON channels (SAMBAT) take a JSON array of records, a single JSON object, or JSON Lines
 //! (one object per line; blank lines and lines starting with `#` are skipped). CSV input is
-//! for CSV channels: a channel kind that reads CSV returns [`InputFormat::Csv`] from
-//! `ChannelMapper::input_format` and its rows arrive here as JSON objects keyed by header.
+//! for CSV channels (`ChannelMapper::input_format` is [`InputFormat::Csv`]): [`read_csv_samples`]
+//! reads it as the CSV-folder intake does (delimiter `;` or `,`, BOM, required header columns,
+//! row size limit), each row an object of strings keyed by the normalised header.
 
 use std::path::Path;
 
@@ -83,6 +84,47 @@ pub fn parse_json_records(text: &str) -> Result<Vec<Value>, String> {
         return Err("no records".into());
     }
     Ok(out)
+}
+
+/// A CSV export read as the CSV-folder intake reads an inbox file: the header must hold
+/// every column of `columns`; a row the intake would refuse is a sample carrying the reason.
+pub fn read_csv_samples(
+    path: &Path,
+    columns: &[String],
+    max_row_bytes: usize,
+) -> Result<Vec<crate::dryrun::Sample>, String> {
+    use crate::wire::csv as wire_csv;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let sniffed = wire_csv::sniff(std::io::BufReader::new(file))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let stream = wire_csv::CsvStream::open(sniffed, columns, max_row_bytes).map_err(|e| {
+        format!(
+            "{}: {e} (the bridge would refuse the whole file)",
+            path.display()
+        )
+    })?;
+    let samples: Vec<crate::dryrun::Sample> = stream
+        .map(|item| match item {
+            Ok(row) => crate::dryrun::Sample {
+                line: Some(row.line),
+                raw: Ok(Value::Object(
+                    row.fields
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::String(v)))
+                        .collect(),
+                )),
+            },
+            Err(e) => crate::dryrun::Sample {
+                line: Some(e.line),
+                raw: Err(e.reason),
+            },
+        })
+        .collect();
+    if samples.is_empty() {
+        return Err(format!("{}: no records (only a header)", path.display()));
+    }
+    Ok(samples)
 }
 
 /// CSV with a header row: each row an object of strings keyed by the header.

@@ -11,7 +11,7 @@
 //!   [`compare`]: field-level diff of two payloads; [`input`]: sample files.
 //!
 //! A new channel kind plugs in through [`crate::channel::ChannelMapper`]: its `map`,
-//! `local_id` and `input_format`.
+//! `identify`, `ignored_by` and `input_format`.
 
 pub mod compare;
 pub mod input;
@@ -30,6 +30,7 @@ use crate::domain::{ChannelName, FieldProblem, RecordKey};
 use crate::mapping::ReferenceIds;
 use crate::store::dry_run::mode_name;
 use crate::store::{Store, StoreError};
+use input::InputFormat;
 use verdict::{judge_mapped, Verdict};
 
 /// Refuses a store first used in the other mode, records the mode on first use, and in dry
@@ -73,10 +74,41 @@ pub fn mode_label(mode: Mode) -> &'static str {
 pub struct CheckedRecord {
     /// 1-based position in the input.
     pub index: usize,
+    /// The line a CSV row starts on (the header is line 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// `channel:local id`, when the record has a usable id.
     pub key: Option<String>,
+    /// Why intake would ignore the record (it fails one of the channel's filters): the
+    /// daemon acknowledges it and forwards nothing, so it is neither valid nor invalid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
     #[serde(flatten)]
     pub verdict: Verdict,
+}
+
+impl CheckedRecord {
+    /// `valid`, `invalid` or `ignored`.
+    pub fn label(&self) -> &'static str {
+        if self.ignored.is_some() {
+            "ignored"
+        } else {
+            self.verdict.label()
+        }
+    }
+
+    /// Whether the daemon would hold or refuse the record.
+    pub fn is_invalid(&self) -> bool {
+        self.ignored.is_none() && !self.verdict.valid
+    }
+}
+
+/// One sample as read from the input: its record, or why intake could not read it (a
+/// malformed CSV row), with the line it starts on for CSV input.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    pub line: Option<u64>,
+    pub raw: Result<Value, String>,
 }
 
 /// Maps and validates sample records of `channel` as the daemon would.
@@ -87,24 +119,92 @@ pub fn check_records(
     reference: &ReferenceIds,
     now: Timestamp,
 ) -> Vec<CheckedRecord> {
-    records
+    let samples: Vec<Sample> = records
+        .iter()
+        .map(|r| Sample {
+            line: None,
+            raw: Ok(r.clone()),
+        })
+        .collect();
+    check_samples(mappers, channel, &samples, reference, now)
+}
+
+/// Takes samples of `channel` through the daemon's intake steps (identity, filters, for CSV
+/// the first of two rows with the same identity, data minimisation), then maps and validates
+/// each as the forwarder would.
+pub fn check_samples(
+    mappers: &Mappers,
+    channel: &ChannelName,
+    samples: &[Sample],
+    reference: &ReferenceIds,
+    now: Timestamp,
+) -> Vec<CheckedRecord> {
+    let mapper = mappers.get(channel);
+    let csv = mapper.is_some_and(|m| m.input_format() == InputFormat::Csv);
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let refused =
+        |i: usize, line: Option<u64>, key: Option<String>, p: FieldProblem| CheckedRecord {
+            index: i + 1,
+            line,
+            key,
+            ignored: None,
+            verdict: judge_mapped(Err(vec![p]), reference, now),
+        };
+    samples
         .iter()
         .enumerate()
-        .map(|(i, raw)| {
-            let local_id = mappers.get(channel).and_then(|m| m.local_id(raw));
-            let Some(local_id) = local_id else {
-                let problem = FieldProblem::new("id", "the record has no usable id");
+        .map(|(i, sample)| {
+            let line = sample.line;
+            let raw = match &sample.raw {
+                Ok(raw) => raw,
+                Err(why) => return refused(i, line, None, FieldProblem::new("row", why.clone())),
+            };
+            let local_id = match mapper.map(|m| m.identify(raw)) {
+                Some(Ok(id)) => id,
+                Some(Err(p)) => return refused(i, line, None, p),
+                None => {
+                    let p = FieldProblem::new("channel", format!("channel {channel} is not configured"));
+                    return refused(i, line, None, p);
+                }
+            };
+            let key = RecordKey::new(channel.clone(), local_id.clone());
+            if csv {
+                let here = line.map_or_else(|| format!("record {}", i + 1), |l| format!("line {l}"));
+                if let Some(first) = seen.get(&local_id) {
+                    let p = FieldProblem::new(
+                        "id",
+                        format!("the same row (id columns and reporter) as {first}; only the first is taken"),
+                    );
+                    return refused(i, line, Some(key.to_string()), p);
+                }
+                seen.insert(local_id, here);
+            }
+            if let Some((path, prefix)) = mapper.and_then(|m| m.ignored_by(raw)) {
                 return CheckedRecord {
                     index: i + 1,
-                    key: None,
-                    verdict: judge_mapped(Err(vec![problem]), reference, now),
+                    line,
+                    key: Some(key.to_string()),
+                    ignored: Some(format!(
+                        "{path} does not start with {prefix:?}: not a complaint for SP4N-LAPOR!; the bridge acknowledges it and forwards nothing"
+                    )),
+                    verdict: Verdict {
+                        valid: true,
+                        payload: None,
+                        reasons: Vec::new(),
+                        notes: Vec::new(),
+                    },
                 };
-            };
-            let key = RecordKey::new(channel.clone(), local_id);
-            let mapped = mappers.map(&key, raw, reference, now);
+            }
+            let mut raw = raw.clone();
+            if let Some(m) = mapper {
+                m.minimise(&mut raw);
+            }
+            let mapped = mappers.map(&key, &raw, reference, now);
             CheckedRecord {
                 index: i + 1,
+                line,
                 key: Some(key.to_string()),
+                ignored: None,
                 verdict: judge_mapped(mapped, reference, now),
             }
         })

@@ -194,7 +194,15 @@ impl WebhookReceiver {
                 post(move |headers: HeaderMap, body: Body| {
                     let route = route.clone();
                     let shared = shared.clone();
-                    async move { handle(&shared, &route, headers, body).await }
+                    async move {
+                        let start = std::time::Instant::now();
+                        let answer = handle(&shared, &route, headers, body).await;
+                        crate::telemetry::observe_webhook(
+                            route.channel.as_str(),
+                            start.elapsed().as_secs_f64(),
+                        );
+                        answer
+                    }
                 }),
             );
         }

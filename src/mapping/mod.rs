@@ -16,6 +16,7 @@ pub mod hash;
 pub mod minimise;
 pub mod phone;
 pub mod reference;
+pub mod row_id;
 pub mod sambat;
 pub mod text;
 pub mod validate;

@@ -140,7 +140,7 @@ pub fn declarative(m: &crate::config::DeclMapping, raw: &Value) -> Identity {
 /// The identity in `raw` as the channel's kind stores it.
 pub fn of(mapper: Option<&ChannelMapper>, raw: &Value) -> Identity {
     match mapper {
-        Some(ChannelMapper::Decl(m)) => declarative(m, raw),
+        Some(ChannelMapper::Decl(m, _)) => declarative(m, raw),
         Some(ChannelMapper::Sambat(_)) | None => sambat(raw),
     }
 }

@@ -93,7 +93,7 @@ pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig) {
         let rate = Gauge::<f64, AtomicU64>::default();
         rate.set(r.total.response_rate.unwrap_or(0.0));
         reg.register(
-            "report_year_to_date_response_rate",
+            "report_year_to_date_response_ratio",
             "Share of this year's complaints with a first tanggapan (0..1)",
             rate,
         );

@@ -77,6 +77,11 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         "Dead or held records an operator acknowledged",
         Gauge
     );
+    let dry_checked = family!(
+        "records_dry_run_checked",
+        "Records a dry-run daemon validated (never sent, not acknowledged)",
+        Gauge
+    );
     let depth = family!("queue_depth", "Records pending forwarding", Gauge);
     let oldest = family!(
         "oldest_pending_age",
@@ -87,7 +92,7 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     let attempts = family!(
         "record_attempts",
         "Forwarding attempts spent on the channel's records (store)",
-        Gauge
+        Counter
     );
     let writebacks = family!(
         "writebacks",
@@ -160,8 +165,9 @@ pub fn render(shared: &Shared) -> Result<String, String> {
         held.get_or_create(&l).set(q.held as i64);
         dead.get_or_create(&l).set(q.dead as i64);
         acked.get_or_create(&l).set(q.acknowledged as i64);
+        dry_checked.get_or_create(&l).set(q.dry_run_checked as i64);
         depth.get_or_create(&l).set(q.pending as i64);
-        attempts.get_or_create(&l).set(q.attempts as i64);
+        attempts.get_or_create(&l).inc_by(q.attempts);
         let age = q
             .oldest_pending_at
             .map(|t| (now.as_millisecond() - t.as_millisecond()).max(0) as f64 / 1000.0)
@@ -271,7 +277,82 @@ pub fn render(shared: &Shared) -> Result<String, String> {
     let report_cfg = shared.config().map(|c| c.report).unwrap_or_default();
     crate::report::metrics::register(&mut reg, &shared.store, &report_cfg);
 
+    reg.register_with_unit(
+        "lapor_request_duration",
+        "Time from sending a LAPOR! request to its answer (or transport error), this process",
+        Unit::Seconds,
+        crate::telemetry::lapor_request_seconds().clone(),
+    );
+    reg.register_with_unit(
+        "webhook_handling_duration",
+        "Time from a webhook delivery's arrival to its answer, this process",
+        Unit::Seconds,
+        crate::telemetry::webhook_handling_seconds().clone(),
+    );
+
     let mut out = String::new();
     prometheus_text::encode(&mut out, &reg).map_err(|e| e.to_string())?;
+    prometheus_text::encode(&mut out, &process_registry()).map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// The standard `process_*` metrics (no prefix, as Prometheus' client libraries name them),
+/// from `/proc/self`; a figure that cannot be read is left out.
+fn process_registry() -> Registry {
+    let mut reg = Registry::default();
+    let f = crate::telemetry::process_figures();
+    if let Some(v) = f.cpu_seconds {
+        let c = FloatCounter::default();
+        c.inc_by(v);
+        reg.register_with_unit(
+            "process_cpu",
+            "Total user and system CPU time spent",
+            Unit::Seconds,
+            c,
+        );
+    }
+    let mut gauge = |name: &str, help: &str, unit: Option<Unit>, v: f64| {
+        let g = FloatGauge::default();
+        g.set(v);
+        match unit {
+            Some(u) => reg.register_with_unit(name, help, u, g),
+            None => reg.register(name, help, g),
+        }
+    };
+    if let Some(v) = f.resident_bytes {
+        gauge(
+            "process_resident_memory",
+            "Resident memory size",
+            Some(Unit::Bytes),
+            v as f64,
+        );
+    }
+    if let Some(v) = f.virtual_bytes {
+        gauge(
+            "process_virtual_memory",
+            "Virtual memory size",
+            Some(Unit::Bytes),
+            v as f64,
+        );
+    }
+    if let Some(v) = f.open_fds {
+        gauge("process_open_fds", "Open file descriptors", None, v as f64);
+    }
+    if let Some(v) = f.max_fds {
+        gauge(
+            "process_max_fds",
+            "Limit of open file descriptors",
+            None,
+            v as f64,
+        );
+    }
+    if let Some(v) = f.start_time_seconds {
+        gauge(
+            "process_start_time",
+            "Start time of the process since the Unix epoch",
+            Some(Unit::Seconds),
+            v,
+        );
+    }
+    reg
 }

@@ -22,7 +22,10 @@ pub struct ChannelQueue {
     pub held: u64,
     pub forwarded: u64,
     pub dead: u64,
+    /// Dead or held records an operator acknowledged.
     pub acknowledged: u64,
+    /// Records a dry-run daemon validated (never sent, never acknowledged by anyone).
+    pub dry_run_checked: u64,
     /// Attempts spent on the channel's records (as the store counts them).
     pub attempts: u64,
     /// When the oldest still-pending record was received.
@@ -91,6 +94,7 @@ impl Store {
                     "held" => q.held += n,
                     "forwarded" => q.forwarded += n,
                     "dead" => q.dead += n,
+                    "dry_run_checked" => q.dry_run_checked += n,
                     _ => q.acknowledged += n,
                 }
                 if let Some(t) = ts(r.get(4)?) {

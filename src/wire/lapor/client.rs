@@ -298,7 +298,10 @@ impl LaporClient {
                 .http
                 .request(method.clone(), url.clone())
                 .bearer_auth(token.expose_secret());
-            let resp = build(rb).send().await.map_err(|e| {
+            let sent = Instant::now();
+            let resp = build(rb).send().await;
+            crate::telemetry::lapor_request_seconds().observe(sent.elapsed().as_secs_f64());
+            let resp = resp.map_err(|e| {
                 self.stats.record(Err(()));
                 classify_transport(&e)
             })?;
@@ -339,6 +342,7 @@ impl LaporClient {
             .join("auth/token")
             .map_err(|e| LaporError::Protocol(e.to_string()))?;
         self.pace().await;
+        let sent = Instant::now();
         let resp = self
             .http
             .post(url)
@@ -347,11 +351,12 @@ impl LaporClient {
                 "client_secret": self.secret.expose_secret(),
             }))
             .send()
-            .await
-            .map_err(|e| {
-                self.stats.record(Err(()));
-                classify_transport(&e)
-            })?;
+            .await;
+        crate::telemetry::lapor_request_seconds().observe(sent.elapsed().as_secs_f64());
+        let resp = resp.map_err(|e| {
+            self.stats.record(Err(()));
+            classify_transport(&e)
+        })?;
         self.record_status(resp.status());
         if resp.status() == StatusCode::UNAUTHORIZED {
             return Err(LaporError::Auth(
