@@ -155,6 +155,7 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
             "lapor-bridge running: {summary}"
         );
         notify::ready(&status_line(&shared));
+        shared.ready_sent.store(true, Ordering::Release);
         write_snapshot(&shared, false);
 
         // Wait for a stop, a valid reload, or the pipeline ending by itself.
@@ -303,8 +304,10 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
             shared.wedged()
         };
         if wedged.is_empty() {
-            // From the first READY on: before it there are no loops to vouch for.
-            if shared.watchdog.is_some() && (shared.has_generation() || reloading) {
+            // From the first READY on: before it there are no loops to vouch for. (The
+            // generation is installed a moment before READY is sent; a ping in between
+            // would come first.)
+            if shared.watchdog.is_some() && shared.ready_sent.load(Ordering::Acquire) {
                 notify::watchdog();
             }
             if !was_wedged.is_empty() {

@@ -114,6 +114,9 @@ pub struct Shared {
     generation: Mutex<Option<Generation>>,
     carried: Mutex<Totals>,
     pub reloading: AtomicBool,
+    /// READY=1 has been sent: watchdog pings only follow it (systemd reads a ping before READY
+    /// as a service that is already up).
+    pub ready_sent: AtomicBool,
     pub reloads_ok: AtomicU64,
     pub reloads_rejected: AtomicU64,
     /// The watchdog interval systemd asked for, if any.
@@ -129,6 +132,7 @@ impl Shared {
             generation: Mutex::new(None),
             carried: Mutex::new(Totals::default()),
             reloading: AtomicBool::new(false),
+            ready_sent: AtomicBool::new(false),
             reloads_ok: AtomicU64::new(0),
             reloads_rejected: AtomicU64::new(0),
             watchdog,
