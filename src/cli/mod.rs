@@ -1,5 +1,6 @@
 //! The `lapor-bridge` command line.
 
+pub mod backup;
 pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
@@ -93,6 +94,9 @@ pub enum Command {
     /// Reporters' personal data (UU PDP No. 27/2022): `purge` (retention), `export` (an
     /// access request), `erase` (on request), `report` (what is held per channel).
     Privacy(privacy::PrivacyArgs),
+    /// A consistent copy of the store (SQLite online backup), taken while the daemon runs;
+    /// `--output DIR --keep N` writes a dated copy and keeps the newest N.
+    Backup(backup::BackupArgs),
     /// Moved to the developer tools (`cargo demo`): the service binary carries no mocks.
     #[command(hide = true)]
     Demo {

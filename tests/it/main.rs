@@ -7,6 +7,7 @@
 mod common;
 mod support;
 
+mod backup;
 mod channels_config;
 mod channels_proptest;
 mod clocks;
