@@ -262,3 +262,105 @@ fn dated_copies_in_a_folder_keep_the_newest_n() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no store at"));
     assert!(!dir.path().join("x.db").exists());
 }
+
+/// The packaged timer starts the packaged service, whose ExecStart (run here with the test's
+/// paths) makes a dated copy and keeps `LAPOR_BRIDGE_BACKUP_KEEP`; the .deb installs both;
+/// `systemd-analyze verify` accepts them where it is installed.
+#[test]
+fn the_packaged_backup_units_make_and_prune_daily_copies() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let service =
+        std::fs::read_to_string(format!("{root}/config/systemd/lapor-bridge-backup.service"))
+            .unwrap();
+    let timer = std::fs::read_to_string(format!("{root}/config/systemd/lapor-bridge-backup.timer"))
+        .unwrap();
+    assert!(timer.contains("Unit=lapor-bridge-backup.service"));
+    assert!(timer.contains("OnCalendar=") && timer.contains("Persistent=true"));
+    let cargo = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+    for unit in ["lapor-bridge-backup.service", "lapor-bridge-backup.timer"] {
+        assert!(
+            cargo.contains(&format!(
+                "[\"config/systemd/{unit}\", \"usr/lib/systemd/system/\""
+            )),
+            "the .deb installs {unit}"
+        );
+    }
+    let line = |key: &str| -> String {
+        service
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or_else(|| panic!("no {key} in the service"))
+            .to_string()
+    };
+    let keep = line("Environment=LAPOR_BRIDGE_BACKUP_KEEP=");
+    assert_eq!(keep, "7");
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("lapor-bridge.db");
+    drop(common::open_store(&store));
+    let config = dir.path().join("lapor-bridge.toml");
+    std::fs::write(
+        &config,
+        format!("[store]\npath = \"{}\"\n", store.display()),
+    )
+    .unwrap();
+    let out = dir.path().join("backups");
+    std::fs::create_dir(&out).unwrap();
+    for day in 1..=9 {
+        std::fs::write(
+            out.join(format!("lapor-bridge-202407{day:02}-023000-WIB.db")),
+            b"old",
+        )
+        .unwrap();
+    }
+    let exec = line("ExecStart=")
+        .replace(
+            "/etc/lapor-bridge/lapor-bridge.toml",
+            config.to_str().unwrap(),
+        )
+        .replace("/var/backups/lapor-bridge", out.to_str().unwrap())
+        .replace("${LAPOR_BRIDGE_BACKUP_KEEP}", &keep);
+    let mut words = exec.split_whitespace();
+    assert_eq!(words.next(), Some("/usr/bin/lapor-bridge"));
+    let o = Command::new(BIN)
+        .args(words)
+        .env_remove("LAPOR_BRIDGE__STORE__PATH")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), 7, "{left:?}");
+    assert_eq!(left[0], "lapor-bridge-20240704-023000-WIB.db");
+    check_copy(&out.join(&left[6]));
+
+    // systemd's own check, with the binary where this build has it.
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let units = dir.path().join("units");
+        std::fs::create_dir(&units).unwrap();
+        std::fs::write(
+            units.join("lapor-bridge-backup.service"),
+            service.replace("/usr/bin/lapor-bridge", BIN),
+        )
+        .unwrap();
+        std::fs::write(units.join("lapor-bridge-backup.timer"), &timer).unwrap();
+        let v = Command::new("systemd-analyze")
+            .arg("verify")
+            .arg(units.join("lapor-bridge-backup.timer"))
+            .arg(units.join("lapor-bridge-backup.service"))
+            .output()
+            .unwrap();
+        assert!(
+            v.status.success() && v.stderr.is_empty(),
+            "systemd-analyze verify: {}",
+            String::from_utf8_lossy(&v.stderr)
+        );
+    }
+}
