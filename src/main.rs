@@ -66,5 +66,6 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Report(args) => cli::report::run(args),
         Command::Privacy(args) => cli::privacy::run(args),
         Command::Backup(args) => cli::backup::run(args),
+        Command::Replay(args) => cli::replay::run(args),
     }
 }

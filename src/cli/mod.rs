@@ -6,6 +6,7 @@ pub mod dead_letters;
 pub mod dry_run;
 pub mod privacy;
 pub mod privacy_purge;
+pub mod replay;
 pub mod report;
 pub mod show;
 pub mod status;
@@ -97,6 +98,9 @@ pub enum Command {
     /// A consistent copy of the store (SQLite online backup), taken while the daemon runs;
     /// `--output DIR --keep N` writes a dated copy and keeps the newest N.
     Backup(backup::BackupArgs),
+    /// Re-read a SAMBAT channel, or a CSV folder's processed files, from a time, through the
+    /// usual identity and dedupe; the running daemon does it on the channel's next step.
+    Replay(replay::ReplayArgs),
     /// Moved to the developer tools (`cargo demo`): the service binary carries no mocks.
     #[command(hide = true)]
     Demo {

@@ -12,6 +12,7 @@ mod outbox;
 mod overview;
 mod records;
 mod reference;
+pub mod replay;
 mod updates;
 mod writebacks;
 
