@@ -29,6 +29,7 @@ mod outage;
 mod privacy_access;
 mod privacy_purge;
 mod reference_and_restart;
+mod replay;
 mod report_daemon;
 mod report_kpi;
 mod report_sla;
