@@ -69,5 +69,7 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Bench { .. } => cli::moved_to_tools("bench"),
         Command::Report(args) => cli::report::run(args),
         Command::Privacy(args) => cli::privacy::run(args),
+        Command::Backup(args) => cli::backup::run(args),
+        Command::Replay(args) => cli::replay::run(args),
     }
 }

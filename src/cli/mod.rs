@@ -1,10 +1,12 @@
 //! The `lapor-bridge` command line.
 
+pub mod backup;
 pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
 pub mod privacy;
 pub mod privacy_purge;
+pub mod replay;
 pub mod report;
 pub mod show;
 pub mod status;
@@ -118,6 +120,12 @@ pub enum Command {
     /// Reporters' personal data (UU PDP No. 27/2022): `purge` (retention), `export` (an
     /// access request), `erase` (on request), `report` (what is held per channel).
     Privacy(privacy::PrivacyArgs),
+    /// A consistent copy of the store (SQLite online backup), taken while the daemon runs;
+    /// `--output DIR --keep N` writes a dated copy and keeps the newest N.
+    Backup(backup::BackupArgs),
+    /// Re-read a SAMBAT channel, or a CSV folder's processed files, from a time, through the
+    /// usual identity and dedupe; the running daemon does it on the channel's next step.
+    Replay(replay::ReplayArgs),
     /// Moved to the developer tools (`cargo demo`): the service binary carries no mocks.
     #[command(hide = true)]
     Demo {
@@ -246,6 +254,8 @@ mod tests {
                 Command::Show { store, .. } => store,
                 Command::Report(a) => a.store,
                 Command::Privacy(a) => a.store,
+                Command::Backup(a) => a.store,
+                Command::Replay(a) => a.store,
                 other => panic!("{other:?}"),
             }
         };
@@ -268,6 +278,18 @@ mod tests {
             &["lapor-bridge", "show", "sambat:1", "--store", "F"],
             &["lapor-bridge", "--store", "F", "show", "sambat:1"],
             &["lapor-bridge", "--store", "F", "privacy", "report"],
+            &["lapor-bridge", "--store", "F", "backup", "--output", "B"],
+            &["lapor-bridge", "backup", "--output", "B", "--store", "F"],
+            &[
+                "lapor-bridge",
+                "--store",
+                "F",
+                "replay",
+                "--channel",
+                "c",
+                "--since",
+                "2024-07-29",
+            ],
         ] {
             assert_eq!(store(argv), Some(PathBuf::from("F")), "{argv:?}");
         }

@@ -2,6 +2,7 @@
 //! only once its transaction has committed; every stage claims work here and records the
 //! outcome here, so a restart resumes where the last run stopped.
 
+pub mod backup;
 mod counters;
 mod cursors;
 pub mod dry_run;
@@ -11,6 +12,7 @@ mod outbox;
 mod overview;
 mod records;
 mod reference;
+pub mod replay;
 mod updates;
 mod writebacks;
 

@@ -422,3 +422,90 @@ async fn a_file_of_100k_rows_is_processed_completely() {
     assert_eq!(lines.len(), 2, "{report}");
     assert!(lines[1].starts_with(&format!("{};", N + 2)), "{report}");
 }
+
+/// `lapor-bridge replay` of a CSV folder: the processed files modified since the requested
+/// time are read again in place, through the same identity: a corrected row is an edit of
+/// the forwarded record, a row added to the file is new, the rest unchanged; an older
+/// processed file is not read.
+#[tokio::test]
+async fn a_replay_rereads_processed_files_modified_since_the_time() {
+    let mut t = T::start().await;
+    t.drop_file(
+        "ngombe-juli.csv",
+        format!(
+            "{HEADER}\n{}\n{}\n",
+            row(1, "Sampah", URAIAN),
+            row(2, "Sampah", URAIAN)
+        )
+        .as_bytes(),
+    );
+    let r = t.settle();
+    assert_eq!((r.files, r.new), (1, 2), "{r:?}");
+    t.forward_all().await;
+    assert_eq!(t.env.lapor.complaints().len(), 2);
+
+    let processed_dir = t.folder().processed_dir().to_owned();
+    // An old processed file with a row the store does not have: older than --since.
+    let old = processed_dir.join("ngombe-juni.csv");
+    std::fs::write(&old, format!("{HEADER}\n{}\n", row(9, "Sampah", URAIAN))).unwrap();
+    let f = std::fs::File::options().write(true).open(&old).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(3 * 86_400))
+        .unwrap();
+    drop(f);
+    // The July file as it should have been read: row 1 corrected, row 3 added.
+    std::fs::write(
+        processed_dir.join("ngombe-juli.csv"),
+        format!(
+            "{HEADER}\n{}\n{}\n{}\n",
+            row(
+                1,
+                "Sampah",
+                "Sampah menumpuk di TPS Kauman, kini meluber ke jalan"
+            ),
+            row(2, "Sampah", URAIAN),
+            row(3, "Sampah", URAIAN)
+        ),
+    )
+    .unwrap();
+
+    let channel = lapor_bridge::domain::ChannelName::parse("ngombe").unwrap();
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    t.p.store
+        .request_replay(&channel, since, "operator-uji", jiff::Timestamp::now())
+        .unwrap();
+    let r = t.folder().scan_once(t.t0).unwrap();
+    assert_eq!(r.files, 0, "the inbox is empty: {r:?}");
+    let done =
+        t.p.store
+            .replay_done(&channel)
+            .unwrap()
+            .expect("replay done");
+    assert_eq!(
+        (
+            done.files,
+            done.new,
+            done.edited_after_forward,
+            done.unchanged
+        ),
+        (1, 1, 1, 1),
+        "{done:?}"
+    );
+    assert_eq!(t.p.store.replay_request(&channel).unwrap(), None);
+    // The file stays where it is; no second copy of it in processed/.
+    assert_eq!(
+        processed(&processed_dir)
+            .iter()
+            .filter(|n| n.starts_with("ngombe-juli"))
+            .count(),
+        1,
+        "{:?}",
+        processed(&processed_dir)
+    );
+    t.forward_all().await;
+    let keys = t.keys();
+    assert_eq!(keys.len(), 3, "each complaint once: {keys:?}");
+    let mut dedup = keys.clone();
+    dedup.dedup();
+    assert_eq!(dedup, keys);
+    assert_eq!(common::counts(&t.p.store).received, 3);
+}

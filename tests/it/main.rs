@@ -7,6 +7,7 @@
 mod common;
 mod support;
 
+mod backup;
 mod channels_config;
 mod channels_proptest;
 mod clocks;
@@ -31,6 +32,7 @@ mod outage;
 mod privacy_access;
 mod privacy_purge;
 mod reference_and_restart;
+mod replay;
 mod report_daemon;
 mod report_kpi;
 mod report_sla;

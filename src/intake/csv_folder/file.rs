@@ -83,6 +83,35 @@ impl CsvFolder {
         Ok(())
     }
 
+    /// `lapor-bridge replay`: a file in `processed/` read again where it is (not moved),
+    /// through the same identity and intake as at its first reading; its rejects report is
+    /// written anew.
+    pub(super) fn reread_processed(
+        &self,
+        path: &Path,
+        report: &mut ScanReport,
+    ) -> Result<(), CsvFolderError> {
+        let file = open_regular(path).map_err(io(path))?;
+        let size = file.metadata().map_err(io(path))?.len();
+        if size > self.cfg.max_file_bytes {
+            warn!(channel = %self.channel, file = %path.display(), size,
+                  "processed file over max_file_bytes not replayed");
+            return Ok(());
+        }
+        let sniffed = wire_csv::sniff(std::io::BufReader::new(file)).map_err(io(path))?;
+        let mut rejects = Rejects::new(rejects_path(path), sniffed.delimiter);
+        match wire_csv::CsvStream::open(sniffed, &self.cfg.columns, self.cfg.max_row_bytes) {
+            Err(e) => {
+                rejects.write(vec![(1, e.0)])?;
+                report.rejected += 1;
+            }
+            Ok(stream) => self.commit_stream(stream, &mut rejects, report)?,
+        }
+        rejects.finish()?;
+        report.files += 1;
+        Ok(())
+    }
+
     /// Commits the rows in batches of [`BATCH`], so only a batch is in memory at a time; the
     /// rejects are written as each batch is done.
     fn commit_stream<R: std::io::Read>(

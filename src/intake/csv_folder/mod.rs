@@ -146,7 +146,9 @@ impl CsvFolder {
     }
 
     /// One look at the inbox at time `now`: files stable for `stable_for` are processed.
+    /// A pending `lapor-bridge replay` of the channel is honoured first.
     pub fn scan_once(&self, now: SystemTime) -> Result<ScanReport, CsvFolderError> {
+        self.replay_pending()?;
         let mut report = ScanReport::default();
         std::fs::create_dir_all(&self.cfg.inbox).map_err(io(&self.cfg.inbox))?;
         let mut present = Vec::new();
@@ -212,6 +214,57 @@ impl CsvFolder {
             .unwrap_or_else(|p| p.into_inner())
             .retain(|p| present.contains(p));
         Ok(report)
+    }
+
+    /// A pending replay: the processed files (not their rejects reports) modified since the
+    /// requested time, read again in name order; the outcome recorded, the request cleared.
+    fn replay_pending(&self) -> Result<(), CsvFolderError> {
+        let Some(request) = self.store.replay_request(&self.channel)? else {
+            return Ok(());
+        };
+        let since = crate::time::parse_db(&request.since).map(|t| {
+            SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_millis(t.as_millisecond().max(0) as u64)
+        });
+        let dir = &self.cfg.processed;
+        let mut files = Vec::new();
+        if dir.is_dir() {
+            for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+                let entry = entry.map_err(io(dir))?;
+                let name = entry.file_name().to_string_lossy().to_lowercase();
+                if !name.ends_with(".csv") || name.ends_with(".rejects.csv") {
+                    continue;
+                }
+                let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+                    continue;
+                };
+                let modified = meta.modified().ok();
+                if meta.is_file() && since.is_none_or(|s| modified.is_some_and(|m| m >= s)) {
+                    files.push(entry.path());
+                }
+            }
+        }
+        files.sort();
+        info!(channel = %self.channel, files = files.len(), since = %request.since,
+              "replaying processed CSV files (lapor-bridge replay)");
+        let mut r = ScanReport::default();
+        for path in &files {
+            self.reread_processed(path, &mut r)?;
+        }
+        let done = crate::store::replay::ReplayDone {
+            request,
+            finished_at: crate::time::db(jiff::Timestamp::now()),
+            new: r.new,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            edited_after_forward: r.edited_after_forward,
+            requeued: 0,
+            files: r.files,
+        };
+        self.store.finish_replay(&self.channel, &done)?;
+        info!(channel = %self.channel, files = r.files, new = r.new, updated = r.updated,
+              edited_after_forward = r.edited_after_forward, "CSV replay finished");
+        Ok(())
     }
 
     /// Reports a non-regular inbox entry once (log and `rejected/<name>.rejects.csv`); it
