@@ -37,5 +37,6 @@ mod service_systemd;
 mod sync_crash;
 mod sync_e2e;
 mod sync_writeback;
+mod telegram_alerts;
 mod webhook_flood;
 mod webhook_intake;
