@@ -165,3 +165,69 @@ pub(super) fn validate_telegram(
         min_silence,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use serde_json::json;
+
+    fn check(v: Value) -> (Option<super::super::ReportConfig>, Vec<String>) {
+        let mut ctx = Ctx::new(Default::default());
+        let env = vec![("TG_TOKEN".to_owned(), "123:rahasia".to_owned())];
+        let c = super::super::report::validate_report(
+            Some(json!({ "telegram": v })),
+            &mut ctx,
+            Path::new("."),
+            &env,
+            true,
+        );
+        (c, ctx.into_problem_lines())
+    }
+
+    #[test]
+    fn defaults_and_a_numeric_chat_id() {
+        let (c, p) =
+            check(json!({"bot_token": {"env": "TG_TOKEN"}, "chat_id": -1001234567890_i64}));
+        assert!(p.is_empty(), "{p:?}");
+        let t = c.unwrap().telegram.unwrap();
+        assert_eq!(t.chat_id, "-1001234567890");
+        assert_eq!(t.api_base.as_str(), "https://api.telegram.org/");
+        assert_eq!(t.bot_token.unwrap().expose_secret(), "123:rahasia");
+        assert_eq!(t.max_per_minute, 20);
+        assert_eq!(t.lapor_down_after, Duration::from_secs(15 * 60));
+        assert_eq!(
+            (t.silence_factor, t.min_silence),
+            (4, Duration::from_secs(7200))
+        );
+    }
+
+    #[test]
+    fn problems_name_their_keys_and_never_the_token() {
+        let (c, p) = check(json!({
+            "bot_token": "123:bare-token",
+            "api_base": "ftp://x",
+            "max_per_minute": 0,
+            "chat_id": true,
+        }));
+        assert!(c.is_none());
+        let joined = p.join("\n");
+        for key in [
+            "report.telegram.bot_token:",
+            "report.telegram.api_base:",
+            "report.telegram.max_per_minute:",
+            "report.telegram.chat_id:",
+        ] {
+            assert!(joined.contains(key), "{key} missing in:\n{joined}");
+        }
+        assert!(!joined.contains("bare-token"), "{joined}");
+        let (c, p) = check(json!({}));
+        assert!(c.is_none());
+        let joined = p.join("\n");
+        assert!(
+            joined.contains("report.telegram.bot_token")
+                && joined.contains("report.telegram.chat_id"),
+            "{joined}"
+        );
+    }
+}

@@ -390,3 +390,60 @@ pub fn chat_alert_counts(store: &Store) -> (u64, u64) {
         })
         .unwrap_or((0, 0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: i64) -> Timestamp {
+        Timestamp::from_second(1_764_000_000 + s).unwrap()
+    }
+
+    #[test]
+    fn lapor_is_down_since_its_last_answer() {
+        let r = |ok: Option<i64>, failed: Option<i64>| LaporReach {
+            last_ok: ok.map(ts),
+            last_failure: failed.map(ts),
+            since: Some(ts(0)),
+        };
+        assert_eq!(lapor_down_since(r(None, None)), None);
+        assert_eq!(lapor_down_since(r(Some(100), Some(50))), None);
+        assert_eq!(lapor_down_since(r(Some(100), Some(100))), None);
+        assert_eq!(lapor_down_since(r(Some(100), Some(200))), Some(ts(100)));
+        // Never answered: down since the process started trying.
+        assert_eq!(lapor_down_since(r(None, Some(200))), Some(ts(0)));
+    }
+
+    #[test]
+    fn a_lapor_outage_is_an_event_after_the_configured_minutes_once_per_outage() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let cfg = ReportConfig::default();
+        let tg = TelegramConfig {
+            api_base: reqwest::Url::parse("http://127.0.0.1:9/").unwrap(),
+            bot_token: None,
+            chat_id: "-1".into(),
+            check_interval: Duration::from_secs(60),
+            timeout: Duration::from_secs(1),
+            max_per_minute: 20,
+            lapor_down_after: Duration::from_secs(15 * 60),
+            silence_factor: 4,
+            min_silence: Duration::from_secs(7200),
+        };
+        let reach = LaporReach {
+            last_ok: Some(ts(0)),
+            last_failure: Some(ts(600)),
+            since: Some(ts(-60)),
+        };
+        let at = |s| current_events(&store, &cfg, &tg, reach, ts(s)).unwrap();
+        assert!(at(14 * 60).is_empty(), "14 minutes: not yet");
+        let e = at(16 * 60);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].text.contains("tidak terjangkau") && e[0].text.contains("16 menit"),
+            "{e:?}"
+        );
+        // Later in the same outage: the same event (key), so it is sent once.
+        assert_eq!(at(60 * 60)[0].key, e[0].key);
+    }
+}

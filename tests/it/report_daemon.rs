@@ -100,7 +100,7 @@ listen = "127.0.0.1:{port}"
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    async fn get(&self, path: &str) -> String {
+    pub async fn get(&self, path: &str) -> String {
         let r = reqwest::get(format!("{}{path}", self.admin)).await.unwrap();
         assert!(r.status().is_success(), "{path}: {}", r.status());
         r.text().await.unwrap()

@@ -84,6 +84,11 @@ async fn telegram_alerts_arrive_once_per_event_and_are_retried_after_failures() 
         rounds(&daemon) >= seen + 2
     })
     .await;
+    let m = daemon.get("/metrics").await;
+    assert!(
+        m.contains("lapor_bridge_chat_alerts{sink=\"telegram\",state=\"sent\"} 3"),
+        "{m}"
+    );
     let log = daemon.log();
     assert!(!log.contains(TOKEN), "the bot token is in the log:\n{log}");
     assert!(log.contains("Telegram alert not sent"), "{log}");
@@ -176,4 +181,77 @@ async fn the_bot_api_mock_is_strict() {
     assert_eq!((s, v["ok"].as_bool()), (200, Some(true)));
     assert_eq!(tg.messages().len(), 1);
     assert_eq!(tg.counters().unauthorized, 1);
+}
+
+/// The limiter: with 2 messages a minute, 5 new dead letters give 2 messages now and 3 left
+/// pending (sent at a later check, not lost and not sent twice).
+#[tokio::test]
+async fn a_burst_of_events_is_held_to_the_rate_limit() {
+    use lapor_bridge::config::{ReportConfig, TelegramConfig};
+    use lapor_bridge::report::chat::{check_once, LaporReach};
+    use lapor_bridge::runtime::Heartbeat;
+    use std::num::NonZeroU32;
+
+    let dir = tempfile::tempdir().unwrap();
+    let tg = TelegramMock::start(TelegramMockConfig {
+        token: TOKEN.into(),
+        chats: vec![CHAT.into()],
+    })
+    .await
+    .unwrap();
+    let path = dir.path().join("bridge.db");
+    let f = Fixture::create(&path);
+    let now_wib = time::format_wib(Timestamp::now());
+    for i in 0..5 {
+        let id = f.record("sambat", &format!("mati-{i}"), Some(&now_wib), &now_wib);
+        f.conn
+            .execute(
+                "INSERT INTO outbox (record_id, state, attempts, last_error, problems)
+                 VALUES (?1, 'dead', 8, 'LAPOR! answered 422', '[]')",
+                params![id],
+            )
+            .unwrap();
+    }
+    drop(f);
+    let store = lapor_bridge::store::Store::open(&path).unwrap();
+    let cfg = TelegramConfig {
+        api_base: reqwest::Url::parse(&tg.base_url()).unwrap(),
+        bot_token: Some(TOKEN.to_owned().into()),
+        chat_id: CHAT.into(),
+        check_interval: Duration::from_secs(1),
+        timeout: Duration::from_secs(5),
+        max_per_minute: 2,
+        lapor_down_after: Duration::from_secs(900),
+        silence_factor: 4,
+        min_silence: Duration::from_secs(7200),
+    };
+    let limiter =
+        governor::RateLimiter::direct(governor::Quota::per_minute(NonZeroU32::new(2).unwrap()));
+    let http = reqwest::Client::new();
+    let hb = Heartbeat::new();
+    let report = ReportConfig::default();
+    let round = |limiter| {
+        check_once(
+            &store,
+            &report,
+            &cfg,
+            LaporReach::default(),
+            &http,
+            limiter,
+            Timestamp::now(),
+            &hb,
+        )
+    };
+    let r = round(&limiter).await.unwrap();
+    assert_eq!((r.sent, r.deferred), (2, 3), "{r:?}");
+    assert_eq!(tg.messages().len(), 2);
+    let r = round(&limiter).await.unwrap();
+    assert_eq!((r.sent, r.deferred), (0, 3), "{r:?}");
+    // A fresh minute's budget (a new limiter): the remaining 3, and nothing twice.
+    let fresh =
+        governor::RateLimiter::direct(governor::Quota::per_minute(NonZeroU32::new(10).unwrap()));
+    let r = round(&fresh).await.unwrap();
+    assert_eq!((r.sent, r.deferred), (3, 0), "{r:?}");
+    let texts: std::collections::BTreeSet<_> = tg.messages().into_iter().map(|m| m.text).collect();
+    assert_eq!(texts.len(), 5);
 }
