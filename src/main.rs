@@ -65,5 +65,7 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Bench { .. } => cli::moved_to_tools("bench"),
         Command::Report(args) => cli::report::run(args),
         Command::Privacy(args) => cli::privacy::run(args),
+        Command::Completions(args) => cli::package::completions(args),
+        Command::Manpage(args) => cli::package::manpage(args),
     }
 }

@@ -3,6 +3,7 @@
 pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
+pub mod package;
 pub mod privacy;
 pub mod privacy_purge;
 pub mod report;
@@ -105,6 +106,12 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Print a shell completion script (the package installs bash, zsh and fish ones).
+    #[command(hide = true)]
+    Completions(package::CompletionsArgs),
+    /// Print the man page, or write one per command with --dir (the package installs them).
+    #[command(hide = true)]
+    Manpage(package::ManpageArgs),
 }
 
 /// `lapor-bridge demo|bench`, which moved to the `lapor-tools` package: where to find them.

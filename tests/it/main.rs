@@ -25,6 +25,7 @@ mod mapping_proptest;
 mod mapping_snapshots;
 mod no_pii_in_logs;
 mod outage;
+mod package_files;
 mod privacy_access;
 mod privacy_purge;
 mod reference_and_restart;
