@@ -21,7 +21,7 @@ use super::sla::{Rule, State};
 use super::telegram::{send_message, SendError};
 use crate::config::{ReportConfig, TelegramConfig};
 use crate::runtime::{Heartbeat, Stage, Step};
-use crate::store::{OutboxState, Store};
+use crate::store::Store;
 use crate::time;
 
 const SINK: &str = "telegram";
@@ -203,23 +203,30 @@ pub fn current_events(
             });
         }
     }
-    for d in store.dead_letters(false)? {
-        if d.state != OutboxState::Dead {
-            continue;
-        }
-        let why: String = d
-            .last_error
+    // One event per death: a record retried and dead again is news again (the key is its
+    // latest `dead` timeline event).
+    let dead: Vec<(String, u32, Option<String>, Option<i64>)> = store.with_conn(|c| {
+        let mut s = c.prepare(
+            "SELECT r.channel || ':' || r.local_id, o.attempts, o.last_error,
+                    (SELECT MAX(e.id) FROM events e WHERE e.record_id = r.id AND e.kind = 'dead')
+             FROM outbox o JOIN records r ON r.id = o.record_id
+             WHERE o.state = 'dead' ORDER BY r.id",
+        )?;
+        let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect()
+    })?;
+    for (key, attempts, last_error, death) in dead {
+        let why: String = last_error
             .as_deref()
             .unwrap_or("tanpa keterangan")
             .chars()
             .take(160)
             .collect();
         events.push(Event {
-            key: format!("dead:{}:{}", d.key, d.updated_at),
+            key: format!("dead:{key}:{}", death.unwrap_or(0)),
             text: format!(
-                "❗ Aduan {} gagal terkirim ke SP4N-LAPOR! setelah {} percobaan, perlu tindakan: \
-                 {why}. Lihat: lapor-bridge dead-letters show {}",
-                d.key, d.attempts, d.key
+                "❗ Aduan {key} gagal terkirim ke SP4N-LAPOR! setelah {attempts} percobaan, perlu \
+                 tindakan: {why}. Lihat: lapor-bridge dead-letters show {key}"
             ),
         });
     }
@@ -445,5 +452,44 @@ mod tests {
         );
         // Later in the same outage: the same event (key), so it is sent once.
         assert_eq!(at(60 * 60)[0].key, e[0].key);
+
+        // A dead letter is one event per death: dead, retried, dead again: a second key.
+        let no_outage = LaporReach::default();
+        let dead_keys = || -> Vec<String> {
+            current_events(&store, &cfg, &tg, no_outage, ts(0))
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.key.starts_with("dead:"))
+                .map(|e| e.key)
+                .collect()
+        };
+        let die = || {
+            store
+                .with_conn(|c| {
+                    c.execute(
+                        "INSERT INTO events (record_id, at, kind, detail)
+                         VALUES (1, '2026-01-01T00:00:00Z', 'dead', 'x')",
+                        [],
+                    )
+                })
+                .unwrap()
+        };
+        store
+            .with_conn(|c| {
+                c.execute_batch(
+                    "INSERT INTO records (id, channel, local_id, raw, content_hash, received_at, updated_at)
+                     VALUES (1, 'sambat', '9', '{}', 'h', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                     INSERT INTO outbox (record_id, state, attempts, last_error) VALUES (1, 'dead', 8, 'LAPOR! answered 422');",
+                )
+            })
+            .unwrap();
+        die();
+        let first = dead_keys();
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert_eq!(dead_keys(), first, "the same death is the same event");
+        die();
+        let second = dead_keys();
+        assert_eq!(second.len(), 1);
+        assert_ne!(second, first, "dead again: a new event");
     }
 }
