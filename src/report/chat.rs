@@ -366,12 +366,13 @@ pub async fn check_once(
             Err(err) => {
                 round.failed += 1;
                 warn!(event = %e.key, error = %err, "Telegram alert not sent; sent again at the next check");
+                // Telegram (or the network) is struggling, or refuses the token or chat (the
+                // same for every message): leave the rest for the next check.
                 if let SendError::Later { retry_after, .. } = err {
-                    // Telegram (or the network) is struggling: leave the rest for later.
                     round.retry_after = retry_after;
-                    round.deferred = (pending.len() - i - 1) as u64;
-                    break;
                 }
+                round.deferred = (pending.len() - i - 1) as u64;
+                break;
             }
         }
     }

@@ -254,4 +254,56 @@ async fn a_burst_of_events_is_held_to_the_rate_limit() {
     assert_eq!((r.sent, r.deferred), (3, 0), "{r:?}");
     let texts: std::collections::BTreeSet<_> = tg.messages().into_iter().map(|m| m.text).collect();
     assert_eq!(texts.len(), 5);
+
+    // A refused token: one call, the rest left pending, the fix named in the store (without
+    // the token).
+    store
+        .with_conn(|c| {
+            for i in 5..8 {
+                c.execute(
+                    "INSERT INTO records (channel, local_id, raw, content_hash, received_at, updated_at)
+                     VALUES ('sambat', ?1, '{}', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                    params![format!("mati-{i}")],
+                )?;
+                c.execute(
+                    "INSERT INTO outbox (record_id, state, attempts, last_error, problems)
+                     VALUES (?1, 'dead', 8, 'LAPOR! answered 422', '[]')",
+                    params![c.last_insert_rowid()],
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let wrong = TelegramConfig {
+        bot_token: Some("111:salah".to_owned().into()),
+        ..cfg.clone()
+    };
+    let r = check_once(
+        &store,
+        &report,
+        &wrong,
+        LaporReach::default(),
+        &http,
+        &fresh,
+        Timestamp::now(),
+        &hb,
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.sent, r.failed, r.deferred), (0, 1, 2), "{r:?}");
+    assert_eq!(tg.counters().unauthorized, 1);
+    let errors: Vec<String> = store
+        .with_conn(|c| {
+            let mut s =
+                c.prepare("SELECT last_error FROM chat_alerts WHERE last_error IS NOT NULL")?;
+            let rows = s.query_map([], |r| r.get(0))?;
+            rows.collect()
+        })
+        .unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("401") && errors[0].contains("report.telegram.bot_token"),
+        "{errors:?}"
+    );
+    assert!(!errors[0].contains("salah"), "{errors:?}");
 }
