@@ -71,5 +71,7 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Privacy(args) => cli::privacy::run(args),
         Command::Backup(args) => cli::backup::run(args),
         Command::Replay(args) => cli::replay::run(args),
+        Command::Completions(args) => cli::package::completions(args),
+        Command::Manpage(args) => cli::package::manpage(args),
     }
 }

@@ -12,6 +12,7 @@ pub mod lapor;
 pub mod reference;
 pub mod sambat;
 mod server;
+pub mod telegram;
 
 pub use call112::{Call112Counters, Call112Mock, Call112MockConfig, Note, NotesFaults};
 pub use channel::{ChannelCounters, ChannelFaults};
@@ -21,6 +22,9 @@ pub use lapor::{
     LifecycleConfig, MockComplaint,
 };
 pub use sambat::{SambatCounters, SambatFaults, SambatMock, SambatMockConfig, WriteBack};
+pub use telegram::{
+    SentMessage, TelegramCounters, TelegramFault, TelegramMock, TelegramMockConfig,
+};
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM; used by the mock binaries.
 ///

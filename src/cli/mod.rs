@@ -4,6 +4,7 @@ pub mod backup;
 pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
+pub mod package;
 pub mod privacy;
 pub mod privacy_purge;
 pub mod replay;
@@ -138,6 +139,12 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Print a shell completion script (the package installs bash, zsh and fish ones).
+    #[command(hide = true)]
+    Completions(package::CompletionsArgs),
+    /// Print the man page, or write one per command with --dir (the package installs them).
+    #[command(hide = true)]
+    Manpage(package::ManpageArgs),
 }
 
 /// A `--store` that the command would not use (`run`, `check-config`, a `dry-run` check

@@ -33,6 +33,7 @@ mod service;
 mod store;
 mod summary;
 mod sync;
+mod telegram;
 #[cfg(test)]
 mod tests;
 mod warnings;
@@ -61,5 +62,6 @@ pub use service::{ServiceConfig, DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STATUS_INTE
 pub use store::StoreConfig;
 pub use summary::{problem_report, summary};
 pub use sync::SyncConfig;
+pub use telegram::TelegramConfig;
 pub use warnings::warnings;
 pub use webhooks::{WebhooksConfig, DEFAULT_WEBHOOK_LISTEN};

@@ -30,6 +30,8 @@ pub struct ReportConfig {
     /// the last; 0: never warn, only report breaches).
     pub at_risk_margin_days: u32,
     pub sla_webhook: Option<SlaWebhookConfig>,
+    /// `[report.telegram]`: the Telegram alert sink.
+    pub telegram: Option<super::telegram::TelegramConfig>,
 }
 
 impl Default for ReportConfig {
@@ -39,6 +41,7 @@ impl Default for ReportConfig {
             calendar_file: None,
             at_risk_margin_days: DEFAULT_AT_RISK_MARGIN_DAYS,
             sla_webhook: None,
+            telegram: None,
         }
     }
 }
@@ -61,6 +64,7 @@ struct RawReport {
     calendar_file: Option<String>,
     at_risk_margin_days: Option<u32>,
     sla_webhook: Option<RawSlaWebhook>,
+    telegram: Option<super::telegram::RawTelegram>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,11 +141,24 @@ pub(crate) fn validate_report(
                 })
         }
     };
+    let telegram = match raw.telegram {
+        None => None,
+        Some(t) => {
+            let tkey = join(&key, &["telegram"]);
+            let t =
+                super::telegram::validate_telegram(t, &tkey, ctx, base_dir, env, resolve_secrets);
+            if t.is_none() {
+                ok = false;
+            }
+            t
+        }
+    };
     ok.then_some(ReportConfig {
         annual_target,
         calendar_file,
         at_risk_margin_days: margin,
         sla_webhook,
+        telegram,
     })
 }
 

@@ -77,6 +77,20 @@ pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig) {
     alerts
         .get_or_create(&vec![("state".to_owned(), "pending".to_owned())])
         .set(pending as i64);
+    let (sent, waiting) = super::chat::chat_alert_counts(store);
+    let chat = Family::<Labels, Gauge>::default();
+    reg.register(
+        "chat_alerts",
+        "Telegram alerts in the store: sent (report.telegram), or pending (failed or over the rate limit)",
+        chat.clone(),
+    );
+    for (state, n) in [("sent", sent), ("pending", waiting)] {
+        chat.get_or_create(&vec![
+            ("sink".to_owned(), "telegram".to_owned()),
+            ("state".to_owned(), state.to_owned()),
+        ])
+        .set(n as i64);
+    }
 
     let (from, to) = super::year_to_date(now);
     if let Ok(r) = super::kpi_report(store, cfg, &cal, from, to, now) {

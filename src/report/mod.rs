@@ -4,11 +4,13 @@
 //! the store already holds, on the working-day calendar of [`calendar`].
 
 pub mod alerts;
+pub mod chat;
 pub use crate::calendar;
 pub mod kpi;
 pub mod metrics;
 pub mod render;
 pub mod sla;
+pub mod telegram;
 pub mod timeline;
 
 use std::path::Path;

@@ -112,6 +112,12 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
     let sla_task = tokio::spawn(
         crate::runtime::Task::new(sla.clone(), sla.heartbeat.clone()).run(process_shutdown.clone()),
     );
+    // The Telegram alert sink (report.telegram); idle while none is configured.
+    let chat = chat_alerts(&shared);
+    let chat_task = tokio::spawn(
+        crate::runtime::Task::new(chat.clone(), chat.heartbeat.clone())
+            .run(process_shutdown.clone()),
+    );
 
     let mut previous: Option<Config> = None;
     loop {
@@ -142,6 +148,9 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
         pipeline
             .liveness
             .register(sla.name(), sla.heartbeat.clone());
+        pipeline
+            .liveness
+            .register(chat.name(), chat.heartbeat.clone());
         shared.install(&pipeline);
         let (gen_stop, gen_shutdown) = shutdown::channel();
         let mut task: JoinHandle<()> = {
@@ -202,6 +211,7 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
                 }
                 let _ = tokio::time::timeout(Duration::from_secs(2), watch_task).await;
                 let _ = tokio::time::timeout(Duration::from_secs(2), sla_task).await;
+                let _ = tokio::time::timeout(Duration::from_secs(2), chat_task).await;
                 info!("stopped");
                 return ExitCode::SUCCESS;
             }
@@ -396,4 +406,27 @@ fn write_snapshot(shared: &Shared, stopped: bool) {
         }
         Err(e) => warn!(error = %e, "cannot encode the status snapshot"),
     }
+}
+
+/// The Telegram alert stage over the running configuration and the LAPOR! client's counters.
+fn chat_alerts(shared: &Arc<Shared>) -> Arc<crate::report::chat::ChatAlerts> {
+    use crate::report::chat::{ChatAlerts, LaporReach};
+    let s = shared.clone();
+    let current: crate::report::alerts::CurrentConfig =
+        Arc::new(move || s.config().map(|c| c.report));
+    let s = shared.clone();
+    let reach: crate::report::chat::CurrentReach = Arc::new(move || {
+        let t = s.totals();
+        let at = |ms: i64| {
+            (ms > 0)
+                .then(|| jiff::Timestamp::from_millisecond(ms).ok())
+                .flatten()
+        };
+        LaporReach {
+            last_ok: at(t.last_ok_ms),
+            last_failure: at(t.last_failure_ms),
+            since: Some(s.started_at),
+        }
+    });
+    Arc::new(ChatAlerts::new(shared.store.clone(), current, reach))
 }

@@ -177,6 +177,21 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE records ADD COLUMN personal_data_removed_at TEXT;
     "#,
+    // 6: alerts sent to a chat sink (Telegram): one row per sink and event (an SLA level of a
+    // complaint, a LAPOR! outage, a dead letter, a channel's silence); `sent_at` is set once
+    // the sink accepted it, so each event is sent once, across restarts.
+    r#"
+    CREATE TABLE chat_alerts (
+        sink           TEXT NOT NULL,
+        event_key      TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        first_seen_at  TEXT NOT NULL,        -- UTC
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        last_error     TEXT,
+        sent_at        TEXT,                 -- UTC; NULL until the sink accepted it
+        PRIMARY KEY (sink, event_key)
+    );
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -35,7 +35,7 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `lapor-bridge run` on `store` against the LAPOR! mock, with no channels, and
     /// waits for its admin listener.
-    async fn start(dir: &Path, lapor: &LaporMock, store: &Path, report_toml: &str) -> Daemon {
+    pub async fn start(dir: &Path, lapor: &LaporMock, store: &Path, report_toml: &str) -> Daemon {
         let port = common::free_port();
         let config = dir.join("bridge.toml");
         std::fs::write(
@@ -96,11 +96,11 @@ listen = "127.0.0.1:{port}"
         d
     }
 
-    fn log(&self) -> String {
+    pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    async fn get(&self, path: &str) -> String {
+    pub async fn get(&self, path: &str) -> String {
         let r = reqwest::get(format!("{}{path}", self.admin)).await.unwrap();
         assert!(r.status().is_success(), "{path}: {}", r.status());
         r.text().await.unwrap()
@@ -116,7 +116,7 @@ impl Drop for Daemon {
     }
 }
 
-async fn wait_for(what: &str, within: Duration, mut cond: impl FnMut() -> bool) {
+pub async fn wait_for(what: &str, within: Duration, mut cond: impl FnMut() -> bool) {
     let end = Instant::now() + within;
     while !cond() {
         assert!(Instant::now() < end, "timed out waiting for: {what}");
