@@ -125,6 +125,41 @@ pub(crate) fn secret(
     }
 }
 
+/// An optional secret at `key`: `Some(None)` when it is not given, or when `resolve` is off
+/// (operator commands need no credentials, only its shape checked); `None` once a problem is
+/// reported.
+pub(crate) fn optional_secret(
+    ctx: &mut Ctx,
+    key: &[String],
+    raw: Option<Value>,
+    base_dir: &Path,
+    env: &[(String, String)],
+    resolve: bool,
+) -> Option<Option<SecretString>> {
+    let Some(raw) = raw else {
+        return Some(None);
+    };
+    let env_keys = ctx.env_children(key);
+    match parse_secret_source(&raw, &env_keys) {
+        Err(problems) => {
+            for (sub, msg) in problems {
+                let mut p = key.to_vec();
+                p.extend(sub);
+                ctx.problem(&p, msg);
+            }
+            None
+        }
+        Ok(_) if !resolve => Some(None),
+        Ok(source) => match source.resolve(base_dir, env) {
+            Ok(s) => Some(Some(s)),
+            Err(msg) => {
+                ctx.problem(key, msg);
+                None
+            }
+        },
+    }
+}
+
 pub(crate) fn nonzero(
     ctx: &mut Ctx,
     key: &[String],

@@ -9,8 +9,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::checks::optional_secret;
 use super::ctx::{join, Ctx};
-use super::secret::parse_secret_source;
 
 /// Default of `report.annual_target`: Kota Malang's 2024 target (2,920 complaints).
 pub const DEFAULT_ANNUAL_TARGET: u32 = 2920;
@@ -214,30 +214,7 @@ fn validate_webhook(
         600_000,
     ));
     let secret_key = join(key, &["secret"]);
-    let secret = match raw.secret {
-        None => Some(None),
-        Some(v) => {
-            let env_keys = ctx.env_children(&secret_key);
-            match parse_secret_source(&v, &env_keys) {
-                Err(problems) => {
-                    for (sub, msg) in problems {
-                        let mut p = secret_key.clone();
-                        p.extend(sub);
-                        ctx.problem(&p, msg);
-                    }
-                    None
-                }
-                Ok(_) if !resolve_secrets => Some(None),
-                Ok(source) => match source.resolve(base_dir, env) {
-                    Ok(s) => Some(Some(s)),
-                    Err(msg) => {
-                        ctx.problem(&secret_key, msg);
-                        None
-                    }
-                },
-            }
-        }
-    };
+    let secret = optional_secret(ctx, &secret_key, raw.secret, base_dir, env, resolve_secrets);
     if !ok {
         return None;
     }

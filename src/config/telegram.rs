@@ -9,8 +9,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::checks::optional_secret;
 use super::ctx::{join, Ctx};
-use super::secret::parse_secret_source;
 
 pub const DEFAULT_API_BASE: &str = "https://api.telegram.org";
 
@@ -128,27 +128,7 @@ pub(super) fn validate_telegram(
             );
             None
         }
-        Some(v) => {
-            let env_keys = ctx.env_children(&token_key);
-            match parse_secret_source(&v, &env_keys) {
-                Err(problems) => {
-                    for (sub, msg) in problems {
-                        let mut p = token_key.clone();
-                        p.extend(sub);
-                        ctx.problem(&p, msg);
-                    }
-                    None
-                }
-                Ok(_) if !resolve_secrets => Some(None),
-                Ok(source) => match source.resolve(base_dir, env) {
-                    Ok(s) => Some(Some(s)),
-                    Err(msg) => {
-                        ctx.problem(&token_key, msg);
-                        None
-                    }
-                },
-            }
-        }
+        Some(v) => optional_secret(ctx, &token_key, Some(v), base_dir, env, resolve_secrets),
     };
     if !ok {
         return None;
