@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::checks::optional_secret;
+use super::checks::{in_range, optional_secret};
 use super::ctx::{join, Ctx};
 
 pub const DEFAULT_API_BASE: &str = "https://api.telegram.org";
@@ -91,18 +91,10 @@ pub(super) fn validate_telegram(
         }
     };
     let mut range = |name: &str, v: Option<u64>, default: u64, max: u64| -> u64 {
-        match v {
-            Some(v) if v == 0 || v > max => {
-                ctx.problem(
-                    &join(key, &[name]),
-                    format!("{v} is out of range; use a value from 1 to {max}"),
-                );
-                ok = false;
-                default
-            }
-            Some(v) => v,
-            None => default,
-        }
+        in_range(ctx, &join(key, &[name]), v, default, 1..=max).unwrap_or_else(|| {
+            ok = false;
+            default
+        })
     };
     let check_interval = Duration::from_secs(range(
         "check_interval_secs",
