@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod dryrun;
 pub mod forward;
+pub mod i18n;
 pub mod intake;
 pub mod logging;
 pub mod mapping;

@@ -5,6 +5,7 @@ use lapor_bridge::cli::{self, Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    lapor_bridge::i18n::set_process_lang(cli::resolve_lang(&cli));
     if let Some(e) = cli::store_unused(&cli) {
         eprintln!("{e}");
         return ExitCode::from(2);

@@ -48,6 +48,36 @@ pub struct GlobalOpts {
     /// Use this store file instead of the configuration's `store.path`.
     #[arg(long, global = true)]
     pub store: Option<PathBuf>,
+    /// The language of the output: id (Bahasa Indonesia) or en (English); default: the
+    /// configuration's `[ui] language`, else id. Logs and JSON keys stay English.
+    #[arg(long, global = true, env = "LAPOR_BRIDGE_LANG", value_name = "id|en")]
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+/// The language of this command's output: `--lang` (or `$LAPOR_BRIDGE_LANG`), else
+/// `LAPOR_BRIDGE__UI__LANGUAGE`, else the configuration file's `[ui] language`, else id. A
+/// configuration that cannot be read leaves the default: the command itself says why.
+pub fn resolve_lang(cli: &Cli) -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    if let Some(lang) = cli.global.lang {
+        return lang;
+    }
+    if let Some(lang) = std::env::var("LAPOR_BRIDGE__UI__LANGUAGE")
+        .ok()
+        .and_then(|v| Lang::parse(&v).ok())
+    {
+        return lang;
+    }
+    let config = cli
+        .global
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("LAPOR_BRIDGE_CONFIG").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
+    std::fs::read_to_string(config)
+        .ok()
+        .and_then(|text| crate::config::language_of_file_text(&text))
+        .unwrap_or_default()
 }
 
 #[derive(Subcommand, Debug)]
@@ -321,5 +351,25 @@ mod tests {
             config(&["lapor-bridge", "--config", "C", "status"]),
             PathBuf::from("C")
         );
+    }
+
+    /// `--lang` anywhere on the line; and the configuration path `resolve_lang` reads is the
+    /// one given after the subcommand too.
+    #[test]
+    fn lang_goes_anywhere_and_config_reaches_the_top() {
+        use crate::i18n::Lang;
+        for argv in [
+            &["lapor-bridge", "--lang", "en", "status"][..],
+            &["lapor-bridge", "status", "--lang", "en"],
+            &["lapor-bridge", "report", "sla", "--lang", "en"],
+            &["lapor-bridge", "dead-letters", "list", "--lang=en"],
+        ] {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            assert_eq!(cli.global.lang, Some(Lang::English), "{argv:?}");
+        }
+        let bad = Cli::try_parse_from(["lapor-bridge", "--lang", "jv", "status"]).unwrap_err();
+        assert!(bad.to_string().contains("\"id\""), "{bad}");
+        let cli = Cli::try_parse_from(["lapor-bridge", "report", "--config", "C", "sla"]).unwrap();
+        assert_eq!(cli.global.config, Some(PathBuf::from("C")));
     }
 }

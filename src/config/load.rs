@@ -19,6 +19,7 @@ use super::report::{validate_report, ReportConfig};
 use super::service::{validate_service, ServiceConfig};
 use super::store::{validate_store, StoreConfig};
 use super::sync::{validate_sync, SyncConfig};
+use super::ui::{validate_ui, UiConfig};
 use super::webhooks::{validate_webhooks, WebhooksConfig};
 
 /// Prefix of environment overrides (`LAPOR_BRIDGE__SECTION__KEY`).
@@ -53,6 +54,8 @@ pub struct Config {
     pub report: ReportConfig,
     /// `[privacy]`: retention of reporters' personal data.
     pub privacy: PrivacyConfig,
+    /// `[ui]`: the language people read.
+    pub ui: UiConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +73,7 @@ struct RawConfig {
     sync: Option<Value>,
     report: Option<Value>,
     privacy: Option<Value>,
+    ui: Option<Value>,
 }
 
 /// Validates the merged configuration section by section. Returns `None` or a config with
@@ -105,6 +109,7 @@ fn validate(
     let sync = validate_sync(raw.sync, ctx);
     let report = validate_report(raw.report, ctx, base_dir, env, true);
     let privacy = validate_privacy(raw.privacy, ctx);
+    let ui = validate_ui(raw.ui, ctx);
 
     Some(Config {
         mode: mode?,
@@ -119,6 +124,7 @@ fn validate(
         sync: sync?,
         report: report?,
         privacy: privacy?,
+        ui: ui?,
     })
 }
 

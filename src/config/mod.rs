@@ -14,7 +14,7 @@
 //! keys rejected, defaults beside the fields) and its validation; [`load`] composes them.
 //! From low to high: `problem`, `ctx`, `secret`, `checks`, `listener`, the sections
 //! (`store`, `logging`, `lapor`, `forwarder`, `webhooks`, `admin`, `service`, `sync`,
-//! `report`, `channels/`), then `load`, `summary` and `warnings`.
+//! `report`, `ui`, `channels/`), then `load`, `summary` and `warnings`.
 
 mod admin;
 mod channels;
@@ -36,6 +36,7 @@ mod sync;
 mod telegram;
 #[cfg(test)]
 mod tests;
+mod ui;
 mod warnings;
 mod webhooks;
 
@@ -63,5 +64,6 @@ pub use store::StoreConfig;
 pub use summary::{problem_report, summary};
 pub use sync::SyncConfig;
 pub use telegram::TelegramConfig;
+pub use ui::{language_of_file_text, UiConfig};
 pub use warnings::warnings;
 pub use webhooks::{WebhooksConfig, DEFAULT_WEBHOOK_LISTEN};

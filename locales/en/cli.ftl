@@ -1,0 +1,1 @@
+# cli texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

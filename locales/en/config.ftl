@@ -1,0 +1,1 @@
+# config texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# dashboard texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# demo texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# dryrun texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# privacy texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

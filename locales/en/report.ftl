@@ -1,0 +1,1 @@
+# report texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# cli texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# config texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# dashboard texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# demo texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# dryrun texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.

@@ -1,0 +1,1 @@
+# privacy texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.

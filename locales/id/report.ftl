@@ -1,0 +1,1 @@
+# report texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.
