@@ -15,6 +15,7 @@ mod config_check;
 mod crash;
 mod csv_folder;
 mod dead_letters_cli;
+mod demo_output;
 mod dry_run_cli;
 mod dry_run_daemon;
 mod dry_run_kinds;

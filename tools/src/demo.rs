@@ -1,7 +1,6 @@
 //! `lapor-tools demo` (`cargo demo`): the LAPOR! and SAMBAT mocks in-process, the bridge on a temporary
 //! store with `config/demo.toml`, progress while records flow, and a summary at the end.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -16,7 +15,13 @@ use lapor_bridge::shutdown;
 use lapor_bridge::store::{OutboxState, StateCount, Store};
 
 pub mod channels;
+pub mod progress;
+mod summary;
 pub mod writeback;
+
+use lapor_bridge::i18n::{format, Lang};
+use lapor_bridge::t;
+pub use progress::Out;
 
 /// A signed-delivery body of the demo's Call Center 112 channel (for the benchmark).
 pub fn demo_ticket(id: &str) -> serde_json::Value {
@@ -41,6 +46,9 @@ pub struct DemoArgs {
     /// Print no progress lines, only the summary.
     #[arg(long)]
     pub quiet: bool,
+    /// The language of the output: id (Bahasa Indonesia, the default) or en.
+    #[arg(long, env = "LAPOR_BRIDGE_LANG", value_name = "id|en")]
+    pub lang: Option<Lang>,
 }
 
 /// The demo configuration pointed at running mocks and a store path.
@@ -93,17 +101,24 @@ pub fn ngombe_inbox(store: &std::path::Path) -> PathBuf {
 
 pub async fn run(args: DemoArgs) -> ExitCode {
     lapor_bridge::logging::init(lapor_bridge::config::LogFormat::Text, "error");
-    match demo(args).await {
+    let lang = args.lang.unwrap_or_default();
+    let live = !args.quiet && Out::stdout_is_terminal();
+    let mut stdout = std::io::stdout();
+    let mut out = Out::new(&mut stdout, live);
+    match demo(args, &mut out).await {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("demo failed: {e}");
+            drop(out);
+            eprintln!("{}", t!(lang, "demo-failed", error = e));
             ExitCode::from(2)
         }
     }
 }
 
-async fn demo(args: DemoArgs) -> Result<bool, String> {
+/// The demo, printing to `out`; `Ok(false)` when it did not finish in time.
+pub async fn demo(args: DemoArgs, out: &mut Out<'_>) -> Result<bool, String> {
+    let lang = args.lang.unwrap_or_default();
     let started = Instant::now();
     let lapor = LaporMock::start(LaporMockConfig {
         quota_per_minute: Some(6000),
@@ -165,10 +180,8 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     let inbox = pipeline.csv_folders.first().map(|c| c.inbox().to_owned());
     let runner = tokio::spawn(async move { pipeline.run(shutdown).await });
 
-    println!(
-        "lapor-bridge demo: {} SAMBAT records, LAPOR! mock with 5% server errors and 3% connections reset after create",
-        args.records + 2
-    );
+    out.line(&t!(lang, "demo-title", records = args.records + 2));
+    out.line(&t!(lang, "demo-faults"));
     // The other three channels flow through the same run: signed 112 and social deliveries,
     // and an Ngombe export dropped in the inbox.
     let sent = match webhook_addr {
@@ -179,10 +192,19 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
         Some(dir) => channels::drop_ngombe(dir, 25)?,
         None => 0,
     };
-    println!(
-        "other channels: {} Call Center 112 and social deliveries sent ({} a re-delivery, {} outside the complaint category, {} forged and refused), an Ngombe export of {} rows (+1 bad row) dropped",
-        sent.deliveries, sent.duplicates, sent.ignored, sent.refused, csv_rows
-    );
+    out.line(&t!(
+        lang,
+        "demo-other-channels",
+        deliveries = sent.deliveries
+    ));
+    out.line(&t!(
+        lang,
+        "demo-other-detail",
+        duplicates = sent.duplicates,
+        ignored = sent.ignored,
+        refused = sent.refused
+    ));
+    out.line(&t!(lang, "demo-ngombe-dropped", rows = csv_rows));
     let deadline = started + Duration::from_secs(args.timeout_secs);
     let mut added_more = false;
     let mut edited: Option<i64> = None;
@@ -192,13 +214,18 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
         let counts = store.state_counts().map_err(|e| e.to_string())?;
         let t = totals(&counts);
         if !args.quiet {
-            let c = lapor.counters();
-            println!(
-                "  {:>5.1}s  received {:>4}  forwarded {:>4}  pending {:>4}  held {:>2}  dead {:>2}  open in LAPOR! {:>4}  write-backs waiting {:>4}   LAPOR!: {} created, {} resets, {} 5xx",
-                started.elapsed().as_secs_f64(), t.received, t.forwarded, t.pending, t.held, t.dead,
-                open_in_lapor(&store), writeback::pending(&store),
-                c.created, c.injected_resets, c.injected_5xx
+            let line = t!(
+                lang,
+                "demo-progress",
+                secs = format::decimal(lang, started.elapsed().as_secs_f64(), 1),
+                received = t.received,
+                forwarded = t.forwarded,
+                held = t.held,
+                dead = t.dead,
+                open = open_in_lapor(&store) as u64,
+                writebacks = writeback::pending(&store)
             );
+            out.progress(&fit(line));
         }
         // Midway, citizens keep complaining and an admin edits a forwarded complaint.
         if !added_more && t.forwarded > 0 {
@@ -231,48 +258,63 @@ async fn demo(args: DemoArgs) -> Result<bool, String> {
     }
     trigger.trigger();
     let _ = runner.await;
+    out.finish_progress();
 
     let counts = store.state_counts().map_err(|e| e.to_string())?;
-    print_summary(&counts);
+    summary::states(out, lang, &counts);
     let ignored = store.counter("call112.ignored").unwrap_or(0);
-    println!("call112: {ignored} ticket(s) outside the complaint category acknowledged and not forwarded");
+    out.line(&t!(lang, "demo-call112-ignored", n = ignored));
     if let Some(dir) = &inbox {
-        println!(
-            "ngombe: processed files and their rejects report in {}",
-            dir.join("processed").display()
-        );
+        out.line(&t!(lang, "demo-ngombe-processed"));
+        out.line(&format!("  {}", dir.join("processed").display()));
     }
-    print_writebacks(
+    summary::writebacks(
+        out,
+        lang,
         &store,
         &channel_mocks,
         sambat.writebacks().len(),
-        &store_path,
+        &ngombe_status_file(&store_path),
     );
     let c = lapor.counters();
-    println!(
-        "LAPOR! mock: {} complaints created, {} create requests, {} replays, {} conflicts, {} validation failures, {} over quota",
-        c.created, c.create_requests, c.replayed, c.conflicts, c.validation_failed, c.rate_limited
-    );
+    out.line(&t!(
+        lang,
+        "demo-lapor-counters",
+        created = c.created,
+        requests = c.create_requests,
+        replayed = c.replayed
+    ));
+    out.line(&t!(
+        lang,
+        "demo-lapor-counters-2",
+        conflicts = c.conflicts,
+        invalid = c.validation_failed,
+        over = c.rate_limited
+    ));
     let edited_after = edited
         .and_then(|id| RecordKey::parse(&format!("sambat:{id}")).ok())
         .and_then(|k| store.detail(&k).ok())
         .is_some_and(|d| d.events.iter().any(|e| e.kind == "edited_after_forward"));
     if edited_after {
-        println!("An admin edit of a forwarded complaint was recorded and not sent again.");
+        out.line(&t!(lang, "demo-edit-recorded"));
     }
-    println!(
-        "Held records and their reasons: lapor-bridge dead-letters --store {} list",
-        store_path.display()
-    );
-    if args.store.is_none() {
-        println!("(the demo store is temporary; pass --store FILE to keep it)");
-    }
-    println!("finished in {:.1}s", started.elapsed().as_secs_f64());
+    drop(store);
     lapor.shutdown().await;
     sambat.shutdown().await;
     channel_mocks.shutdown().await;
+    // Point only at a store that is still there: the temporary one goes with `tmp`.
+    drop(tmp);
+    if args.store.is_some() && store_path.exists() {
+        let store = store_path.display().to_string();
+        out.line(&t!(lang, "demo-hint-dead-letters", store = store));
+    } else {
+        out.line(&t!(lang, "demo-hint-temporary"));
+        out.line(&t!(lang, "demo-hint-temporary-2"));
+    }
+    let secs = format::decimal(lang, started.elapsed().as_secs_f64(), 1);
+    out.line(&t!(lang, "demo-finished", secs = secs));
     if !done {
-        eprintln!("demo did not finish within {} s", args.timeout_secs);
+        out.line(&t!(lang, "demo-not-finished", secs = args.timeout_secs));
     }
     Ok(done)
 }
@@ -303,73 +345,28 @@ pub fn totals(counts: &[StateCount]) -> Totals {
     t
 }
 
-pub fn print_summary(counts: &[StateCount]) {
-    let mut per: BTreeMap<&str, Vec<StateCount>> = BTreeMap::new();
-    for c in counts {
-        per.entry(c.channel.as_str()).or_default().push(c.clone());
-    }
-    println!(
-        "\n{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}",
-        "channel", "received", "forwarded", "held", "dead-lettered", "pending"
-    );
-    for (ch, cs) in &per {
-        let t = totals(cs);
-        println!(
-            "{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}",
-            ch, t.received, t.forwarded, t.held, t.dead, t.pending
-        );
-    }
-    let t = totals(counts);
-    println!(
-        "{:<12} {:>9} {:>10} {:>6} {:>14} {:>8}\n",
-        "total", t.received, t.forwarded, t.held, t.dead, t.pending
-    );
-}
-
 /// Call Center 112 tickets the demo sends.
 const N_112: usize = 40;
 
 /// Forwarded complaints LAPOR! has not finished with (as far as the store knows).
-fn open_in_lapor(store: &Store) -> usize {
+/// The progress line within [`progress::MAX_COLUMNS`]: indented when there is room, its double
+/// spaces single when five-digit counts would push it over.
+fn fit(line: String) -> String {
+    let width = line.chars().count();
+    if width + 2 <= progress::MAX_COLUMNS {
+        format!("  {line}")
+    } else if width <= progress::MAX_COLUMNS {
+        line
+    } else {
+        line.replace("  ", " ")
+    }
+}
+
+pub(crate) fn open_in_lapor(store: &Store) -> usize {
     store
         .open_complaints(None, usize::MAX)
         .map(|v| v.len())
         .unwrap_or(0)
-}
-
-fn print_writebacks(
-    store: &Store,
-    mocks: &writeback::ChannelMocks,
-    sambat_responses: usize,
-    store_path: &std::path::Path,
-) {
-    println!("\nstatuses and responses written back (store: done / waiting / dead-lettered):");
-    for (ch, done, pending, dead) in writeback::per_channel(store) {
-        println!("  {ch:<10} {done:>5} / {pending} / {dead}");
-    }
-    let updates = store.update_effect_counts().unwrap_or_default();
-    let line: Vec<String> = updates.iter().map(|(e, n)| format!("{n} {e}")).collect();
-    println!("LAPOR! updates read: {}", line.join(", "));
-    let status_file = ngombe_status_file(store_path);
-    let rows = std::fs::read_to_string(&status_file)
-        .map(|s| s.lines().count().saturating_sub(1))
-        .unwrap_or(0);
-    println!(
-        "channels' own view: SAMBAT {} responses, 112 {} ticket notes, social desk {} replies, {} ({} rows)",
-        sambat_responses, mocks.call112.notes().len(), mocks.desk.replies().len(), status_file.display(), rows
-    );
-    if let Some(k) = store
-        .forwarded_keys(1)
-        .ok()
-        .and_then(|k| k.into_iter().next())
-    {
-        // One complaint's whole story, as `lapor-bridge show` prints it.
-        if let Ok(text) =
-            lapor_bridge::cli::show::render(store, &k, lapor_bridge::cli::show::Format::Text)
-        {
-            println!("\none complaint's timeline (`lapor-bridge show {k} --store FILE`):\n{text}");
-        }
-    }
 }
 
 fn first_forwarded(store: &Store) -> Option<RecordKey> {
