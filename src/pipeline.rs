@@ -102,7 +102,8 @@ impl Pipeline {
                 ChannelKind::CsvFolder(f) => {
                     let c =
                         CsvFolder::new(ch.name.clone(), f.clone(), store.clone(), mappers.clone())
-                            .with_waker(forwarder.waker());
+                            .with_waker(forwarder.waker())
+                            .with_lang(cfg.ui.language);
                     csv_folders.push(Arc::new(c));
                 }
                 ChannelKind::Webhook(_) => {}

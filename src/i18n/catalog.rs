@@ -30,7 +30,8 @@ catalogs!(
     "dashboard",
     "demo",
     "privacy",
-    "dryrun"
+    "dryrun",
+    "intake"
 );
 
 pub(super) fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {

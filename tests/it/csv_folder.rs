@@ -31,7 +31,14 @@ impl T {
     async fn start() -> T {
         T::start_with(&[]).await
     }
+    /// The rejects reports in English, which these tests read; the Indonesian one has its own
+    /// test (`the_rejects_report_speaks_the_configured_language`).
     async fn start_with(extra: &[(&'static str, String)]) -> T {
+        let mut extra = extra.to_vec();
+        extra.push(("LAPOR_BRIDGE__UI__LANGUAGE", "en".to_string()));
+        T::start_in(&extra).await
+    }
+    async fn start_in(extra: &[(&'static str, String)]) -> T {
         let env = Env::start(LaporMockConfig {
             quota_per_minute: None,
             ..LaporMockConfig::default()
@@ -508,4 +515,33 @@ async fn a_replay_rereads_processed_files_modified_since_the_time() {
     dedup.dedup();
     assert_eq!(dedup, keys);
     assert_eq!(common::counts(&t.p.store).received, 3);
+}
+
+/// With the shipped default language the forum's team reads its rejects report in Bahasa
+/// Indonesia: line numbers as `baris N`, a held row as `ditahan`, a repeated row explained.
+#[tokio::test]
+async fn the_rejects_report_speaks_the_configured_language() {
+    let mut t = T::start_in(&[]).await;
+    let text = [
+        HEADER.to_owned(),
+        row(1, "Sampah", URAIAN),           // line 2: good
+        row(1, "Sampah", URAIAN),           // line 3: the same row again
+        row(2, "Sampah", "terlalu pendek"), // line 4: isi too short → held
+    ]
+    .join("\n");
+    t.drop_file("id.csv", text.as_bytes());
+    let r = t.settle();
+    assert_eq!((r.files, r.new, r.held, r.rejected), (1, 2, 1, 1), "{r:?}");
+    let report = read_report(&t.folder().processed_dir().join("id.csv"));
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "baris;alasan");
+    // A reason holding the delimiter is quoted, as a spreadsheet expects.
+    assert_eq!(
+        lines[1],
+        "3;\"baris 3: baris yang sama (no, tanggal, pelapor) dengan baris 2; hanya yang pertama diambil\""
+    );
+    assert!(
+        lines[2].starts_with("4;\"baris 4: ditahan, tidak dikirim ke SP4N-LAPOR!: isi: "),
+        "{report}"
+    );
 }

@@ -36,8 +36,11 @@ impl CsvFolder {
             .map_or(b';', |s| s.delimiter);
         std::fs::create_dir_all(&self.cfg.rejected).map_err(io(&self.cfg.rejected))?;
         let dest = unique_dest(&self.cfg.rejected, path);
-        let reason = format!(
-            "baris 1: the file is {size} bytes, over the limit of {limit} bytes (max_file_bytes): nothing in it was taken in; split the export into smaller files and drop them again, or raise max_file_bytes"
+        let reason = crate::t!(
+            self.lang,
+            "rejects-too-big",
+            size = size.to_string(),
+            limit = limit.to_string()
         );
         write_rejects(&rejects_path(&dest), delimiter, &[(1, reason)])?;
         std::fs::rename(path, &dest).map_err(io(path))?;
@@ -132,7 +135,7 @@ impl CsvFolder {
             match item {
                 Ok(row) => rows.push(row),
                 Err(e) => {
-                    bad.push((e.line, format!("baris {}: {}", e.line, e.reason)));
+                    bad.push((e.line, self.on_line(e.line, &e.reason)));
                     report.rejected += 1;
                 }
             }
@@ -168,17 +171,15 @@ impl CsvFolder {
             let local_id = match row_identity(&raw, &self.cfg.id, &self.cfg.id_person) {
                 Ok(id) => id,
                 Err(why) => {
-                    rejects.push((row.line, format!("baris {}: {why}", row.line)));
+                    rejects.push((row.line, self.on_line(row.line, &why.to_string())));
                     report.rejected += 1;
                     continue;
                 }
             };
             let digest = id_digest(&local_id);
             if let Some(&first) = seen_ids.get(&digest) {
-                rejects.push((
-                    row.line,
-                    format!("baris {}: the same row (no, tanggal, reporter) as line {first}; only the first is taken", row.line),
-                ));
+                let why = crate::t!(self.lang, "rejects-duplicate", first = first.to_string());
+                rejects.push((row.line, self.on_line(row.line, &why)));
                 report.rejected += 1;
                 continue;
             }
@@ -214,10 +215,8 @@ impl CsvFolder {
             let verdict = mapped.map(|m| m.notes);
             if let Err(problems) = &verdict {
                 let why: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                rejects.push((
-                    *line,
-                    format!("baris {line}: held, not sent to LAPOR!: {}", why.join("; ")),
-                ));
+                let why = crate::t!(self.lang, "rejects-held", why = why.join("; "));
+                rejects.push((*line, self.on_line(*line, &why)));
                 report.held += 1;
             }
             items.push(Intake {
@@ -246,6 +245,16 @@ impl CsvFolder {
             }
         }
         Ok(())
+    }
+
+    /// `baris 3: <why>` / `line 3: <why>`: a rejects report's reason names its line.
+    fn on_line(&self, line: u64, why: &str) -> String {
+        crate::t!(
+            self.lang,
+            "rejects-on-line",
+            line = line.to_string(),
+            why = why.to_string()
+        )
     }
 }
 

@@ -43,6 +43,7 @@ use tracing::{info, warn};
 use crate::channel::Mappers;
 use crate::config::CsvFolderConfig;
 use crate::domain::ChannelName;
+use crate::i18n::Lang;
 use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{Store, StoreError};
 pub use identity::row_identity;
@@ -108,6 +109,8 @@ pub struct CsvFolder {
     flagged: Mutex<HashSet<PathBuf>>,
     /// Beaten per batch of rows, so a long file is progress and a stuck one is wedged.
     pub heartbeat: Arc<Heartbeat>,
+    /// The language of the rejects reports, which the forum's team reads (`[ui] language`).
+    lang: Lang,
 }
 
 impl CsvFolder {
@@ -121,7 +124,13 @@ impl CsvFolder {
             seen: Mutex::default(),
             flagged: Mutex::default(),
             heartbeat: Arc::default(),
+            lang: Lang::default(),
         }
+    }
+
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     pub fn with_waker(mut self, wake: Arc<Notify>) -> Self {
@@ -284,7 +293,7 @@ impl CsvFolder {
         {
             return Ok(());
         }
-        let what = file_kind(kind);
+        let (what, selector) = file_kind(kind);
         warn!(
             channel = %self.channel, file = %name, kind = what,
             "inbox entry is not a regular file and is not read; copy the export itself into the inbox"
@@ -292,8 +301,11 @@ impl CsvFolder {
         report.not_regular += 1;
         std::fs::create_dir_all(&self.cfg.rejected).map_err(io(&self.cfg.rejected))?;
         let rpath = rejects_path(&self.cfg.rejected.join(name));
-        let reason = format!(
-            "baris 1: {name} is {what}, not a regular file: it is not read; copy the export itself into the inbox"
+        let reason = crate::t!(
+            self.lang,
+            "rejects-not-regular",
+            name = name.to_string(),
+            what = selector
         );
         write_rejects(&rpath, b';', &[(1, reason)])
     }
@@ -333,17 +345,19 @@ impl Stage for Scanner {
     }
 }
 
-fn file_kind(t: std::fs::FileType) -> &'static str {
+/// The kind of a non-regular inbox entry: its name in the log, and the selector of the
+/// rejects report's `rejects-not-regular`.
+fn file_kind(t: std::fs::FileType) -> (&'static str, &'static str) {
     use std::os::unix::fs::FileTypeExt;
     if t.is_symlink() {
-        "a symbolic link"
+        ("a symbolic link", "symlink")
     } else if t.is_fifo() {
-        "a FIFO (named pipe)"
+        ("a FIFO (named pipe)", "fifo")
     } else if t.is_socket() {
-        "a socket"
+        ("a socket", "socket")
     } else if t.is_block_device() || t.is_char_device() {
-        "a device"
+        ("a device", "device")
     } else {
-        "not a regular file"
+        ("not a regular file", "other")
     }
 }
