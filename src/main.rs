@@ -1,10 +1,17 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use lapor_bridge::cli::{self, Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Help and parse errors in the operator's language, found before the line is parsed.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = cli::help::lang_of_args(&args);
+    let matches = cli::help::command(early).get_matches_from(&args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     lapor_bridge::i18n::set_process_lang(cli::resolve_lang(&cli));
     if let Some(e) = cli::store_unused(&cli) {
         eprintln!("{e}");

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod check_config;
 pub mod dead_letters;
 pub mod dry_run;
+pub mod help;
 pub mod package;
 pub mod privacy;
 pub mod privacy_purge;
@@ -58,8 +59,17 @@ pub struct GlobalOpts {
 /// `LAPOR_BRIDGE__UI__LANGUAGE`, else the configuration file's `[ui] language`, else id. A
 /// configuration that cannot be read leaves the default: the command itself says why.
 pub fn resolve_lang(cli: &Cli) -> crate::i18n::Lang {
-    use crate::i18n::Lang;
     if let Some(lang) = cli.global.lang {
+        return lang;
+    }
+    lang_from_environment(cli.global.config.clone())
+}
+
+/// `LAPOR_BRIDGE__UI__LANGUAGE`, else `[ui] language` of `config` (or of the default
+/// configuration file), else id.
+pub fn lang_from_environment(config: Option<PathBuf>) -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    if let Ok(Some(lang)) = std::env::var("LAPOR_BRIDGE_LANG").map(|v| Lang::parse(&v).ok()) {
         return lang;
     }
     if let Some(lang) = std::env::var("LAPOR_BRIDGE__UI__LANGUAGE")
@@ -68,10 +78,7 @@ pub fn resolve_lang(cli: &Cli) -> crate::i18n::Lang {
     {
         return lang;
     }
-    let config = cli
-        .global
-        .config
-        .clone()
+    let config = config
         .or_else(|| std::env::var_os("LAPOR_BRIDGE_CONFIG").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
     std::fs::read_to_string(config)

@@ -31,7 +31,8 @@ catalogs!(
     "demo",
     "privacy",
     "dryrun",
-    "intake"
+    "intake",
+    "help"
 );
 
 pub(super) fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {

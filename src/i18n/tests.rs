@@ -38,6 +38,10 @@ fn every_id_of_each_catalog_exists_in_the_other_in_the_same_file() {
     let mut all = BTreeSet::new();
     for ((area, id_text), (en_area, en_text)) in id.iter().zip(en) {
         assert_eq!(area, en_area);
+        // English help is clap's own (src/cli/help.rs checks the Indonesian is complete).
+        if *area == "help" {
+            continue;
+        }
         let a = entries(&parse(Lang::Id, area, id_text));
         let b = entries(&parse(Lang::English, area, en_text));
         let only_id: Vec<_> = a.difference(&b).collect();
