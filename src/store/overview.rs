@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -60,14 +59,12 @@ impl Store {
                 known: migrations::LATEST,
             });
         }
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Store::single(conn))
     }
 
     /// Queue figures of every channel that has records or a cursor, sorted by channel.
     pub fn channel_queues(&self) -> Result<Vec<ChannelQueue>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut by: BTreeMap<String, ChannelQueue> = BTreeMap::new();
         let ts = |s: Option<String>| s.as_deref().and_then(time::parse_db);
         {
