@@ -192,6 +192,64 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (sink, event_key)
     );
     "#,
+    // 7: queue figures kept as the outbox changes, so the status line and /metrics read a few
+    // rows instead of joining every record: records and attempts per channel and state, and
+    // each channel's last receipt and forward, maintained by triggers (so every writer, raw
+    // SQL included, keeps them), back-filled from the tables. Records and outbox rows are never
+    // deleted and a record's channel never changes; forwarded_at is set once per record.
+    r#"
+    CREATE TABLE queue_counts (
+        channel   TEXT NOT NULL,
+        state     TEXT NOT NULL,
+        records   INTEGER NOT NULL,
+        attempts  INTEGER NOT NULL,
+        PRIMARY KEY (channel, state)
+    ) WITHOUT ROWID;
+    CREATE TABLE channel_times (
+        channel            TEXT PRIMARY KEY,
+        last_received_at   TEXT,
+        last_forwarded_at  TEXT
+    ) WITHOUT ROWID;
+    INSERT INTO queue_counts (channel, state, records, attempts)
+        SELECT r.channel, o.state, COUNT(*), COALESCE(SUM(o.attempts), 0)
+        FROM records r JOIN outbox o ON o.record_id = r.id GROUP BY r.channel, o.state;
+    INSERT INTO channel_times (channel, last_received_at, last_forwarded_at)
+        SELECT r.channel, MAX(r.received_at), MAX(o.forwarded_at)
+        FROM records r JOIN outbox o ON o.record_id = r.id GROUP BY r.channel;
+    CREATE TRIGGER queue_counts_insert AFTER INSERT ON outbox
+    BEGIN
+        INSERT INTO queue_counts (channel, state, records, attempts)
+            VALUES ((SELECT channel FROM records WHERE id = NEW.record_id), NEW.state, 1,
+                    NEW.attempts)
+            ON CONFLICT (channel, state) DO UPDATE
+            SET records = records + 1, attempts = attempts + excluded.attempts;
+        INSERT INTO channel_times (channel, last_received_at, last_forwarded_at)
+            SELECT channel, received_at, NEW.forwarded_at FROM records WHERE id = NEW.record_id
+            ON CONFLICT (channel) DO UPDATE SET
+              last_received_at = COALESCE(MAX(last_received_at, excluded.last_received_at),
+                                          last_received_at, excluded.last_received_at),
+              last_forwarded_at = COALESCE(MAX(last_forwarded_at, excluded.last_forwarded_at),
+                                           last_forwarded_at, excluded.last_forwarded_at);
+    END;
+    CREATE TRIGGER queue_counts_update AFTER UPDATE OF state, attempts ON outbox
+    BEGIN
+        UPDATE queue_counts SET records = records - 1, attempts = attempts - OLD.attempts
+            WHERE channel = (SELECT channel FROM records WHERE id = OLD.record_id)
+              AND state = OLD.state;
+        INSERT INTO queue_counts (channel, state, records, attempts)
+            VALUES ((SELECT channel FROM records WHERE id = NEW.record_id), NEW.state, 1,
+                    NEW.attempts)
+            ON CONFLICT (channel, state) DO UPDATE
+            SET records = records + 1, attempts = attempts + excluded.attempts;
+    END;
+    CREATE TRIGGER channel_times_forwarded AFTER UPDATE OF forwarded_at ON outbox
+        WHEN NEW.forwarded_at IS NOT NULL
+    BEGIN
+        UPDATE channel_times SET last_forwarded_at =
+                COALESCE(MAX(last_forwarded_at, NEW.forwarded_at), NEW.forwarded_at)
+            WHERE channel = (SELECT channel FROM records WHERE id = NEW.record_id);
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,267 @@
+//! `channel_queues` reads counts that triggers keep: these tests compare it with the full
+//! `records JOIN outbox` query it replaced, on stores that went through every kind of change.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::ChannelQueue;
+use crate::domain::{FieldProblem, RecordKey};
+use crate::store::dry_run::Verdict;
+use crate::store::testing::temp_store;
+use crate::store::{Intake, Outcome, Store};
+use crate::time;
+
+/// The query `channel_queues` ran before migration 7, every record read.
+fn scanned(store: &Store) -> Vec<ChannelQueue> {
+    let conn = store.read();
+    let mut by: BTreeMap<String, ChannelQueue> = BTreeMap::new();
+    let ts = |s: Option<String>| s.as_deref().and_then(time::parse_db);
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.channel, o.state, COUNT(*), SUM(o.attempts),
+                    MIN(CASE WHEN o.state = 'pending' THEN r.received_at END),
+                    MAX(r.received_at), MAX(o.forwarded_at)
+             FROM records r JOIN outbox o ON o.record_id = r.id
+             GROUP BY r.channel, o.state",
+        )
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let q = super::queue(&mut by, r.get(0).unwrap());
+        let state: String = r.get(1).unwrap();
+        let n = r.get::<_, i64>(2).unwrap() as u64;
+        q.received += n;
+        q.attempts += r.get::<_, Option<i64>>(3).unwrap().unwrap_or(0) as u64;
+        match state.as_str() {
+            "pending" => q.pending += n,
+            "held" => q.held += n,
+            "forwarded" => q.forwarded += n,
+            "dead" => q.dead += n,
+            "dry_run_checked" => q.dry_run_checked += n,
+            _ => q.acknowledged += n,
+        }
+        if let Some(t) = ts(r.get(4).unwrap()) {
+            q.oldest_pending_at = Some(q.oldest_pending_at.map_or(t, |o| o.min(t)));
+        }
+        if let Some(t) = ts(r.get(5).unwrap()) {
+            q.last_received_at = Some(q.last_received_at.map_or(t, |o| o.max(t)));
+        }
+        if let Some(t) = ts(r.get(6).unwrap()) {
+            q.last_forwarded_at = Some(q.last_forwarded_at.map_or(t, |o| o.max(t)));
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    let mut stmt = conn
+        .prepare("SELECT channel, updated_at FROM cursors WHERE channel NOT LIKE '@%'")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let q = super::queue(&mut by, r.get(0).unwrap());
+        q.cursor_updated_at = ts(r.get(1).unwrap());
+    }
+    by.into_values().collect()
+}
+
+fn at(s: i64) -> Timestamp {
+    Timestamp::from_second(1_764_000_000 + s).unwrap()
+}
+
+fn take(store: &Store, key: &str, hash: &str, ok: bool, now: Timestamp) {
+    let key = RecordKey::parse(key).unwrap();
+    let raw = serde_json::json!({ "k": key.to_string(), "h": hash });
+    let mapping = if ok {
+        Ok(vec![])
+    } else {
+        Err(vec![FieldProblem::new("judul", "empty")])
+    };
+    let cursor = (key.channel.clone(), format!("c-{hash}"));
+    let polled = key.channel.as_str() == "sambat";
+    store
+        .intake(
+            &[Intake {
+                key: &key,
+                raw: &raw,
+                content_hash: hash.into(),
+                reported_at: None,
+                mapping,
+            }],
+            polled.then(|| (&cursor.0, cursor.1.as_str())),
+            now,
+        )
+        .unwrap();
+}
+
+/// Claims whatever is due at `now` and gives each claimed record the next outcome of `plan`
+/// (cycled), one outcome per record.
+fn step(store: &Store, now: Timestamp, plan: &[fn(Timestamp) -> Outcome]) {
+    let claimed = store.claim_due(now, 100).unwrap();
+    let outcomes: Vec<(i64, Outcome)> = claimed
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, plan[i % plan.len()](now)))
+        .collect();
+    store.record_outcomes(&outcomes, now).unwrap();
+}
+
+fn forwarded(now: Timestamp) -> Outcome {
+    Outcome::Forwarded {
+        tracking_id: format!("LAP-{}", now.as_millisecond()),
+        payload: serde_json::json!({}),
+        notes: vec![],
+        divergence: None,
+    }
+}
+fn retry(now: Timestamp) -> Outcome {
+    Outcome::Retry {
+        at: now + SignedDuration::from_secs(30),
+        error: "HTTP 503".into(),
+        in_doubt: true,
+        payload: None,
+        counted: true,
+    }
+}
+fn given_back(now: Timestamp) -> Outcome {
+    Outcome::Retry {
+        at: now + SignedDuration::from_secs(10),
+        error: "LAPOR! down".into(),
+        in_doubt: false,
+        payload: None,
+        counted: false,
+    }
+}
+fn deferred(now: Timestamp) -> Outcome {
+    Outcome::Deferred {
+        at: now + SignedDuration::from_secs(5),
+        in_doubt: false,
+    }
+}
+fn dead(_: Timestamp) -> Outcome {
+    Outcome::Dead {
+        error: "HTTP 422".into(),
+        problems: vec![FieldProblem::new("judul", "short")],
+        payload: None,
+        in_doubt: false,
+    }
+}
+fn held(_: Timestamp) -> Outcome {
+    Outcome::Held {
+        problems: vec![FieldProblem::new("lokasi", "unknown")],
+    }
+}
+fn dry_run(_: Timestamp) -> Outcome {
+    Outcome::DryRun(Verdict {
+        valid: true,
+        payload: Some(serde_json::json!({})),
+        reasons: vec![],
+        notes: vec![],
+    })
+}
+
+/// A store whose records went through intake, edits, retries, holds, dead letters, operator
+/// retries and acknowledgements, a dry run's verdicts and an erasure's raw SQL.
+fn busy_store() -> (tempfile::TempDir, Store) {
+    let (dir, store) = temp_store();
+    let channels = ["sambat", "call112", "ngombe"];
+    for i in 0..60 {
+        let ch = channels[i % 3];
+        take(&store, &format!("{ch}:{i}"), "a", i % 7 != 0, at(i as i64));
+    }
+    let plan: &[fn(Timestamp) -> Outcome] = &[forwarded, retry, given_back, deferred, dead, held];
+    step(&store, at(100), plan);
+    step(&store, at(200), &[forwarded, retry, dry_run, dead]);
+    // Edits: a held record fixed, a dead one requeued, a forwarded one edited after.
+    for i in [0, 4, 7, 8, 14, 21] {
+        let ch = channels[i % 3];
+        take(&store, &format!("{ch}:{i}"), "b", true, at(300 + i as i64));
+    }
+    step(&store, at(400), &[forwarded]);
+    for d in store.dead_letters(false).unwrap().iter().take(6) {
+        let key = RecordKey::parse(&d.key).unwrap();
+        if d.key.ends_with('1') || d.key.ends_with('3') {
+            store.retry(&key, at(500)).unwrap();
+        } else {
+            store.acknowledge(&key, at(500)).unwrap();
+        }
+    }
+    step(&store, at(600), &[retry, forwarded]);
+    // As privacy's erasure closes an unsent record, in raw SQL.
+    store
+        .with_tx(|tx| {
+            Ok(tx.execute(
+                "UPDATE outbox SET state = 'acknowledged', next_attempt_at = NULL, in_doubt = 0
+                 WHERE record_id IN (SELECT id FROM records WHERE local_id IN ('5', '9'))",
+                [],
+            )?)
+        })
+        .unwrap();
+    (dir, store)
+}
+
+#[test]
+fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
+    let (_d, store) = busy_store();
+    let expected = scanned(&store);
+    let states: std::collections::BTreeSet<(u64, u64, u64, u64, u64, u64)> = expected
+        .iter()
+        .map(|q| (q.pending, q.held, q.forwarded, q.dead, q.acknowledged, q.dry_run_checked))
+        .collect();
+    // The store really is in every state, or the comparison proves little.
+    let sum = |f: fn(&ChannelQueue) -> u64| expected.iter().map(f).sum::<u64>();
+    for (name, n) in [
+        ("pending", sum(|q| q.pending)),
+        ("held", sum(|q| q.held)),
+        ("forwarded", sum(|q| q.forwarded)),
+        ("dead", sum(|q| q.dead)),
+        ("acknowledged", sum(|q| q.acknowledged)),
+        ("dry_run_checked", sum(|q| q.dry_run_checked)),
+    ] {
+        assert!(n > 0, "no record {name}: {states:?}");
+    }
+    assert!(expected.iter().all(|q| q.attempts > 0 && q.last_forwarded_at.is_some()));
+    assert_eq!(store.channel_queues().unwrap(), expected);
+}
+
+#[test]
+fn migration_7_back_fills_a_store_that_predates_it() {
+    let (dir, store) = busy_store();
+    let expected = scanned(&store);
+    store
+        .with_write_conn(|c| {
+            c.execute_batch(
+                "DROP TRIGGER queue_counts_insert; DROP TRIGGER queue_counts_update;
+                 DROP TRIGGER channel_times_forwarded;
+                 DROP TABLE queue_counts; DROP TABLE channel_times;
+                 PRAGMA user_version = 6;",
+            )
+        })
+        .unwrap();
+    drop(store);
+    let store = Store::open(&dir.path().join("test.db")).unwrap();
+    assert_eq!(store.channel_queues().unwrap(), expected);
+    // And the triggers keep it from there.
+    take(&store, "call112:new", "a", true, at(700));
+    step(&store, at(800), &[forwarded]);
+    assert_eq!(store.channel_queues().unwrap(), scanned(&store));
+}
+
+#[test]
+fn oldest_pending_reads_the_pending_rows_through_the_state_index() {
+    let (_d, store) = temp_store();
+    let plan: Vec<String> = store
+        .read()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT r.channel, MIN(r.received_at)
+             FROM outbox o JOIN records r ON r.id = o.record_id
+             WHERE o.state = 'pending' GROUP BY r.channel",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let plan = plan.join(" | ");
+    assert!(plan.contains("SEARCH o USING COVERING INDEX outbox_due (state=?)"), "{plan}");
+    assert!(!plan.contains("SCAN r"), "{plan}");
+}
