@@ -193,9 +193,10 @@ impl Store {
 
     pub fn state_counts(&self) -> Result<Vec<StateCount>> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT r.channel, o.state, COUNT(*) FROM outbox o JOIN records r ON r.id = o.record_id
-             GROUP BY r.channel, o.state ORDER BY r.channel, o.state",
+        // The counts migration 7's triggers keep (the same as grouping every record).
+        let mut stmt = conn.prepare_cached(
+            "SELECT channel, state, records FROM queue_counts WHERE records > 0
+             ORDER BY channel, state",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(StateCount {
@@ -210,7 +211,7 @@ impl Store {
     /// Records in one state, all channels; cheap (an index count), for progress loops.
     pub fn count_in_state(&self, state: OutboxState) -> Result<u64> {
         let n: i64 = self.read().query_row(
-            "SELECT COUNT(*) FROM outbox WHERE state = ?1",
+            "SELECT COALESCE(SUM(records), 0) FROM queue_counts WHERE state = ?1",
             [state.as_str()],
             |r| r.get(0),
         )?;

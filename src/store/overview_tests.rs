@@ -9,7 +9,7 @@ use super::ChannelQueue;
 use crate::domain::{FieldProblem, RecordKey};
 use crate::store::dry_run::Verdict;
 use crate::store::testing::temp_store;
-use crate::store::{Intake, Outcome, Store};
+use crate::store::{Intake, Outcome, OutboxState, Store};
 use crate::time;
 
 /// The query `channel_queues` ran before migration 7, every record read.
@@ -221,6 +221,26 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
     }
     assert!(expected.iter().all(|q| q.attempts > 0 && q.last_forwarded_at.is_some()));
     assert_eq!(store.channel_queues().unwrap(), expected);
+    let grouped: Vec<(String, String, u64)> = store
+        .read()
+        .prepare(
+            "SELECT r.channel, o.state, COUNT(*) FROM outbox o JOIN records r ON r.id = o.record_id
+             GROUP BY r.channel, o.state ORDER BY r.channel, o.state",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let counts: Vec<(String, String, u64)> = store
+        .state_counts()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.channel, c.state.as_str().to_owned(), c.count))
+        .collect();
+    assert_eq!(counts, grouped);
+    let pending: u64 = grouped.iter().filter(|g| g.1 == "pending").map(|g| g.2).sum();
+    assert_eq!(store.count_in_state(OutboxState::Pending).unwrap(), pending);
 }
 
 #[test]
