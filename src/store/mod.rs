@@ -138,6 +138,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` on tokio's blocking pool: a commit waits for the writer's lock and for its
+    /// fsync, and neither may hold an async worker (the webhook listener's answers run there).
+    /// `spawn_blocking` rather than a writer thread with a queue: the writer's mutex already
+    /// orders the transactions, and each stage keeps its own transaction and error as before.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || f(&store)).await {
+            Ok(r) => r,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(StoreError::Invalid(format!("a store task was cancelled: {e}"))),
+        }
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self
