@@ -249,6 +249,38 @@ const MIGRATIONS: &[&str] = &[
                 COALESCE(MAX(last_forwarded_at, NEW.forwarded_at), NEW.forwarded_at)
             WHERE channel = (SELECT channel FROM records WHERE id = NEW.record_id);
     END;
+    -- The same for write-backs per channel and state, and stored updates per effect (for
+    -- /metrics); neither table's rows are deleted, an update's effect never changes.
+    CREATE TABLE writeback_counts (
+        channel  TEXT NOT NULL,
+        state    TEXT NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (channel, state)
+    ) WITHOUT ROWID;
+    CREATE TABLE update_effect_counts (
+        effect  TEXT PRIMARY KEY,
+        n       INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO writeback_counts (channel, state, n)
+        SELECT channel, state, COUNT(*) FROM writebacks GROUP BY channel, state;
+    INSERT INTO update_effect_counts (effect, n)
+        SELECT effect, COUNT(*) FROM lapor_updates GROUP BY effect;
+    CREATE TRIGGER writeback_counts_insert AFTER INSERT ON writebacks
+    BEGIN
+        INSERT INTO writeback_counts (channel, state, n) VALUES (NEW.channel, NEW.state, 1)
+            ON CONFLICT (channel, state) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER writeback_counts_update AFTER UPDATE OF state, channel ON writebacks
+    BEGIN
+        UPDATE writeback_counts SET n = n - 1 WHERE channel = OLD.channel AND state = OLD.state;
+        INSERT INTO writeback_counts (channel, state, n) VALUES (NEW.channel, NEW.state, 1)
+            ON CONFLICT (channel, state) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER update_effect_counts_insert AFTER INSERT ON lapor_updates
+    BEGIN
+        INSERT INTO update_effect_counts (effect, n) VALUES (NEW.effect, 1)
+            ON CONFLICT (effect) DO UPDATE SET n = n + 1;
+    END;
     "#,
 ];
 

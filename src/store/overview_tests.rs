@@ -105,9 +105,11 @@ fn step(store: &Store, now: Timestamp, plan: &[fn(Timestamp) -> Outcome]) {
     store.record_outcomes(&outcomes, now).unwrap();
 }
 
-fn forwarded(now: Timestamp) -> Outcome {
+fn forwarded(_: Timestamp) -> Outcome {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Outcome::Forwarded {
-        tracking_id: format!("LAP-{}", now.as_millisecond()),
+        tracking_id: format!("LAP-{n}"),
         payload: serde_json::json!({}),
         notes: vec![],
         divergence: None,
@@ -246,13 +248,17 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
 #[test]
 fn migration_7_back_fills_a_store_that_predates_it() {
     let (dir, store) = busy_store();
+    synced(&store);
     let expected = scanned(&store);
+    let expected_sync = scanned_sync(&store);
     store
         .with_write_conn(|c| {
             c.execute_batch(
                 "DROP TRIGGER queue_counts_insert; DROP TRIGGER queue_counts_update;
-                 DROP TRIGGER channel_times_forwarded;
+                 DROP TRIGGER channel_times_forwarded; DROP TRIGGER writeback_counts_insert;
+                 DROP TRIGGER writeback_counts_update; DROP TRIGGER update_effect_counts_insert;
                  DROP TABLE queue_counts; DROP TABLE channel_times;
+                 DROP TABLE writeback_counts; DROP TABLE update_effect_counts;
                  PRAGMA user_version = 6;",
             )
         })
@@ -260,6 +266,7 @@ fn migration_7_back_fills_a_store_that_predates_it() {
     drop(store);
     let store = Store::open(&dir.path().join("test.db")).unwrap();
     assert_eq!(store.channel_queues().unwrap(), expected);
+    assert_eq!(sync_figures(&store), expected_sync);
     // And the triggers keep it from there.
     take(&store, "call112:new", "a", true, at(700));
     step(&store, at(800), &[forwarded]);
@@ -284,4 +291,109 @@ fn oldest_pending_reads_the_pending_rows_through_the_state_index() {
     let plan = plan.join(" | ");
     assert!(plan.contains("SEARCH o USING COVERING INDEX outbox_due (state=?)"), "{plan}");
     assert!(!plan.contains("SCAN r"), "{plan}");
+}
+
+type SyncFigures = (Vec<(String, String, u64)>, Vec<(String, u64)>, Vec<String>);
+
+/// Write-backs per channel and state, updates per effect, channels with a lag, as kept.
+fn sync_figures(store: &Store) -> SyncFigures {
+    let wb = store
+        .writeback_counts()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.channel, c.state, c.count))
+        .collect();
+    let lag = store.writeback_lag(at(10_000)).unwrap();
+    (
+        wb,
+        store.update_effect_counts().unwrap(),
+        lag.into_iter().map(|(c, _)| c).collect(),
+    )
+}
+
+/// The same by the queries they replaced.
+fn scanned_sync(store: &Store) -> SyncFigures {
+    let conn = store.read();
+    let wb = conn
+        .prepare("SELECT channel, state, COUNT(*) FROM writebacks GROUP BY channel, state ORDER BY 1, 2")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let effects = conn
+        .prepare("SELECT effect, COUNT(*) FROM lapor_updates GROUP BY effect ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let lag = conn
+        .prepare("SELECT channel FROM writebacks WHERE state = 'pending' GROUP BY channel")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    (wb, effects, lag)
+}
+
+/// LAPOR! updates for every forwarded record (one repeated, one for an unknown complaint),
+/// and write-backs done, retried and dead.
+fn synced(store: &Store) {
+    use crate::store::{IncomingUpdate, UpdateSource, WritebackOutcome};
+    let tracking: Vec<String> = store
+        .read()
+        .prepare("SELECT tracking_id FROM records WHERE tracking_id IS NOT NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(tracking.len() > 4, "{tracking:?}");
+    let up = |id: String, t: &str, status: &str| IncomingUpdate {
+        id_pembaruan: id,
+        tracking_id: t.into(),
+        id_eksternal: None,
+        status: Some(status.into()),
+        tanggapan: None,
+        waktu: at(5_000),
+        source: UpdateSource::Feed,
+    };
+    let mut ups: Vec<IncomingUpdate> = tracking
+        .iter()
+        .map(|t| up(format!("u-{t}"), t, "terverifikasi"))
+        .collect();
+    ups.push(up("u-again".into(), &tracking[0], "terverifikasi"));
+    ups.push(up("u-unknown".into(), "LAP-none", "terverifikasi"));
+    let channels = ["sambat", "call112", "ngombe"].map(String::from).into();
+    store.apply_updates(&ups, None, &channels, at(5_000)).unwrap();
+    for ch in ["sambat", "call112"] {
+        let claimed = store.claim_writebacks(ch, at(6_000), 100).unwrap();
+        for (i, wb) in claimed.iter().enumerate() {
+            let outcome = match i % 3 {
+                0 => WritebackOutcome::Done { how: "ok".into() },
+                1 => WritebackOutcome::Retry {
+                    error: "503".into(),
+                    at: at(7_000),
+                },
+                _ => WritebackOutcome::Dead {
+                    error: "404".into(),
+                },
+            };
+            store.record_writeback(wb, &outcome, at(6_000)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn kept_sync_figures_equal_the_full_queries() {
+    let (_d, store) = busy_store();
+    synced(&store);
+    let expected = scanned_sync(&store);
+    assert!(expected.0.iter().any(|w| w.1 == "done"), "{expected:?}");
+    assert!(expected.0.iter().any(|w| w.1 == "dead"), "{expected:?}");
+    assert!(expected.1.len() > 1, "{expected:?}");
+    assert!(!expected.2.is_empty(), "{expected:?}");
+    assert_eq!(sync_figures(&store), expected);
 }

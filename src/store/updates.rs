@@ -228,8 +228,9 @@ impl Store {
     /// Updates stored per effect, for metrics and the demo summary.
     pub fn update_effect_counts(&self) -> Result<Vec<(String, u64)>> {
         let conn = self.read();
-        let mut stmt =
-            conn.prepare("SELECT effect, COUNT(*) FROM lapor_updates GROUP BY effect ORDER BY 1")?;
+        // Kept by migration 7's trigger: the same as grouping every stored update.
+        let mut stmt = conn
+            .prepare_cached("SELECT effect, n FROM update_effect_counts WHERE n > 0 ORDER BY 1")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
