@@ -69,6 +69,12 @@ pub struct Forwarder {
 
 const PAUSE_SETTING: &str = "forwarder.paused_until";
 
+/// Outcomes are committed once this many are ready, or [`FLUSH_AFTER`] after the first of them
+/// came: a crash loses the outcomes of at most a few records (which are then in doubt and
+/// looked up), and a large batch does not wait for its slowest record.
+const FLUSH_AT: usize = 8;
+const FLUSH_AFTER: Duration = Duration::from_millis(50);
+
 impl Forwarder {
     pub fn new(
         store: Store,
@@ -160,7 +166,8 @@ impl Forwarder {
             .filter(|t| *t > now)
     }
 
-    /// One round: claim due records, send them, record every outcome in one transaction.
+    /// One round: claim due records, send them, and record the outcomes as they come, a few
+    /// at a time (see [`FLUSH_AT`]), so a crash mid-round leaves only those few in doubt.
     pub async fn step(&self) -> Result<StepReport, StoreError> {
         let now = Timestamp::now();
         self.stats.steps.fetch_add(1, Ordering::Relaxed);
@@ -178,7 +185,10 @@ impl Forwarder {
             .in_outage();
         let limit = if in_outage { 1 } else { self.cfg.batch_size };
         self.delivery.before_claim(&self.store, now)?;
-        let claimed = self.store.claim_due(now, limit)?;
+        let claimed = self
+            .store
+            .blocking(move |s| s.claim_due(now, limit))
+            .await?;
         let mut report = StepReport {
             claimed: claimed.len(),
             ..Default::default()
@@ -187,47 +197,91 @@ impl Forwarder {
             return Ok(report);
         }
         let reference = reference_ids(&self.store)?;
-        let outcomes: Vec<(i64, Outcome)> = futures::stream::iter(claimed)
+        let mut outcomes = futures::stream::iter(claimed)
             .map(|c| self.attempt(c, &reference))
-            .buffer_unordered(self.cfg.concurrency)
-            .collect()
-            .await;
-        for (_, o) in &outcomes {
-            let counter = match o {
-                Outcome::Forwarded { .. } => {
-                    report.forwarded += 1;
-                    &self.stats.forwarded
+            .buffer_unordered(self.cfg.concurrency);
+        let mut ready: Vec<(i64, Outcome)> = Vec::new();
+        let mut first_ready: Option<tokio::time::Instant> = None;
+        let mut flushing: Option<tokio::task::JoinHandle<Result<(), StoreError>>> = None;
+        let mut done = false;
+        while !done || flushing.is_some() || !ready.is_empty() {
+            // One flush at a time, and the deliveries go on while it commits.
+            if flushing.is_none()
+                && !ready.is_empty()
+                && (done
+                    || ready.len() >= FLUSH_AT
+                    || first_ready.is_some_and(|t| t.elapsed() >= FLUSH_AFTER))
+            {
+                flushing = Some(self.flush(std::mem::take(&mut ready)));
+                first_ready = None;
+            }
+            let deadline = first_ready
+                .filter(|_| flushing.is_none())
+                .map(|t| t + FLUSH_AFTER);
+            tokio::select! {
+                next = outcomes.next(), if !done => match next {
+                    Some(o) => {
+                        self.tally(&o.1, &mut report);
+                        ready.push(o);
+                        first_ready.get_or_insert_with(tokio::time::Instant::now);
+                    }
+                    None => done = true,
+                },
+                joined = async { flushing.as_mut().expect("guarded").await },
+                    if flushing.is_some() =>
+                {
+                    flushing = None;
+                    joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
                 }
-                Outcome::Retry { .. } => {
-                    report.retried += 1;
-                    &self.stats.retried
-                }
-                Outcome::Dead { .. } => {
-                    report.dead += 1;
-                    &self.stats.dead
-                }
-                Outcome::Held { .. } => {
-                    report.held += 1;
-                    &self.stats.held
-                }
-                Outcome::Deferred { .. } => {
-                    report.deferred += 1;
-                    continue;
-                }
-                Outcome::DryRun(_) => {
-                    report.dry_run_checked += 1;
-                    continue;
-                }
-            };
-            counter.fetch_add(1, Ordering::Relaxed);
+                () = tokio::time::sleep_until(deadline.unwrap_or_else(tokio::time::Instant::now)),
+                    if deadline.is_some() => {}
+            }
         }
-        self.store.record_outcomes(&outcomes, Timestamp::now())?;
         report.paused_until = self.paused_until(Timestamp::now());
         if let Some(until) = report.paused_until {
             self.store
                 .set_setting(PAUSE_SETTING, &crate::time::db(until))?;
         }
         Ok(report)
+    }
+
+    /// Commits `outcomes` in one transaction on the blocking pool.
+    fn flush(
+        &self,
+        outcomes: Vec<(i64, Outcome)>,
+    ) -> tokio::task::JoinHandle<Result<(), StoreError>> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.record_outcomes(&outcomes, Timestamp::now()))
+    }
+
+    fn tally(&self, o: &Outcome, report: &mut StepReport) {
+        let counter = match o {
+            Outcome::Forwarded { .. } => {
+                report.forwarded += 1;
+                &self.stats.forwarded
+            }
+            Outcome::Retry { .. } => {
+                report.retried += 1;
+                &self.stats.retried
+            }
+            Outcome::Dead { .. } => {
+                report.dead += 1;
+                &self.stats.dead
+            }
+            Outcome::Held { .. } => {
+                report.held += 1;
+                &self.stats.held
+            }
+            Outcome::Deferred { .. } => {
+                report.deferred += 1;
+                return;
+            }
+            Outcome::DryRun(_) => {
+                report.dry_run_checked += 1;
+                return;
+            }
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     async fn attempt(&self, c: Claimed, reference: &ReferenceIds) -> (i64, Outcome) {

@@ -334,12 +334,20 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
         if last_status.elapsed() >= status_every(&shared) {
             last_status = tokio::time::Instant::now();
             if !reloading {
-                let line = status_line(&shared);
+                // On the blocking pool: the figures are read from the store and the snapshot
+                // is a commit (an fsync), neither of which may hold an async worker.
+                let s = shared.clone();
+                let line = tokio::task::spawn_blocking(move || {
+                    let line = status_line(&s);
+                    write_snapshot(&s, false);
+                    line
+                })
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
                 if line != last_line {
                     notify::status(&line);
                     last_line = line;
                 }
-                write_snapshot(&shared, false);
             }
         }
         // Recomputed each round: a reload may change the status interval.

@@ -10,7 +10,7 @@ use crate::time;
 impl Store {
     pub fn cursor(&self, channel: &ChannelName) -> Result<Option<String>> {
         Ok(self
-            .lock()
+            .read()
             .query_row(
                 "SELECT value FROM cursors WHERE channel = ?1",
                 [channel.as_str()],

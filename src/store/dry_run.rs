@@ -151,7 +151,7 @@ impl Store {
 
     /// Every record with its latest verdict, by channel and arrival.
     pub fn dry_run_report(&self) -> Result<Vec<DryRunRow>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT r.channel, r.local_id, r.revision, o.state, r.received_at,
                     v.verdict, v.revision, v.reasons, v.notes, v.payload, v.checked_at

@@ -192,6 +192,96 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (sink, event_key)
     );
     "#,
+    // 7: queue figures kept as the outbox changes, so the status line and /metrics read a few
+    // rows instead of joining every record: records and attempts per channel and state, and
+    // each channel's last receipt and forward, maintained by triggers (so every writer, raw
+    // SQL included, keeps them), back-filled from the tables. Records and outbox rows are never
+    // deleted and a record's channel never changes; forwarded_at is set once per record.
+    r#"
+    CREATE TABLE queue_counts (
+        channel   TEXT NOT NULL,
+        state     TEXT NOT NULL,
+        records   INTEGER NOT NULL,
+        attempts  INTEGER NOT NULL,
+        PRIMARY KEY (channel, state)
+    ) WITHOUT ROWID;
+    CREATE TABLE channel_times (
+        channel            TEXT PRIMARY KEY,
+        last_received_at   TEXT,
+        last_forwarded_at  TEXT
+    ) WITHOUT ROWID;
+    INSERT INTO queue_counts (channel, state, records, attempts)
+        SELECT r.channel, o.state, COUNT(*), COALESCE(SUM(o.attempts), 0)
+        FROM records r JOIN outbox o ON o.record_id = r.id GROUP BY r.channel, o.state;
+    INSERT INTO channel_times (channel, last_received_at, last_forwarded_at)
+        SELECT r.channel, MAX(r.received_at), MAX(o.forwarded_at)
+        FROM records r JOIN outbox o ON o.record_id = r.id GROUP BY r.channel;
+    CREATE TRIGGER queue_counts_insert AFTER INSERT ON outbox
+    BEGIN
+        INSERT INTO queue_counts (channel, state, records, attempts)
+            VALUES ((SELECT channel FROM records WHERE id = NEW.record_id), NEW.state, 1,
+                    NEW.attempts)
+            ON CONFLICT (channel, state) DO UPDATE
+            SET records = records + 1, attempts = attempts + excluded.attempts;
+        INSERT INTO channel_times (channel, last_received_at, last_forwarded_at)
+            SELECT channel, received_at, NEW.forwarded_at FROM records WHERE id = NEW.record_id
+            ON CONFLICT (channel) DO UPDATE SET
+              last_received_at = COALESCE(MAX(last_received_at, excluded.last_received_at),
+                                          last_received_at, excluded.last_received_at),
+              last_forwarded_at = COALESCE(MAX(last_forwarded_at, excluded.last_forwarded_at),
+                                           last_forwarded_at, excluded.last_forwarded_at);
+    END;
+    CREATE TRIGGER queue_counts_update AFTER UPDATE OF state, attempts ON outbox
+    BEGIN
+        UPDATE queue_counts SET records = records - 1, attempts = attempts - OLD.attempts
+            WHERE channel = (SELECT channel FROM records WHERE id = OLD.record_id)
+              AND state = OLD.state;
+        INSERT INTO queue_counts (channel, state, records, attempts)
+            VALUES ((SELECT channel FROM records WHERE id = NEW.record_id), NEW.state, 1,
+                    NEW.attempts)
+            ON CONFLICT (channel, state) DO UPDATE
+            SET records = records + 1, attempts = attempts + excluded.attempts;
+    END;
+    CREATE TRIGGER channel_times_forwarded AFTER UPDATE OF forwarded_at ON outbox
+        WHEN NEW.forwarded_at IS NOT NULL
+    BEGIN
+        UPDATE channel_times SET last_forwarded_at =
+                COALESCE(MAX(last_forwarded_at, NEW.forwarded_at), NEW.forwarded_at)
+            WHERE channel = (SELECT channel FROM records WHERE id = NEW.record_id);
+    END;
+    -- The same for write-backs per channel and state, and stored updates per effect (for
+    -- /metrics); neither table's rows are deleted, an update's effect never changes.
+    CREATE TABLE writeback_counts (
+        channel  TEXT NOT NULL,
+        state    TEXT NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (channel, state)
+    ) WITHOUT ROWID;
+    CREATE TABLE update_effect_counts (
+        effect  TEXT PRIMARY KEY,
+        n       INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO writeback_counts (channel, state, n)
+        SELECT channel, state, COUNT(*) FROM writebacks GROUP BY channel, state;
+    INSERT INTO update_effect_counts (effect, n)
+        SELECT effect, COUNT(*) FROM lapor_updates GROUP BY effect;
+    CREATE TRIGGER writeback_counts_insert AFTER INSERT ON writebacks
+    BEGIN
+        INSERT INTO writeback_counts (channel, state, n) VALUES (NEW.channel, NEW.state, 1)
+            ON CONFLICT (channel, state) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER writeback_counts_update AFTER UPDATE OF state, channel ON writebacks
+    BEGIN
+        UPDATE writeback_counts SET n = n - 1 WHERE channel = OLD.channel AND state = OLD.state;
+        INSERT INTO writeback_counts (channel, state, n) VALUES (NEW.channel, NEW.state, 1)
+            ON CONFLICT (channel, state) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER update_effect_counts_insert AFTER INSERT ON lapor_updates
+    BEGIN
+        INSERT INTO update_effect_counts (effect, n) VALUES (NEW.effect, 1)
+            ON CONFLICT (effect) DO UPDATE SET n = n + 1;
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -50,11 +50,15 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Cheap to clone; one connection shared by the stages of one process. Operations are short
-/// (milliseconds), so they run on the caller's thread under a mutex.
+/// Cheap to clone; shared by the stages of one process. Two connections, each under its own
+/// mutex: the writer, which every transaction that changes the store uses, and the reader,
+/// which the read-only queries use (status line, metrics, dashboard, operator views). WAL lets
+/// the reader read the last committed state while the writer writes, so a long read never
+/// makes an intake commit wait, and a reader sees every write committed before it began.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
 }
 
 impl Store {
@@ -71,26 +75,56 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::run(&mut conn)?;
         restrict_companions(path);
+        let reader = open_reader(path)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
         })
+    }
+
+    /// A store over one connection that is both reader and writer (the read-only store of an
+    /// operator's shell).
+    fn single(conn: Connection) -> Store {
+        let conn = Arc::new(Mutex::new(conn));
+        Store {
+            reader: conn.clone(),
+            conn,
+        }
     }
 
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
-            .lock()
+            .read()
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// The writer connection.
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls
         // back on drop), so the poison flag carries no information here.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The connection, for the reports (the `report` module), which compute from the tables of
-    /// several stages at once and own the table of SLA alerts (migration 4).
+    /// The reader connection: for queries that change nothing. Never taken while holding the
+    /// writer's lock in a transaction whose result it must see (it sees committed data only).
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The reader connection, for the reports (the `report` and `privacy` modules), which
+    /// compute from the tables of several stages at once. A write here still works (the
+    /// connection is not opened read-only, SQLite takes turns with the writer under the busy
+    /// timeout), but belongs in `with_write_conn` or `with_tx`.
     pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        Ok(f(&self.read())?)
+    }
+
+    /// The writer connection, for a caller that writes outside one transaction (the SLA and
+    /// chat alert tables of migrations 4 and 6, compaction).
+    pub fn with_write_conn<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
         Ok(f(&self.lock())?)
     }
 
@@ -104,10 +138,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` on tokio's blocking pool: a commit waits for the writer's lock and for its
+    /// fsync, and neither may hold an async worker (the webhook listener's answers run there).
+    /// `spawn_blocking` rather than a writer thread with a queue: the writer's mutex already
+    /// orders the transactions, and each stage keeps its own transaction and error as before.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || f(&store)).await {
+            Ok(r) => r,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(StoreError::Invalid(format!("a store task was cancelled: {e}"))),
+        }
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self
-            .lock()
+            .read()
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
@@ -122,6 +172,16 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// The second connection of `open`: same pragmas as the writer, for the writes that still come
+/// through `with_conn`.
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
 }
 
 /// Creates the store file with mode 0600 if it does not exist yet (an empty file is an empty

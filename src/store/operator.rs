@@ -68,7 +68,7 @@ pub struct Selection {
 impl Store {
     /// Dead and held records; acknowledged ones too when asked.
     pub fn dead_letters(&self, include_acknowledged: bool) -> Result<Vec<DeadLetter>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT r.channel || ':' || r.local_id, o.state, o.attempts, o.last_error, o.problems, r.updated_at
              FROM outbox o JOIN records r ON r.id = o.record_id
@@ -89,7 +89,7 @@ impl Store {
     }
 
     pub fn detail(&self, key: &RecordKey) -> Result<RecordDetail> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut detail = conn
             .query_row(
                 "SELECT r.id, o.state, o.attempts, o.next_attempt_at, o.in_doubt, o.last_error, o.problems,

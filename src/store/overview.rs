@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -60,35 +59,27 @@ impl Store {
                 known: migrations::LATEST,
             });
         }
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Store::single(conn))
     }
 
-    /// Queue figures of every channel that has records or a cursor, sorted by channel.
+    /// Queue figures of every channel that has records or a cursor, sorted by channel. Reads
+    /// the counts the triggers of migration 7 keep and the pending rows only (through the
+    /// outbox's state index), never every record: it runs at every status interval.
     pub fn channel_queues(&self) -> Result<Vec<ChannelQueue>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut by: BTreeMap<String, ChannelQueue> = BTreeMap::new();
         let ts = |s: Option<String>| s.as_deref().and_then(time::parse_db);
         {
-            let mut stmt = conn.prepare(
-                "SELECT r.channel, o.state, COUNT(*), SUM(o.attempts),
-                        MIN(CASE WHEN o.state = 'pending' THEN r.received_at END),
-                        MAX(r.received_at), MAX(o.forwarded_at)
-                 FROM records r JOIN outbox o ON o.record_id = r.id
-                 GROUP BY r.channel, o.state",
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel, state, records, attempts FROM queue_counts WHERE records > 0",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let channel: String = r.get(0)?;
+                let q = queue(&mut by, r.get(0)?);
                 let state: String = r.get(1)?;
                 let n = r.get::<_, i64>(2)? as u64;
-                let q = by.entry(channel.clone()).or_insert_with(|| ChannelQueue {
-                    channel,
-                    ..Default::default()
-                });
                 q.received += n;
-                q.attempts += r.get::<_, Option<i64>>(3)?.unwrap_or(0) as u64;
+                q.attempts += r.get::<_, i64>(3)? as u64;
                 match state.as_str() {
                     "pending" => q.pending += n,
                     "held" => q.held += n,
@@ -97,27 +88,41 @@ impl Store {
                     "dry_run_checked" => q.dry_run_checked += n,
                     _ => q.acknowledged += n,
                 }
-                if let Some(t) = ts(r.get(4)?) {
-                    q.oldest_pending_at = Some(q.oldest_pending_at.map_or(t, |o| o.min(t)));
-                }
-                if let Some(t) = ts(r.get(5)?) {
-                    q.last_received_at = Some(q.last_received_at.map_or(t, |o| o.max(t)));
-                }
-                if let Some(t) = ts(r.get(6)?) {
-                    q.last_forwarded_at = Some(q.last_forwarded_at.map_or(t, |o| o.max(t)));
+            }
+        }
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT channel, last_received_at, last_forwarded_at FROM channel_times",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let channel: String = r.get(0)?;
+                // Only channels that hold records have figures (no row is ever deleted, so
+                // this is every channel with a row here).
+                if let Some(q) = by.get_mut(&channel) {
+                    q.last_received_at = ts(r.get(1)?);
+                    q.last_forwarded_at = ts(r.get(2)?);
                 }
             }
         }
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT r.channel, MIN(r.received_at)
+                 FROM outbox o JOIN records r ON r.id = o.record_id
+                 WHERE o.state = 'pending' GROUP BY r.channel",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let q = queue(&mut by, r.get(0)?);
+                q.oldest_pending_at = ts(r.get(1)?);
+            }
+        }
         // '@…' keys are the bridge's own cursors (LAPOR!'s feed), not channels.
-        let mut stmt =
-            conn.prepare("SELECT channel, updated_at FROM cursors WHERE channel NOT LIKE '@%'")?;
+        let mut stmt = conn
+            .prepare_cached("SELECT channel, updated_at FROM cursors WHERE channel NOT LIKE '@%'")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let channel: String = r.get(0)?;
-            let q = by.entry(channel.clone()).or_insert_with(|| ChannelQueue {
-                channel,
-                ..Default::default()
-            });
+            let q = queue(&mut by, r.get(0)?);
             q.cursor_updated_at = ts(r.get(1)?);
         }
         Ok(by.into_values().collect())
@@ -143,6 +148,17 @@ impl Store {
         }
     }
 }
+
+fn queue(by: &mut BTreeMap<String, ChannelQueue>, channel: String) -> &mut ChannelQueue {
+    by.entry(channel.clone()).or_insert_with(|| ChannelQueue {
+        channel,
+        ..Default::default()
+    })
+}
+
+#[cfg(test)]
+#[path = "overview_tests.rs"]
+mod overview_tests;
 
 #[cfg(test)]
 mod tests {

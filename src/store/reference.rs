@@ -57,14 +57,14 @@ impl Store {
     }
 
     pub fn reference_ids(&self, kind: &str) -> Result<BTreeSet<i64>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare_cached("SELECT id FROM reference WHERE kind = ?1")?;
         let ids = stmt.query_map([kind], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn reference_items(&self, kind: &str) -> Result<Vec<ReferenceItem>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt =
             conn.prepare("SELECT id, nama, induk_id FROM reference WHERE kind = ?1 ORDER BY id")?;
         let rows = stmt.query_map([kind], |r| {

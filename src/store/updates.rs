@@ -121,7 +121,7 @@ pub struct OpenComplaint {
 impl Store {
     pub fn feed_cursor(&self) -> Result<Option<String>> {
         Ok(self
-            .lock()
+            .read()
             .query_row(
                 "SELECT value FROM cursors WHERE channel = ?1",
                 [FEED_CURSOR],
@@ -180,7 +180,7 @@ impl Store {
         checked_before: Option<Timestamp>,
         limit: usize,
     ) -> Result<Vec<OpenComplaint>> {
-        let conn = self.lock();
+        let conn = self.read();
         let before = checked_before.map(time::db);
         let mut stmt = conn.prepare(
             "SELECT r.id, r.channel, r.local_id, r.tracking_id, r.lapor_status
@@ -227,9 +227,10 @@ impl Store {
 
     /// Updates stored per effect, for metrics and the demo summary.
     pub fn update_effect_counts(&self) -> Result<Vec<(String, u64)>> {
-        let conn = self.lock();
-        let mut stmt =
-            conn.prepare("SELECT effect, COUNT(*) FROM lapor_updates GROUP BY effect ORDER BY 1")?;
+        let conn = self.read();
+        // Kept by migration 7's trigger: the same as grouping every stored update.
+        let mut stmt = conn
+            .prepare_cached("SELECT effect, n FROM update_effect_counts WHERE n > 0 ORDER BY 1")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -126,9 +126,16 @@ impl Sync {
         let updates: Vec<IncomingUpdate> = page.data.iter().map(|p| from_feed(p, now)).collect();
         // A page without a next cursor keeps the current one: never step back to the start.
         let next = page.kursor_berikut.as_deref().filter(|c| !c.is_empty());
-        let (applied, effects) =
-            self.store
-                .apply_updates(&updates, next, &self.writeback_channels, now)?;
+        let next = next.map(str::to_owned);
+        let has_next = next.is_some();
+        let channels = self.writeback_channels.clone();
+        let (updates, (applied, effects)) = self
+            .store
+            .blocking(move |s| {
+                let r = s.apply_updates(&updates, next.as_deref(), &channels, now)?;
+                Ok((updates, r))
+            })
+            .await?;
         self.stats.pages.fetch_add(1, Ordering::Relaxed);
         self.stats
             .last_success
@@ -138,7 +145,7 @@ impl Sync {
         Ok(SyncReport {
             read: updates.len(),
             applied,
-            more: page.ada_lagi && next.is_some(),
+            more: page.ada_lagi && has_next,
             recovered: false,
             looked_up: 0,
         })
@@ -165,16 +172,22 @@ impl Sync {
                               "LAPOR! does not know this tracking id any more; left as it is"),
                 Some(l) => {
                     let updates = updates_from_lookup(&l, now);
-                    let (applied, effects) =
-                        self.store
-                            .apply_updates(&updates, None, &self.writeback_channels, now)?;
-                    self.count(&applied, updates.len());
+                    let read = updates.len();
+                    let channels = self.writeback_channels.clone();
+                    let (applied, effects) = self
+                        .store
+                        .blocking(move |s| s.apply_updates(&updates, None, &channels, now))
+                        .await?;
+                    self.count(&applied, read);
                     self.log_and_wake(&effects);
-                    report.read += updates.len();
+                    report.read += read;
                     add(&mut report.applied, &applied);
                 }
             }
-            self.store.mark_checked(c.record_id, now)?;
+            let id = c.record_id;
+            self.store
+                .blocking(move |s| s.mark_checked(id, now))
+                .await?;
         }
         Ok(report)
     }

@@ -146,7 +146,7 @@ impl WritebackWorker {
                 Err(e) => Err(Failure::Transient(e)),
             };
             for wb in &claimed {
-                self.record(wb, outcome.clone(), &mut report)?;
+                self.record(wb, outcome.clone(), &mut report).await?;
             }
             return Ok(report);
         }
@@ -154,7 +154,7 @@ impl WritebackWorker {
             let span = tracing::info_span!("writeback", record = %wb.key, id = wb.id);
             let outcome = self.deliver(wb).instrument(span).await;
             let transient = matches!(outcome, Err(Failure::Transient(_)));
-            self.record(wb, outcome, &mut report)?;
+            self.record(wb, outcome, &mut report).await?;
             if transient {
                 // The channel is failing: leave the rest for later instead of spending their
                 // attempts now.
@@ -168,12 +168,28 @@ impl WritebackWorker {
         Ok(report)
     }
 
-    fn record(
+    /// Records one delivery's result, off the async workers (the commit's fsync).
+    async fn record(
         &self,
         wb: &ClaimedWriteback,
         outcome: Result<String, Failure>,
         report: &mut WritebackReport,
     ) -> Result<(), WritebackError> {
+        let (outcome, now) = self.judge(wb, outcome, report);
+        let wb = wb.clone();
+        self.store
+            .blocking(move |s| s.record_writeback(&wb, &outcome, now))
+            .await?;
+        Ok(())
+    }
+
+    /// What to record for one delivery's result, counted in `report` and the stats.
+    fn judge(
+        &self,
+        wb: &ClaimedWriteback,
+        outcome: Result<String, Failure>,
+        report: &mut WritebackReport,
+    ) -> (WritebackOutcome, Timestamp) {
         let now = Timestamp::now();
         let attempt = wb.attempts + 1;
         let outcome = match outcome {
@@ -205,8 +221,7 @@ impl WritebackWorker {
                 WritebackOutcome::Retry { error, at }
             }
         };
-        self.store.record_writeback(wb, &outcome, now)?;
-        Ok(())
+        (outcome, now)
     }
 
     async fn deliver(&self, wb: &ClaimedWriteback) -> Result<String, Failure> {

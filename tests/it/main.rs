@@ -22,6 +22,7 @@ mod dry_run_kinds;
 mod dry_run_rules;
 mod dry_run_snapshots;
 mod forward_classes;
+mod forward_outcomes;
 mod lapor_client;
 mod layout;
 mod listener_limits;
