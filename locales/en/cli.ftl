@@ -183,8 +183,8 @@ replay-pushed-channel =
     replay is for sambat and csv_folder channels
 replay-no-channel = no channel { $channel } in { $config }: check --channel against [channels.*]
 replay-bad-since =
-    --since "{ $since }" is not a time: use WIB `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD`,
-    or RFC 3339 with an offset
+    --since "{ $since }" is not a time: use WIB `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD`,
+    `DD/MM/YYYY HH:MM`, or RFC 3339 with an offset
 replay-future = --since { $since } is in the future: nothing to re-read
 replay-not-requested = { -baca-ulang } of { $channel } not requested: { $error }
 replay-requested =

@@ -139,7 +139,7 @@ dl-last-error = kesalahan terakhir
 dl-divergence = selisih
 dl-problem = masalah
 dl-note = catatan
-dl-timeline = { -riwayat }
+dl-timeline = Riwayat
 dl-verb-retried = dikirim ulang
 dl-verb-acknowledged = ditandai { -sudah-ditinjau }
 dl-which =
@@ -181,8 +181,8 @@ replay-pushed-channel =
     replay hanya untuk kanal sambat dan csv_folder
 replay-no-channel = Tidak ada { -kanal } { $channel } di { $config }: periksa --channel dengan [channels.*]
 replay-bad-since =
-    --since "{ $since }" bukan waktu: gunakan WIB `YYYY-MM-DD HH:MM:SS` atau `YYYY-MM-DD`,
-    atau RFC 3339 dengan selisih zona
+    --since "{ $since }" bukan waktu: gunakan WIB `DD/MM/YYYY HH:MM`, `DD/MM/YYYY`,
+    `YYYY-MM-DD HH:MM:SS`, atau RFC 3339 dengan selisih zona
 replay-future = --since { $since } ada di masa depan: tidak ada yang dibaca ulang
 replay-not-requested = Permintaan { -baca-ulang } { $channel } tidak tercatat: { $error }
 replay-requested =

@@ -69,7 +69,8 @@ pub struct Target {
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// The dead and held records last changed at or after this time: WIB `2024-07-29`,
-    /// `2024-07-29 08:15` or `2024-07-29 08:15:00`, or RFC 3339 with an offset.
+    /// `2024-07-29 08:15`, `2024-07-29 08:15:00`, day first `29/07/2024 08:15`, or RFC 3339
+    /// with an offset.
     #[arg(long, value_name = "TIME", value_parser = parse_since)]
     pub since: Option<Timestamp>,
     /// Act without asking (needed when not on a terminal, for a selection).
@@ -105,21 +106,14 @@ impl Target {
     }
 }
 
-/// `--since`: a WIB wall-clock date or time, or RFC 3339 with an offset.
+/// `--since`: a WIB wall-clock date or time (ISO or day first), or RFC 3339 with an offset.
+/// Parsed with the command line, before its language is known: the message is English, as
+/// clap's own around it.
 pub fn parse_since(s: &str) -> Result<Timestamp, String> {
-    let t = s.trim();
-    if let Ok(ts) = t.parse::<Timestamp>() {
-        return Ok(ts);
-    }
-    let full = match t.len() {
-        10 => format!("{t} 00:00:00"),
-        16 => format!("{t}:00"),
-        _ => t.replacen('T', " ", 1),
-    };
-    crate::time::parse_wib(&full.replacen('T', " ", 1)).ok_or_else(|| {
+    super::since::parse(s).ok_or_else(|| {
         format!(
-            "{s:?} is not a time: give WIB as 2024-07-29, 2024-07-29 08:15 or \
-             2024-07-29 08:15:00, or RFC 3339 with an offset (2024-07-29T08:15:00+07:00)"
+            "{s:?} is not a time: give WIB as 2024-07-29, 2024-07-29 08:15, 29/07/2024 08:15 \
+             or 29/07/2024 08:15:00, or RFC 3339 with an offset (2024-07-29T08:15:00+07:00)"
         )
     })
 }
@@ -311,7 +305,8 @@ mod tests {
             at("2024-07-29T08:15:00+07:00").unwrap(),
             "2024-07-29T01:15:00.000Z"
         );
-        let e = at("29/07/2024").unwrap_err();
-        assert!(e.contains("29/07/2024") && e.contains("WIB"), "{e}");
+        assert_eq!(at("29/07/2024").unwrap(), "2024-07-28T17:00:00.000Z");
+        let e = at("07/29/2024").unwrap_err();
+        assert!(e.contains("07/29/2024") && e.contains("WIB"), "{e}");
     }
 }

@@ -13,6 +13,7 @@ pub mod privacy_purge;
 pub mod replay;
 pub mod report;
 pub mod show;
+pub mod since;
 pub mod status;
 pub mod status_render;
 

@@ -295,6 +295,7 @@ fn dead_letters_show_fits_and_keeps_seconds() {
         let text = super::dead_letters_render::detail(lang, &d);
         assert_fits(&text);
         assert!(text.contains(":00 WIB"), "{text}");
+        insta::assert_snapshot!(format!("dead_letters_show_{lang}"), text);
     }
     let id = super::dead_letters_render::detail(Lang::Id, &d);
     assert!(id.contains("gagal terkirim") && id.contains("01/12/2026 12:28:20 WIB"), "{id}");

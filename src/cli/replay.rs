@@ -15,7 +15,6 @@ use super::{fit, labels};
 use crate::domain::ChannelName;
 use crate::i18n::format;
 use crate::t;
-use crate::time;
 
 #[derive(Args, Debug)]
 pub struct ReplayArgs {
@@ -28,7 +27,8 @@ pub struct ReplayArgs {
     /// files modified since --since are read again).
     #[arg(long)]
     pub channel: String,
-    /// From when, in WIB: `2024-07-29 08:00:00`, `2024-07-29` (00:00 WIB), or RFC 3339 with
+    /// From when, in WIB: `2024-07-29 08:00:00`, `2024-07-29` (00:00 WIB), day first
+    /// `29/07/2024 08:00`, or RFC 3339 with
     /// an offset (`2024-07-29T08:00:00+07:00`).
     #[arg(long)]
     pub since: String,
@@ -43,16 +43,10 @@ pub struct ReplayArgs {
     pub timeout: u64,
 }
 
-/// `2024-07-29 08:00:00` or `2024-07-29` in WIB, or RFC 3339 with an offset.
+/// `2024-07-29 08:00:00`, `2024-07-29`, `29/07/2024 08:00` in WIB, or RFC 3339 with an
+/// offset (`since::parse`).
 pub fn parse_since(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    if let Some(t) = time::parse_wib(s) {
-        return Some(t);
-    }
-    if let Ok(d) = jiff::civil::Date::strptime("%Y-%m-%d", s) {
-        return d.to_zoned_datetime(time::wib()).ok().map(|z| z.timestamp());
-    }
-    s.parse::<Timestamp>().ok()
+    super::since::parse(s)
 }
 
 /// The channel's `kind` in the configuration file, read without resolving secrets; `None`
@@ -183,7 +177,7 @@ mod tests {
 
     #[test]
     fn since_is_wib_unless_it_says_otherwise() {
-        let t = |s| parse_since(s).map(time::db);
+        let t = |s| parse_since(s).map(crate::time::db);
         assert_eq!(
             t("2024-07-29 08:00:00").as_deref(),
             Some("2024-07-29T01:00:00.000Z")
