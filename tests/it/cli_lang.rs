@@ -107,7 +107,18 @@ async fn operator_commands_speak_indonesian_by_default_and_english_on_request() 
     assert!(s.contains("forwarding dead letter"), "{s}");
 
     let s = id(&["dead-letters", "show", &k, "--store", f]);
-    assert!(s.contains("riwayat") && s.contains("percobaan"), "{s}");
+    assert!(s.contains("Riwayat") && s.contains("percobaan"), "{s}");
+
+    let purge = ["privacy", "purge", "--dry-run", "--store", f];
+    let s = id(&purge);
+    assert!(s.contains("0 aduan yang final di LAPOR!") && s.contains("Uji coba:"), "{s}");
+    assert!(en(&purge).contains("0 complaint(s) final in LAPOR!"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("salinan.db");
+    let backup = ["backup", "--output", copy.to_str().unwrap(), "--store", f];
+    let s = id(&backup);
+    assert!(s.starts_with("Cadangan ") && s.contains("(2 aduan, "), "{s}");
 
     // `$LAPOR_BRIDGE_LANG` picks English too; JSON is the same in both.
     let o = bridge(&[("LAPOR_BRIDGE_LANG", "en")], &list);
