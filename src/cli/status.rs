@@ -33,7 +33,8 @@ pub fn run(config: &Path, store: Option<PathBuf>) -> ExitCode {
         }
         Err(e) => {
             let path = path.display().to_string();
-            fit::eprintln(&t!(lang, "status-cannot-read", path = path, error = e.to_string()));
+            let error = super::store_error(lang, &e);
+            fit::eprintln(&t!(lang, "status-cannot-read", path = path, error = error));
             ExitCode::from(1)
         }
     }
