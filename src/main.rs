@@ -14,13 +14,15 @@ fn main() -> ExitCode {
     };
     lapor_bridge::i18n::set_process_lang(cli::resolve_lang(&cli));
     if let Some(e) = cli::store_unused(&cli) {
-        eprintln!("{e}");
+        cli::fit::eprintln(&e);
         return ExitCode::from(2);
     }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
+            let lang = lapor_bridge::i18n::process_lang();
+            let text = lapor_bridge::t!(lang, "cli-no-runtime", error = e.to_string());
+            cli::fit::eprintln(&text);
             return ExitCode::from(2);
         }
     };
@@ -41,7 +43,7 @@ async fn dispatch(command: Command) -> ExitCode {
         } => match cli::store_path(&config, store) {
             Ok(path) => cli::show::run(&path, &record, format),
             Err(e) => {
-                eprintln!("{e}");
+                cli::fit::eprintln(&e);
                 ExitCode::from(2)
             }
         },

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::{fit, labels};
 use crate::store::backup;
+use crate::t;
 
 #[derive(Args, Debug)]
 pub struct BackupArgs {
@@ -26,20 +28,18 @@ pub struct BackupArgs {
 }
 
 pub fn run(args: BackupArgs) -> ExitCode {
+    let lang = crate::i18n::process_lang();
     let source = match super::store_path(&args.config, args.store) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
+            fit::eprintln(&e);
             return ExitCode::from(2);
         }
     };
     let is_dir = args.output.is_dir();
     if args.keep.is_some() && !is_dir {
-        eprintln!(
-            "--keep prunes dated copies in a folder: --output {} is not an existing folder \
-             (create it, or drop --keep to write one file)",
-            args.output.display()
-        );
+        let output = args.output.display().to_string();
+        fit::eprintln(&t!(lang, "backup-keep-needs-folder", output = output));
         return ExitCode::from(2);
     }
     let dest = if is_dir {
@@ -47,29 +47,35 @@ pub fn run(args: BackupArgs) -> ExitCode {
     } else {
         args.output.clone()
     };
+    let source_shown = source.display().to_string();
     let report = match backup::backup(&source, &dest) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("backup of {} not made: {e}", source.display());
+            let text = t!(lang, "backup-failed", store = source_shown, error = e.to_string());
+            fit::eprintln(&text);
             return ExitCode::from(1);
         }
     };
-    println!(
-        "backed up {} to {} ({} records, {} bytes, mode 0600)",
-        source.display(),
-        report.path.display(),
-        report.records,
-        report.bytes
+    fit::print(
+        &(t!(
+            lang,
+            "backup-done",
+            store = source_shown,
+            copy = report.path.display().to_string(),
+            records = crate::i18n::format::int(lang, report.records),
+            bytes = labels::int(lang, report.bytes)
+        ) + "\n"),
     );
     if let Some(keep) = args.keep {
         match backup::prune(&args.output, keep as usize) {
             Ok(removed) => {
                 for p in &removed {
-                    println!("removed the older copy {}", p.display());
+                    let copy = p.display().to_string();
+                    fit::print(&(t!(lang, "backup-removed", copy = copy) + "\n"));
                 }
             }
             Err(e) => {
-                eprintln!("the copy was made, but older copies were not pruned: {e}");
+                fit::eprintln(&t!(lang, "backup-not-pruned", error = e.to_string()));
                 return ExitCode::from(1);
             }
         }

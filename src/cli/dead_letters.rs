@@ -7,9 +7,12 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use jiff::Timestamp;
 
+use super::dead_letters_render as render;
+use super::{fit, labels};
 use crate::domain::RecordKey;
-use crate::store::{Actor, RecordDetail, Selection, Store};
-use crate::time;
+use crate::i18n::Lang;
+use crate::store::{Actor, Selection, Store};
+use crate::t;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {
@@ -66,7 +69,8 @@ pub struct Target {
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// The dead and held records last changed at or after this time: WIB `2024-07-29`,
-    /// `2024-07-29 08:15` or `2024-07-29 08:15:00`, or RFC 3339 with an offset.
+    /// `2024-07-29 08:15`, `2024-07-29 08:15:00`, day first `29/07/2024 08:15`, or RFC 3339
+    /// with an offset.
     #[arg(long, value_name = "TIME", value_parser = parse_since)]
     pub since: Option<Timestamp>,
     /// Act without asking (needed when not on a terminal, for a selection).
@@ -102,21 +106,14 @@ impl Target {
     }
 }
 
-/// `--since`: a WIB wall-clock date or time, or RFC 3339 with an offset.
+/// `--since`: a WIB wall-clock date or time (ISO or day first), or RFC 3339 with an offset.
+/// Parsed with the command line, before its language is known: the message is English, as
+/// clap's own around it.
 pub fn parse_since(s: &str) -> Result<Timestamp, String> {
-    let t = s.trim();
-    if let Ok(ts) = t.parse::<Timestamp>() {
-        return Ok(ts);
-    }
-    let full = match t.len() {
-        10 => format!("{t} 00:00:00"),
-        16 => format!("{t}:00"),
-        _ => t.replacen('T', " ", 1),
-    };
-    crate::time::parse_wib(&full.replacen('T', " ", 1)).ok_or_else(|| {
+    super::since::parse(s).ok_or_else(|| {
         format!(
-            "{s:?} is not a time: give WIB as 2024-07-29, 2024-07-29 08:15 or \
-             2024-07-29 08:15:00, or RFC 3339 with an offset (2024-07-29T08:15:00+07:00)"
+            "{s:?} is not a time: give WIB as 2024-07-29, 2024-07-29 08:15, 29/07/2024 08:15 \
+             or 29/07/2024 08:15:00, or RFC 3339 with an offset (2024-07-29T08:15:00+07:00)"
         )
     })
 }
@@ -128,113 +125,88 @@ pub enum Format {
 }
 
 pub fn run(config: &Path, store: Option<PathBuf>, action: Action) -> ExitCode {
+    let lang = crate::i18n::process_lang();
     let store = match super::store_path(config, store).and_then(|p| super::open_existing(&p, true))
     {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{e}");
+            fit::eprintln(&e);
             return ExitCode::from(2);
         }
     };
-    match execute(&store, action) {
+    match execute(&store, action, lang) {
         Ok(text) => {
-            print!("{text}");
+            fit::print(&text);
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            fit::eprintln(&e);
             ExitCode::from(1)
         }
     }
 }
 
-/// Runs one action and returns what to print.
-pub fn execute(store: &Store, action: Action) -> Result<String, String> {
-    let parse = |s: &str| RecordKey::parse(s);
+/// What a bulk action does to each record, for its messages.
+#[derive(Clone, Copy)]
+enum Verb {
+    Retried,
+    Acknowledged,
+}
+
+impl Verb {
+    fn word(self, lang: Lang) -> String {
+        match self {
+            Verb::Retried => t!(lang, "dl-verb-retried"),
+            Verb::Acknowledged => t!(lang, "dl-verb-acknowledged"),
+        }
+    }
+}
+
+/// Runs one action and returns what to print, in `lang` (JSON: English keys and codes).
+pub fn execute(store: &Store, action: Action, lang: Lang) -> Result<String, String> {
+    let parse = |s: &str| super::parse_record(lang, s);
+    let store_err = |e: crate::store::StoreError| super::store_error(lang, &e);
     match action {
         Action::List { all, format } => {
-            let list = store.dead_letters(all).map_err(|e| e.to_string())?;
+            let list = store.dead_letters(all).map_err(store_err)?;
             if format == Format::Json {
                 return Ok(serde_json::to_string_pretty(&list).unwrap_or_default() + "\n");
             }
-            let wb = store.dead_writebacks().map_err(|e| e.to_string())?;
-            if list.is_empty() && wb.is_empty() {
-                return Ok("no dead letters\n".into());
-            }
-            let mut out = format!(
-                "{:<24} {:<13} {:>8}  {}\n",
-                "RECORD", "STATE", "ATTEMPTS", "REASON"
-            );
-            for d in list {
-                let reason = if d.problems.is_empty() {
-                    d.last_error.unwrap_or_default()
-                } else {
-                    d.problems
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                out += &format!(
-                    "{:<24} {:<13} {:>8}  {}\n",
-                    d.key, d.state, d.attempts, reason
-                );
-            }
-            if !wb.is_empty() {
-                out += &format!(
-                    "\nwrite-backs the channel refused ({}; `lapor-bridge show <record>` has the timeline):\n",
-                    wb.len()
-                );
-                for (key, w) in wb {
-                    out += &format!(
-                        "{:<24} {:<20} {:>8}  {}\n",
-                        key,
-                        w.lapor_status,
-                        w.attempts,
-                        w.last_error.unwrap_or_default()
-                    );
-                }
-            }
-            Ok(out)
+            let wb = store.dead_writebacks().map_err(store_err)?;
+            Ok(render::list(lang, &list, &wb))
         }
         Action::Show { record, format } => {
             let key = parse(&record)?;
-            let d = store.detail(&key).map_err(|e| e.to_string())?;
+            let d = store.detail(&key).map_err(store_err)?;
             Ok(if format == Format::Json {
                 serde_json::to_string_pretty(&d).unwrap_or_default() + "\n"
             } else {
-                render(&d)
+                render::detail(lang, &d)
             })
         }
         Action::Retry { target, note } => {
             let actor = target.actor(note);
-            bulk(store, &target, "retried", |key| {
+            bulk(store, &target, Verb::Retried, lang, |key| {
                 store.retry_by(key, Timestamp::now(), Some(&actor))
             })
             .map(|(n, one)| match one {
-                Some(key) => {
-                    format!("{key} queued again; the running bridge sends it on its next step\n")
-                }
-                None => format!(
-                    "{n} record(s) queued again; the running bridge sends them on its next steps\n"
-                ),
+                Some(key) => t!(lang, "dl-queued-one", record = key.to_string()) + "\n",
+                None => t!(lang, "dl-queued-many", count = labels::int(lang, n as u64)) + "\n",
             })
         }
         Action::Acknowledge { target, note } => {
             if note.trim().is_empty() {
-                return Err(
-                    "--note is empty: say why the record needs no more work, e.g. \
-                            --note \"duplicate of sambat:12\""
-                        .into(),
-                );
+                return Err(t!(lang, "dl-empty-note"));
             }
             let actor = target.actor(Some(note));
-            bulk(store, &target, "acknowledged", |key| {
+            bulk(store, &target, Verb::Acknowledged, lang, |key| {
                 store.acknowledge_by(key, Timestamp::now(), Some(&actor))
             })
             .map(|(n, one)| match one {
-                Some(key) => format!("{key} acknowledged\n"),
-                None => format!("{n} record(s) acknowledged\n"),
+                Some(key) => t!(lang, "dl-acknowledged-one", record = key.to_string()) + "\n",
+                None => {
+                    t!(lang, "dl-acknowledged-many", count = labels::int(lang, n as u64)) + "\n"
+                }
             })
         }
     }
@@ -245,37 +217,35 @@ pub fn execute(store: &Store, action: Action) -> Result<String, String> {
 fn bulk(
     store: &Store,
     target: &Target,
-    verb: &str,
+    verb: Verb,
+    lang: Lang,
     act: impl Fn(&RecordKey) -> crate::store::Result<()>,
 ) -> Result<(usize, Option<RecordKey>), String> {
+    let count = |n: usize| labels::int(lang, n as u64);
     let Some(sel) = target.selection() else {
         let Some(record) = &target.record else {
-            return Err(format!(
-                "which records? give one as <channel>:<local id> (e.g. sambat:12345), or a \
-                 selection: --all, --channel C, --reason TEXT, --since TIME (nothing {verb})"
-            ));
+            return Err(t!(lang, "dl-which", verb = verb.word(lang)));
         };
-        let key = RecordKey::parse(record)?;
-        act(&key).map_err(|e| e.to_string())?;
+        let key = super::parse_record(lang, record)?;
+        act(&key).map_err(|e| super::store_error(lang, &e))?;
         return Ok((1, Some(key)));
     };
-    let keys = store.select_dead_letters(&sel).map_err(|e| e.to_string())?;
-    eprintln!(
-        "{} dead or held record(s) match{}",
-        keys.len(),
-        if keys.is_empty() { "" } else { ":" }
-    );
+    let keys = store
+        .select_dead_letters(&sel)
+        .map_err(|e| super::store_error(lang, &e))?;
+    let head = t!(lang, "dl-match", count = count(keys.len()));
+    fit::eprintln(&if keys.is_empty() { head } else { head + ":" });
     for k in keys.iter().take(20) {
-        eprintln!("  {k}");
+        fit::eprintln(&format!("  {k}"));
     }
     if keys.len() > 20 {
-        eprintln!("  ... and {} more", keys.len() - 20);
+        fit::eprintln(&format!("  {}", t!(lang, "dl-more", count = count(keys.len() - 20))));
     }
     if keys.is_empty() {
         return Ok((0, None));
     }
-    if !target.yes && !confirm(keys.len(), verb)? {
-        return Err(format!("nothing {verb}"));
+    if !target.yes && !confirm(keys.len(), verb, lang)? {
+        return Err(t!(lang, "dl-nothing", verb = verb.word(lang)));
     }
     let mut done = 0;
     let mut failed = Vec::new();
@@ -283,78 +253,35 @@ fn bulk(
         match act(k) {
             Ok(()) => done += 1,
             // Moved on by the daemon or another operator meanwhile: say so, do the rest.
-            Err(e) => failed.push(format!("  {k}: {e}")),
+            Err(e) => failed.push(format!("  {k}: {}", super::store_error(lang, &e))),
         }
     }
     if !failed.is_empty() {
-        return Err(format!(
-            "{done} record(s) {verb}; {} not:\n{}",
-            failed.len(),
-            failed.join("\n")
-        ));
+        let head = t!(
+            lang,
+            "dl-partial",
+            done = count(done),
+            verb = verb.word(lang),
+            failed = count(failed.len())
+        );
+        return Err(format!("{head}\n{}", failed.join("\n")));
     }
     Ok((done, None))
 }
 
-fn confirm(n: usize, verb: &str) -> Result<bool, String> {
+fn confirm(n: usize, verb: Verb, lang: Lang) -> Result<bool, String> {
+    let count = labels::int(lang, n as u64);
     if !std::io::stdin().is_terminal() {
-        return Err(format!(
-            "{n} record(s) match; none {verb} without confirmation: run it in a terminal, or \
-             pass --yes"
-        ));
+        return Err(t!(lang, "dl-no-terminal", count = count, verb = verb.word(lang)));
     }
-    eprint!("These {n} record(s) will be {verb}. Proceed? [y/N] ");
+    eprint!("{} ", t!(lang, "dl-confirm", count = count, verb = verb.word(lang)));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the confirmation: {e}"))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "ya"))
-}
-
-fn render(d: &RecordDetail) -> String {
-    let mut out = format!(
-        "record       {}\nstate        {}\nattempts     {}\n",
-        d.key, d.state, d.attempts
-    );
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
-    let at = |o: &Option<String>| o.as_deref().map(wib).unwrap_or_else(|| "-".into());
-    out += &format!("tracking id  {}\n", opt(&d.tracking_id));
-    out += &format!("received     {}\n", wib(&d.received_at));
-    out += &format!("reported     {}\n", at(&d.reported_at));
-    out += &format!("forwarded    {}\n", at(&d.forwarded_at));
-    out += &format!("next attempt {}\n", at(&d.next_attempt_at));
-    out += &format!("revision     {}\n", d.revision);
-    if d.in_doubt {
-        out += "in doubt     an attempt may have reached LAPOR!; the next one looks it up first\n";
-    }
-    if let Some(e) = &d.last_error {
-        out += &format!("last error   {e}\n");
-    }
-    if let Some(v) = &d.divergence {
-        out += &format!("divergence   {v}\n");
-    }
-    for p in &d.problems {
-        out += &format!("problem      {p}\n");
-    }
-    for n in &d.notes {
-        out += &format!("note         {n}\n");
-    }
-    out += "timeline\n";
-    for e in &d.events {
-        out += &format!(
-            "  {}  {:<22} {}\n",
-            wib(&e.at),
-            e.kind,
-            e.detail.as_deref().unwrap_or("")
-        );
-    }
-    out
-}
-
-fn wib(db: &str) -> String {
-    time::db_to_wib(db)
+        .map_err(|e| t!(lang, "cli-cannot-read-confirmation", error = e.to_string()))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "ya" | "Ya"))
 }
 
 #[cfg(test)]
@@ -363,7 +290,7 @@ mod tests {
 
     #[test]
     fn since_takes_wib_dates_and_times_or_rfc3339() {
-        let at = |s: &str| parse_since(s).map(time::db);
+        let at = |s: &str| parse_since(s).map(crate::time::db);
         assert_eq!(at("2024-07-29").unwrap(), "2024-07-28T17:00:00.000Z");
         assert_eq!(at("2024-07-29 08:15").unwrap(), "2024-07-29T01:15:00.000Z");
         assert_eq!(
@@ -378,7 +305,8 @@ mod tests {
             at("2024-07-29T08:15:00+07:00").unwrap(),
             "2024-07-29T01:15:00.000Z"
         );
-        let e = at("29/07/2024").unwrap_err();
-        assert!(e.contains("29/07/2024") && e.contains("WIB"), "{e}");
+        assert_eq!(at("29/07/2024").unwrap(), "2024-07-28T17:00:00.000Z");
+        let e = at("07/29/2024").unwrap_err();
+        assert!(e.contains("07/29/2024") && e.contains("WIB"), "{e}");
     }
 }

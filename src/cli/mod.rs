@@ -3,21 +3,29 @@
 pub mod backup;
 pub mod check_config;
 pub mod dead_letters;
+pub mod dead_letters_render;
 pub mod dry_run;
+pub mod fit;
 pub mod help;
+pub mod labels;
 pub mod package;
 pub mod privacy;
 pub mod privacy_purge;
 pub mod replay;
 pub mod report;
 pub mod show;
+pub mod since;
 pub mod status;
+pub mod status_render;
 
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::store::Store;
+use crate::domain::RecordKey;
+use crate::i18n::{process_lang, Lang};
+use crate::store::{Store, StoreError};
+use crate::t;
 
 pub const DEFAULT_CONFIG: &str = "/etc/lapor-bridge/lapor-bridge.toml";
 
@@ -188,26 +196,47 @@ pub enum Command {
 /// take the configuration's `store.path`, or none): the message for stderr.
 pub fn store_unused(cli: &Cli) -> Option<String> {
     cli.global.store.as_ref()?;
+    let lang = process_lang();
     let name = match &cli.command {
-        Command::Run { .. } => "run",
-        Command::CheckConfig { .. } => "check-config",
-        Command::DryRun(a) if a.action.is_none() => "dry-run (checking samples)",
+        Command::Run { .. } => "run".to_string(),
+        Command::CheckConfig { .. } => "check-config".to_string(),
+        Command::DryRun(a) if a.action.is_none() => t!(lang, "cli-dry-run-checking"),
         _ => return None,
     };
-    Some(format!(
-        "--store is not an option of `{name}`: it uses the configuration's store.path \
-         (override it with LAPOR_BRIDGE__STORE__PATH)"
-    ))
+    Some(t!(lang, "cli-store-unused", command = name))
 }
 
 /// `lapor-bridge demo|bench`, which moved to the `lapor-tools` package: where to find them.
 pub fn moved_to_tools(command: &str) -> std::process::ExitCode {
-    eprintln!(
-        "`lapor-bridge {command}` is not part of the service binary: it is in the developer \
-         tools (package lapor-tools), from a source checkout `cargo tools {command} ...` \
-         (the demo: `cargo demo`)"
-    );
+    fit::eprintln(&t!(process_lang(), "cli-moved-to-tools", command = command));
     std::process::ExitCode::from(2)
+}
+
+/// A record as the operator typed it, `<channel>:<local id>`; `Err` says what is wrong in
+/// `lang`.
+pub fn parse_record(lang: Lang, s: &str) -> Result<RecordKey, String> {
+    match s.split_once(':') {
+        None => Err(t!(lang, "cli-record-not-a-key", record = s)),
+        Some((_, "")) => Err(t!(lang, "cli-record-empty-id", record = s)),
+        Some((channel, _)) => RecordKey::parse(s)
+            .map_err(|_| t!(lang, "cli-record-bad-channel", record = s, channel = channel)),
+    }
+}
+
+/// A store error as the operator reads it.
+pub fn store_error(lang: Lang, e: &StoreError) -> String {
+    match e {
+        StoreError::NotFound(key) => t!(lang, "cli-no-record", record = key.as_str()),
+        StoreError::TooNew { found, known } => t!(
+            lang,
+            "cli-store-too-new",
+            found = found.to_string(),
+            known = known.to_string()
+        ),
+        StoreError::Sqlite(e) => t!(lang, "cli-database-error", error = e.to_string()),
+        // Already a sentence naming the record and what to do (from the store's checks).
+        StoreError::Invalid(text) => text.clone(),
+    }
 }
 
 /// The store an operator command works on: `--store` if given, else the configuration's
@@ -222,18 +251,24 @@ pub fn store_path(config: &Path, store: Option<PathBuf>) -> Result<PathBuf, Stri
 /// Opens the store at `path` for an operator command, which never creates one: read-only
 /// (beside a running daemon) unless `writable`. `Err` is the message for stderr.
 pub fn open_existing(path: &Path, writable: bool) -> Result<Store, String> {
+    let lang = process_lang();
+    let shown = path.display().to_string();
     if !path.exists() {
-        return Err(format!(
-            "no store at {}: check store.path or pass --store",
-            path.display()
-        ));
+        return Err(t!(lang, "cli-no-store", path = shown));
     }
     let opened = if writable {
         Store::open(path)
     } else {
         Store::open_read_only(path)
     };
-    opened.map_err(|e| format!("cannot open the store {}: {e}", path.display()))
+    opened.map_err(|e| {
+        t!(
+            lang,
+            "cli-cannot-open-store",
+            path = shown,
+            error = store_error(lang, &e)
+        )
+    })
 }
 
 /// The store path from a configuration file, without resolving secrets: operator commands
@@ -242,10 +277,24 @@ pub fn store_path_from(config: &Path) -> Result<PathBuf, String> {
     if let Ok(p) = std::env::var("LAPOR_BRIDGE__STORE__PATH") {
         return Ok(PathBuf::from(p));
     }
-    let text = std::fs::read_to_string(config)
-        .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
-    let value: toml::Table = toml::from_str(&text)
-        .map_err(|e| format!("{} is not valid TOML: {e}", config.display()))?;
+    let lang = process_lang();
+    let shown = || config.display().to_string();
+    let text = std::fs::read_to_string(config).map_err(|e| {
+        t!(
+            lang,
+            "cli-cannot-read-config",
+            path = shown(),
+            error = e.to_string()
+        )
+    })?;
+    let value: toml::Table = toml::from_str(&text).map_err(|e| {
+        t!(
+            lang,
+            "cli-config-not-toml",
+            path = shown(),
+            error = e.to_string()
+        )
+    })?;
     let path = value
         .get("store")
         .and_then(|s| s.get("path"))
@@ -380,3 +429,6 @@ mod tests {
         assert_eq!(cli.global.config, Some(PathBuf::from("C")));
     }
 }
+
+#[cfg(test)]
+mod render_tests;

@@ -7,9 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+use super::fit;
 use crate::config::Config;
+use crate::i18n::{format, Lang};
 use crate::privacy::{self, Selector};
 use crate::store::Store;
+use crate::t;
 
 #[derive(Args, Debug)]
 pub struct PrivacyArgs {
@@ -94,10 +97,10 @@ pub enum Action {
 }
 
 pub fn run(args: PrivacyArgs) -> ExitCode {
-    match dispatch(args) {
+    match dispatch(args, crate::i18n::process_lang()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            fit::eprintln(&e);
             ExitCode::from(2)
         }
     }
@@ -112,16 +115,16 @@ fn setup(config: &Path, store: Option<PathBuf>, writable: bool) -> Result<(Confi
     Ok((cfg, store))
 }
 
-fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
+fn dispatch(args: PrivacyArgs, lang: Lang) -> Result<ExitCode, String> {
     match args.action {
         Action::Purge(p) => Ok(
-            match super::privacy_purge::run_purge(&args.config, args.store, p) {
+            match super::privacy_purge::run_purge(&args.config, args.store, p, lang) {
                 Ok(text) => {
-                    print!("{text}");
+                    fit::print(&text);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    fit::eprintln(&e);
                     ExitCode::from(1)
                 }
             },
@@ -143,7 +146,7 @@ fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
                 super::show::Format::Json => {
                     println!("{}", serde_json::to_string_pretty(&r).expect("plain data"))
                 }
-                super::show::Format::Text => print!("{}", privacy::held::render_text(&r)),
+                super::show::Format::Text => fit::print(&privacy::held::render_text(lang, &r)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -155,10 +158,7 @@ fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
         } => {
             let sel = select.selector().map_err(|e| e.to_string())?;
             if reason.trim().is_empty() {
-                return Err(
-                    "--reason is empty: say why the data is erased (e.g. the request's reference)"
-                        .into(),
-                );
+                return Err(t!(lang, "privacy-empty-reason"));
             }
             let by = by
                 .or_else(|| std::env::var("SUDO_USER").ok())
@@ -167,11 +167,17 @@ fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
             let (cfg, store) = setup(&args.config, args.store, true)?;
             let found = privacy::erase::preview(&store, &cfg, &sel).map_err(|e| e.to_string())?;
             if found.is_empty() {
-                println!("no record matches this {}: nothing to erase", sel.kind());
+                let kind = match sel.kind() {
+                    "phone" => t!(lang, "privacy-kind-phone"),
+                    "email" => t!(lang, "privacy-kind-email"),
+                    "record" => t!(lang, "privacy-kind-record"),
+                    other => other.to_uppercase(),
+                };
+                fit::print(&(t!(lang, "privacy-nothing-to-erase", kind = kind) + "\n"));
                 return Ok(ExitCode::SUCCESS);
             }
-            if !yes && !confirm(&found)? {
-                println!("nothing erased");
+            if !yes && !confirm(&found, lang)? {
+                fit::print(&(t!(lang, "privacy-nothing-erased") + "\n"));
                 return Ok(ExitCode::from(1));
             }
             let now = jiff::Timestamp::now();
@@ -183,26 +189,31 @@ fn dispatch(args: PrivacyArgs) -> Result<ExitCode, String> {
     }
 }
 
-fn confirm(found: &[(String, Option<String>)]) -> Result<bool, String> {
+fn confirm(found: &[(String, Option<String>)], lang: Lang) -> Result<bool, String> {
     if !std::io::stdin().is_terminal() {
-        return Err(format!(
-            "{} record(s) match; not erasing without confirmation: run it in a terminal, or pass --yes",
-            found.len()
-        ));
+        let count = format::int(lang, found.len() as i64);
+        return Err(t!(lang, "privacy-no-terminal", count = count));
     }
-    eprintln!("These records will lose their personal data:");
+    fit::eprintln(&t!(lang, "privacy-confirm-title"));
     for (record, tracking) in found {
-        match tracking {
-            Some(t) => eprintln!("  {record} (in LAPOR! as {t}: LAPOR! keeps its copy)"),
-            None => eprintln!("  {record} (not forwarded: it will be closed and never sent)"),
-        }
+        let line = match tracking {
+            Some(t) => t!(
+                lang,
+                "privacy-confirm-in-lapor",
+                record = record.as_str(),
+                tracking = t.as_str()
+            ),
+            None => t!(lang, "privacy-confirm-not-forwarded", record = record.as_str()),
+        };
+        fit::eprintln(&format!("  {line}"));
     }
-    eprint!("Type 'erase' to confirm: ");
+    eprint!("{} ", t!(lang, "privacy-confirm-prompt"));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the confirmation: {e}"))?;
-    Ok(line.trim() == "erase")
+        .map_err(|e| t!(lang, "cli-cannot-read-confirmation", error = e.to_string()))?;
+    // The word the prompt asks for in either language.
+    Ok(matches!(line.trim(), "erase" | "hapus"))
 }

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 use jiff::Timestamp;
 
+use super::fit;
+use crate::i18n::{format, Lang};
 use crate::privacy::purge;
+use crate::t;
 
 #[derive(Args, Debug)]
 pub struct PurgeArgs {
@@ -26,6 +29,7 @@ pub fn run_purge(
     config: &std::path::Path,
     store: Option<PathBuf>,
     args: PurgeArgs,
+    lang: Lang,
 ) -> Result<String, String> {
     // Without a configuration file (`--store` given), the defaults: no CSV folders known.
     let settings = match (
@@ -41,55 +45,56 @@ pub fn run_purge(
     };
     let days = args.older_than.unwrap_or(settings.retention_days);
     let path = super::store_path(config, store)?;
+    let shown = path.display().to_string();
     let store = super::open_existing(&path, true)?;
     let plan = purge::plan(&store, &settings.csv_folders, days, Timestamp::now())
-        .map_err(|e| format!("cannot plan the purge of {}: {e}", path.display()))?;
-    let mut text = format!(
-        "{} complaint(s) final in LAPOR! for over {days} day(s) (at or before {}) hold personal data\n\
-         {} processed CSV file(s) or rejects report(s) are older than that\n",
-        plan.records.len(),
-        crate::time::db_to_wib(&plan.cutoff),
-        plan.files.len()
-    );
+        .map_err(|e| t!(lang, "purge-cannot-plan", store = shown.as_str(), error = e.to_string()))?;
+    let int = |n: usize| format::int(lang, n as i64);
+    let mut text = t!(
+        lang,
+        "purge-plan",
+        records = int(plan.records.len()),
+        days = int(days as usize),
+        cutoff = format::db_datetime(lang, &plan.cutoff),
+        files = int(plan.files.len())
+    ) + "\n";
     if args.dry_run {
-        text.push_str("dry run: nothing changed; run without --dry-run to remove them\n");
+        text += &(t!(lang, "purge-dry-run") + "\n");
         return Ok(text);
     }
     if plan.records.is_empty() && plan.files.is_empty() {
-        text.push_str("nothing to purge\n");
+        text += &(t!(lang, "purge-nothing") + "\n");
         return Ok(text);
     }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
-            return Err(format!(
-                "{text}not purging: stdin is not a terminal to confirm on; pass --yes to purge \
-                 without asking (or --dry-run to only count)"
-            ));
+            return Err(text + &t!(lang, "purge-no-terminal"));
         }
-        print!("{text}Remove this personal data for good? Type yes: ");
+        print!("{}{} ", fit::lines(&text), t!(lang, "purge-confirm"));
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
-        if answer.trim() != "yes" {
-            return Err("not purging: not confirmed".into());
+        // The word the prompt asks for in either language.
+        if !matches!(answer.trim(), "yes" | "ya") {
+            return Err(t!(lang, "purge-not-confirmed"));
         }
         text.clear();
     }
     let out = purge::execute(&store, &plan)
-        .map_err(|e| format!("purge of {} stopped: {e}", path.display()))?;
-    text.push_str(&format!(
-        "removed the personal data of {} complaint(s) ({} row(s) rewritten); deleted {} file(s)\n",
-        out.records,
-        out.rows.rows(),
-        out.files_deleted
-    ));
+        .map_err(|e| t!(lang, "purge-stopped", store = shown.as_str(), error = e.to_string()))?;
+    text += &t!(
+        lang,
+        "purge-done",
+        records = int(out.records),
+        rows = int(out.rows.rows()),
+        files = int(out.files_deleted)
+    );
+    text.push('\n');
     if out.compacted {
-        text.push_str("store compacted (WAL checkpointed and truncated, VACUUM)\n");
+        text += &(t!(lang, "purge-compacted") + "\n");
     }
     for e in &out.file_errors {
-        text.push_str(&format!(
-            "not deleted: {e}; check its permissions and run again\n"
-        ));
+        text += &(t!(lang, "purge-not-deleted", error = e.to_string()) + "\n");
     }
     Ok(text)
 }

@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use jiff::Timestamp;
 
+use super::{fit, labels};
 use crate::domain::ChannelName;
-use crate::time;
+use crate::i18n::format;
+use crate::t;
 
 #[derive(Args, Debug)]
 pub struct ReplayArgs {
@@ -25,7 +27,8 @@ pub struct ReplayArgs {
     /// files modified since --since are read again).
     #[arg(long)]
     pub channel: String,
-    /// From when, in WIB: `2024-07-29 08:00:00`, `2024-07-29` (00:00 WIB), or RFC 3339 with
+    /// From when, in WIB: `2024-07-29 08:00:00`, `2024-07-29` (00:00 WIB), day first
+    /// `29/07/2024 08:00`, or RFC 3339 with
     /// an offset (`2024-07-29T08:00:00+07:00`).
     #[arg(long)]
     pub since: String,
@@ -40,16 +43,10 @@ pub struct ReplayArgs {
     pub timeout: u64,
 }
 
-/// `2024-07-29 08:00:00` or `2024-07-29` in WIB, or RFC 3339 with an offset.
+/// `2024-07-29 08:00:00`, `2024-07-29`, `29/07/2024 08:00` in WIB, or RFC 3339 with an
+/// offset (`since::parse`).
 pub fn parse_since(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    if let Some(t) = time::parse_wib(s) {
-        return Some(t);
-    }
-    if let Ok(d) = jiff::civil::Date::strptime("%Y-%m-%d", s) {
-        return d.to_zoned_datetime(time::wib()).ok().map(|z| z.timestamp());
-    }
-    s.parse::<Timestamp>().ok()
+    super::since::parse(s)
 }
 
 /// The channel's `kind` in the configuration file, read without resolving secrets; `None`
@@ -69,56 +66,39 @@ fn channel_kind(config: &std::path::Path, channel: &str) -> Option<Result<String
 }
 
 pub fn run(args: ReplayArgs) -> ExitCode {
+    let lang = crate::i18n::process_lang();
     let fail = |msg: String, code: u8| {
-        eprintln!("{msg}");
+        fit::eprintln(&msg);
         ExitCode::from(code)
     };
     let channel = match ChannelName::parse(&args.channel) {
         Ok(c) => c,
-        Err(e) => return fail(format!("--channel {}: {e}", args.channel), 2),
+        Err(_) => {
+            let text = t!(lang, "replay-bad-channel", channel = args.channel.as_str());
+            return fail(text, 2);
+        }
     };
+    let name = channel.to_string();
     match channel_kind(&args.config, channel.as_str()) {
         Some(Ok(kind)) if kind == "sambat" || kind == "csv_folder" => {}
         Some(Ok(kind)) => {
-            return fail(
-                format!(
-                    "channel {channel} is a {kind} channel: its sender pushes deliveries, there \
-                     is nothing to re-read; ask the sender to deliver again (duplicates are \
-                     recognised). replay is for sambat and csv_folder channels"
-                ),
-                2,
-            )
+            let text = t!(lang, "replay-pushed-channel", channel = name.as_str(), kind = kind);
+            return fail(text, 2);
         }
         Some(Err(())) => {
-            return fail(
-                format!(
-                    "no channel {channel} in {}: check --channel against [channels.*]",
-                    args.config.display()
-                ),
-                2,
-            )
+            let config = args.config.display().to_string();
+            let text = t!(lang, "replay-no-channel", channel = name.as_str(), config = config);
+            return fail(text, 2);
         }
         None => {}
     }
     let Some(since) = parse_since(&args.since) else {
-        return fail(
-            format!(
-                "--since {:?} is not a time: use WIB `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD`, or \
-                 RFC 3339 with an offset",
-                args.since
-            ),
-            2,
-        );
+        return fail(t!(lang, "replay-bad-since", since = args.since.as_str()), 2);
     };
     let now = Timestamp::now();
     if since > now {
-        return fail(
-            format!(
-                "--since {} WIB is in the future: nothing to re-read",
-                time::format_wib(since)
-            ),
-            2,
-        );
+        let since = format::datetime_seconds(lang, since);
+        return fail(t!(lang, "replay-future", since = since), 2);
     }
     let path = match super::store_path(&args.config, args.store) {
         Ok(p) => p,
@@ -135,55 +115,58 @@ pub fn run(args: ReplayArgs) -> ExitCode {
         .unwrap_or_else(|| "unknown".into());
     let request = match store.request_replay(&channel, since, &by, now) {
         Ok(r) => r,
-        Err(e) => return fail(format!("replay of {channel} not requested: {e}"), 1),
+        Err(e) => {
+            let error = super::store_error(lang, &e);
+            return fail(t!(lang, "replay-not-requested", channel = name.as_str(), error = error), 1);
+        }
     };
-    println!(
-        "replay of {channel} from {} WIB requested (by {by}); the running daemon takes it on \
-         the channel's next poll or scan",
-        time::format_wib(since)
+    let requested = t!(
+        lang,
+        "replay-requested",
+        channel = name.as_str(),
+        since = format::datetime_seconds(lang, since),
+        by = by.as_str()
     );
+    fit::print(&(requested + "\n"));
     if !args.wait {
-        println!("`lapor-bridge replay ... --wait` waits for it and prints what it found");
+        fit::print(&(t!(lang, "replay-wait-hint") + "\n"));
         return ExitCode::SUCCESS;
     }
     let end = Instant::now() + Duration::from_secs(args.timeout);
     loop {
         match store.replay_done(&channel) {
             Ok(Some(done)) if done.request == request => {
-                let files = if done.files > 0 {
-                    format!("{} files, ", done.files)
-                } else {
-                    String::new()
-                };
-                println!(
-                    "replay of {channel} done at {} WIB: {files}{} new, {} updated before \
-                     forwarding, {} edited after forwarding (recorded as revisions), {} \
-                     requeued, {} unchanged",
-                    time::parse_db(&done.finished_at)
-                        .map(time::format_wib)
-                        .unwrap_or(done.finished_at.clone()),
-                    done.new,
-                    done.updated,
-                    done.edited_after_forward,
-                    done.requeued,
-                    done.unchanged
+                let int = |n: u64| labels::int(lang, n);
+                let text = t!(
+                    lang,
+                    "replay-done",
+                    channel = name.as_str(),
+                    at = labels::db_time(lang, &done.finished_at),
+                    files = if done.files > 0 {
+                        t!(lang, "replay-files", count = int(done.files as u64)) + " "
+                    } else {
+                        String::new()
+                    },
+                    new = int(done.new as u64),
+                    updated = int(done.updated as u64),
+                    edited = int(done.edited_after_forward as u64),
+                    requeued = int(done.requeued as u64),
+                    unchanged = int(done.unchanged as u64)
                 );
+                fit::print(&(text + "\n"));
                 return ExitCode::SUCCESS;
             }
             Ok(_) => {}
-            Err(e) => return fail(format!("cannot read the replay's outcome: {e}"), 1),
+            Err(e) => {
+                let error = super::store_error(lang, &e);
+                return fail(t!(lang, "replay-outcome-unreadable", error = error), 1);
+            }
         }
         if Instant::now() >= end {
-            return fail(
-                format!(
-                    "the replay of {channel} was not done within {} s: is lapor-bridge running \
-                     (systemctl status lapor-bridge)? The request stays and is taken when it \
-                     runs",
-                    args.timeout
-                ),
-                1,
-            );
+            let secs = labels::int(lang, args.timeout);
+            return fail(t!(lang, "replay-timeout", channel = name.as_str(), secs = secs), 1);
         }
+        // Polling a row another process writes: the store offers no notification.
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -194,7 +177,7 @@ mod tests {
 
     #[test]
     fn since_is_wib_unless_it_says_otherwise() {
-        let t = |s| parse_since(s).map(time::db);
+        let t = |s| parse_since(s).map(crate::time::db);
         assert_eq!(
             t("2024-07-29 08:00:00").as_deref(),
             Some("2024-07-29T01:00:00.000Z")

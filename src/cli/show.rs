@@ -6,9 +6,12 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use super::fit::{self, Align, Table};
+use super::labels;
 use crate::domain::RecordKey;
+use crate::i18n::{format, Lang};
 use crate::store::{Event, RecordDetail, Store, WritebackRow};
-use crate::time;
+use crate::t;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -38,89 +41,155 @@ struct Entry {
 }
 
 pub fn run(store_path: &Path, key: &str, format: Format) -> ExitCode {
-    let key = match RecordKey::parse(key) {
+    let lang = crate::i18n::process_lang();
+    let key = match super::parse_record(lang, key) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("{e}; give the record as <channel>:<local id>, e.g. sambat:12345");
+            fit::eprintln(&e);
             return ExitCode::from(2);
         }
     };
     let store = match super::open_existing(store_path, false) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{e}");
+            fit::eprintln(&e);
             return ExitCode::from(2);
         }
     };
-    match render(&store, &key, format) {
+    match render_in(&store, &key, format, lang) {
         Ok(text) => {
-            print!("{text}");
+            fit::print(&text);
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            fit::eprintln(&e);
             ExitCode::from(1)
         }
     }
 }
 
+/// The record's story in this process's language (JSON: the same in every language).
 pub fn render(store: &Store, key: &RecordKey, format: Format) -> Result<String, String> {
-    let detail = store.detail(key).map_err(|e| e.to_string())?;
-    let (status, writebacks) = store.sync_state(key).map_err(|e| e.to_string())?;
-    let timeline = timeline(&detail);
-    let shown = Shown {
-        key: &detail.key,
-        tracking_id: detail.tracking_id.as_deref(),
-        lapor_status: status.as_deref(),
-        forwarding: detail.state.to_string(),
-        timeline,
-        notes: &detail.notes,
-        writebacks: &writebacks,
-    };
+    render_in(store, key, format, crate::i18n::process_lang())
+}
+
+/// The record's story in `lang`; `--format json` keeps its English keys and codes.
+pub fn render_in(
+    store: &Store,
+    key: &RecordKey,
+    format: Format,
+    lang: Lang,
+) -> Result<String, String> {
+    let detail = store
+        .detail(key)
+        .map_err(|e| super::store_error(lang, &e))?;
+    let (status, writebacks) = store
+        .sync_state(key)
+        .map_err(|e| super::store_error(lang, &e))?;
     if format == Format::Json {
+        let shown = Shown {
+            key: &detail.key,
+            tracking_id: detail.tracking_id.as_deref(),
+            lapor_status: status.as_deref(),
+            forwarding: detail.state.to_string(),
+            timeline: timeline(&detail),
+            notes: &detail.notes,
+            writebacks: &writebacks,
+        };
         return Ok(serde_json::to_string_pretty(&shown).unwrap_or_default() + "\n");
     }
-    let mut out = format!(
-        "{}  tracking id {}  LAPOR! status {}  forwarding {}\n\n",
-        shown.key,
-        shown.tracking_id.unwrap_or("-"),
-        shown.lapor_status.unwrap_or("-"),
-        shown.forwarding
+    Ok(text(lang, &detail, status.as_deref(), &writebacks))
+}
+
+/// The text view: a header, the timeline (WIB), mapping notes, write-backs.
+pub fn text(
+    lang: Lang,
+    detail: &RecordDetail,
+    lapor_status: Option<&str>,
+    writebacks: &[WritebackRow],
+) -> String {
+    let mut out = fit::join(
+        &[
+            detail.key.clone(),
+            t!(
+                lang,
+                "show-tracking-id",
+                id = detail.tracking_id.as_deref().unwrap_or("-")
+            ),
+            t!(
+                lang,
+                "show-lapor-status",
+                status = lapor_status
+                    .map(|s| labels::lapor_status(lang, s))
+                    .unwrap_or_else(|| "-".into())
+            ),
+            t!(
+                lang,
+                "show-forwarding",
+                state = labels::state(lang, detail.state)
+            ),
+        ],
+        2,
     );
-    for e in &shown.timeline {
-        let at = time::parse_db(&e.at)
-            .map(time::format_wib)
-            .unwrap_or_else(|| e.at.clone());
-        out += &format!(
-            "{at} WIB  {:<20} {}\n",
-            e.kind,
+    out += "\n\n";
+    let mut table = Table::new(vec![String::new(); 3], vec![Align::Left; 3]);
+    table.wrap_last = true;
+    for e in timeline(detail) {
+        let what = if e.kind == "reported" {
+            t!(lang, "show-on-channel", channel = detail.key.split(':').next().unwrap_or(""))
+        } else {
             one_line(e.detail.as_deref().unwrap_or(""))
-        );
+        };
+        table.row(vec![
+            format::db_datetime(lang, &e.at),
+            labels::event(lang, &e.kind),
+            what,
+        ]);
     }
-    if !shown.notes.is_empty() {
-        out += "\nmapping notes:\n";
-        for n in shown.notes {
-            out += &format!("  {}\n", one_line(n));
+    out += &table.render();
+    if !detail.notes.is_empty() {
+        out += &format!("\n{}\n", t!(lang, "show-mapping-notes"));
+        for n in &detail.notes {
+            out += &fit::lines(&format!("  {}", one_line(n)));
+            out.push('\n');
         }
     }
     if !writebacks.is_empty() {
-        out += &format!("\nwrite-backs ({}):\n", writebacks.len());
-        for w in &writebacks {
-            out += &format!(
-                "  #{:<6} {:<8} {:<20} {:<9} attempts {}  {}\n",
-                w.id,
-                w.state,
-                w.lapor_status,
-                if w.with_response { "+response" } else { "" },
-                w.attempts,
-                w.last_error
-                    .as_deref()
-                    .or(w.outcome.as_deref())
-                    .unwrap_or("")
-            );
+        let count = labels::int(lang, writebacks.len() as u64);
+        out += &format!("\n{}\n", t!(lang, "show-writebacks", count = count));
+        let mut table = Table::new(
+            vec![
+                "#".into(),
+                t!(lang, "show-col-state"),
+                t!(lang, "show-col-lapor-status"),
+                t!(lang, "show-col-response"),
+                t!(lang, "show-col-attempts"),
+                t!(lang, "show-col-result"),
+            ],
+            {
+                use Align::*;
+                vec![Right, Left, Left, Left, Right, Left]
+            },
+        );
+        table.indent = 2;
+        table.wrap_last = true;
+        for w in writebacks {
+            table.row(vec![
+                w.id.to_string(),
+                labels::writeback_state(lang, &w.state),
+                labels::lapor_status(lang, &w.lapor_status),
+                if w.with_response {
+                    t!(lang, "yes")
+                } else {
+                    "-".into()
+                },
+                labels::int(lang, u64::from(w.attempts)),
+                one_line(w.last_error.as_deref().or(w.outcome.as_deref()).unwrap_or("")),
+            ]);
         }
+        out += &table.render();
     }
-    Ok(out)
+    out
 }
 
 /// The citizen's report first, then every event in time order (the store's order among
@@ -131,6 +200,7 @@ fn timeline(d: &RecordDetail) -> Vec<Entry> {
         entries.push(Entry {
             at: at.clone(),
             kind: "reported".into(),
+            // JSON keeps English; the text view words it in the operator's language.
             detail: Some(format!(
                 "on channel {}",
                 d.key.split(':').next().unwrap_or("")
@@ -146,10 +216,11 @@ fn timeline(d: &RecordDetail) -> Vec<Entry> {
     entries
 }
 
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 140 {
-        flat.chars().take(137).collect::<String>() + "..."
+    // Wrapped on the screen, so a response can be read whole; only a very long one is cut.
+    if flat.chars().count() > 400 {
+        flat.chars().take(397).collect::<String>() + "..."
     } else {
         flat
     }

@@ -194,6 +194,13 @@ pub fn csv_bom(lang: Lang) -> &'static str {
     }
 }
 
+/// `01/12/2026 14:30:05 WIB` / `2026-12-01 14:30:05 WIB`: a time to the second, where the
+/// second matters (an operator's `--since`, a record's timeline under investigation).
+pub fn datetime_seconds(lang: Lang, ts: Timestamp) -> String {
+    let z = ts.to_zoned_datetime(wib());
+    format!("{}:{:02} WIB", datetime_cell(lang, ts), z.second())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +253,8 @@ mod tests {
             "2026-12-01 14:30 WIB"
         );
         assert_eq!(db_datetime(Lang::Id, "not a time"), "not a time");
+        let secs: Timestamp = "2026-12-01T07:30:05Z".parse().unwrap();
+        assert_eq!(datetime_seconds(Lang::Id, secs), "01/12/2026 14:30:05 WIB");
+        assert_eq!(datetime_seconds(Lang::English, secs), "2026-12-01 14:30:05 WIB");
     }
 }

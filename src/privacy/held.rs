@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::PrivacyError;
 use crate::channel::Mappers;
 use crate::config::Config;
+use crate::i18n::{format, Lang};
 use crate::store::Store;
+use crate::t;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct HeldReport {
@@ -58,33 +60,57 @@ pub fn report(store: &Store, cfg: &Config) -> Result<HeldReport, PrivacyError> {
 }
 
 /// A table under 100 columns.
-pub fn render_text(r: &HeldReport) -> String {
-    let mut out = String::from("Personal data held, per channel (records holding each kind)\n\n");
+/// The report for the data-protection officer, in `lang`, oldest times in WIB, within 100
+/// columns (long channel names are cut).
+pub fn render_text(lang: Lang, r: &HeldReport) -> String {
+    let mut out = t!(lang, "privacy-held-title") + "\n\n";
+    let int = |n: u64| format::int(lang, i64::try_from(n).unwrap_or(i64::MAX));
+    let heads = [
+        t!(lang, "privacy-col-channel"),
+        t!(lang, "privacy-col-records"),
+        t!(lang, "privacy-col-name"),
+        "NIK".to_string(),
+        t!(lang, "privacy-col-phone"),
+        t!(lang, "privacy-col-email"),
+        t!(lang, "privacy-col-free-text"),
+        t!(lang, "privacy-col-oldest"),
+    ];
     let _ = writeln!(
         out,
-        "{:<16} {:>8} {:>7} {:>7} {:>7} {:>7} {:>9}  oldest (UTC)",
-        "channel", "records", "nama", "nik", "phone", "e-mail", "free text"
+        "{:<16} {:>10} {:>9} {:>9} {:>9} {:>9} {:>10}  {}",
+        heads[0], heads[1], heads[2], heads[3], heads[4], heads[5], heads[6], heads[7]
     );
     for c in &r.channels {
         let mut name = c.channel.clone();
         if name.chars().count() > 16 {
             name = name.chars().take(15).collect::<String>() + "…";
         }
+        let oldest = c
+            .oldest
+            .as_deref()
+            // The header names the zone.
+            .map(|o| {
+                crate::time::parse_db(o)
+                    .map(|t| format::datetime_cell(lang, t))
+                    .unwrap_or_else(|| o.to_string())
+            })
+            .unwrap_or_else(|| "-".into());
         let _ = writeln!(
             out,
-            "{:<16} {:>8} {:>7} {:>7} {:>7} {:>7} {:>9}  {}",
+            "{:<16} {:>10} {:>9} {:>9} {:>9} {:>9} {:>10}  {}",
             name,
-            c.records,
-            c.nama,
-            c.nik,
-            c.telepon,
-            c.email,
-            c.free_text,
-            c.oldest.as_deref().unwrap_or("-")
+            int(c.records),
+            int(c.nama),
+            int(c.nik),
+            int(c.telepon),
+            int(c.email),
+            int(c.free_text),
+            oldest
         );
     }
     if r.channels.is_empty() {
-        out.push_str("(the store holds no records)\n");
+        out += &t!(lang, "privacy-held-empty");
+        out.push('\n');
     }
     out
 }
@@ -107,8 +133,12 @@ mod tests {
                 oldest: Some("2026-01-01T00:00:00.000000Z".into()),
             }],
         };
-        let text = render_text(&r);
-        assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
-        assert!(text.contains("a-very-long-cha…"));
+        for lang in Lang::ALL {
+            let text = render_text(lang, &r);
+            assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+            assert!(text.contains("a-very-long-cha…"));
+            assert!(text.contains("(WIB)") && text.contains(" 07:00"), "{text}");
+        }
+        assert!(render_text(Lang::Id, &r).contains("12.345.678"));
     }
 }

@@ -33,6 +33,8 @@ fn keys(path: &Path) -> BTreeSet<String> {
 fn backup(store: &Path, output: &Path, keep: Option<u32>) -> std::process::Output {
     let mut cmd = Command::new(BIN);
     cmd.args([
+        "--lang",
+        "en",
         "backup",
         "--config",
         "/nonexistent/lapor-bridge.toml",

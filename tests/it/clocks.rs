@@ -147,10 +147,11 @@ async fn a_webhook_ticket_ten_minutes_ahead_is_created_with_the_clamp_noted() {
         .unwrap();
     assert_eq!(d.state, OutboxState::Forwarded);
     // `lapor-bridge show` prints the channel's time and the clamp.
-    let shown = lapor_bridge::cli::show::render(
+    let shown = lapor_bridge::cli::show::render_in(
         &p.store,
         &RecordKey::parse("call112:112-CLOCK-1").unwrap(),
         lapor_bridge::cli::show::Format::Text,
+        lapor_bridge::i18n::Lang::English,
     )
     .unwrap();
     assert!(

@@ -28,6 +28,7 @@ fn record(kategori: &str) -> serde_json::Value {
 /// `lapor-bridge <args>` without a terminal, as user `budi` (no sudo).
 fn bridge(args: &[&str]) -> Output {
     Command::new(BIN)
+        .args(["--lang", "en"])
         .args(args)
         .env_remove("LAPOR_BRIDGE_CONFIG")
         .env_remove("LAPOR_BRIDGE__STORE__PATH")
@@ -168,7 +169,7 @@ async fn bulk_retry_and_acknowledge_leave_who_and_why_on_the_timeline() {
     // On a terminal (util-linux `script` gives it one) it asks; anything but yes does nothing.
     if Path::new("/usr/bin/script").exists() {
         let o = on_terminal(
-            &format!("{BIN} dead-letters acknowledge --reason 422 --note 'x' --store {f}"),
+            &format!("{BIN} --lang en dead-letters acknowledge --reason 422 --note 'x' --store {f}"),
             "n\n",
         );
         assert!(
@@ -215,10 +216,20 @@ async fn bulk_retry_and_acknowledge_leave_who_and_why_on_the_timeline() {
         let o = bridge(args);
         let (out, err) = text(&o);
         assert!(o.status.success(), "{args:?}: {err}");
-        let line = out
-            .lines()
-            .find(|l| l.contains("acknowledged") && l.contains("by siti"))
+        // The entry, with the lines its text wraps onto (indented deeper) to fit 100 columns.
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("acknowledged") && l.contains("by siti"))
             .unwrap_or_else(|| panic!("{args:?}: {out}"));
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let mut line = lines[at].to_string();
+        for more in lines[at + 1..]
+            .iter()
+            .take_while(|l| indent(l) > indent(lines[at]) + 2)
+        {
+            line = format!("{line} {}", more.trim());
+        }
         assert!(line.contains(note), "{line}");
         assert!(line.contains(" WIB "), "{line}");
     }

@@ -271,10 +271,11 @@ async fn records_checked_by_the_dry_run_are_not_counted_as_acknowledged() {
     assert_eq!(checked, 3);
     assert_eq!(env.lapor.counters().create_requests, 0);
 
-    let status = lapor_bridge::cli::status::render(
+    let status = lapor_bridge::cli::status::render_in(
         &pipeline.store,
         &env.store_path(),
         jiff::Timestamp::now(),
+        lapor_bridge::i18n::Lang::English,
     )
     .unwrap();
     assert!(status.contains("(0 acknowledged)"), "{status}");

@@ -19,6 +19,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_lapor-bridge");
 
 fn bridge(env: &[(String, String)], args: &[&str]) -> std::process::Output {
     Command::new(BIN)
+        .args(["--lang", "en"])
         .args(args)
         .envs(env.iter().cloned())
         .stdin(Stdio::null())

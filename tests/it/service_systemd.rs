@@ -521,7 +521,7 @@ async fn sighup_with_a_bad_config_keeps_the_old_one_and_a_good_one_reloads() {
     // `lapor-bridge status` while it runs (the daemon refreshes its snapshot every second).
     let status = || {
         let out = Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-            .args(["status", "--config"])
+            .args(["--lang", "en", "status", "--config"])
             .arg(&config)
             .arg("--store")
             .arg(env.store_path())
