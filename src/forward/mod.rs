@@ -179,6 +179,10 @@ impl Forwarder {
         let limit = if in_outage { 1 } else { self.cfg.batch_size };
         self.delivery.before_claim(&self.store, now)?;
         let claimed = self.store.claim_due(now, limit)?;
+        // Creates first: while records are claimed, background calls keep to their share.
+        self.client
+            .quota()
+            .set_creates_waiting(!claimed.is_empty() && !self.is_dry_run());
         let mut report = StepReport {
             claimed: claimed.len(),
             ..Default::default()

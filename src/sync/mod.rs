@@ -20,7 +20,7 @@ use crate::runtime::backoff::ceiling;
 use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{ApplyReport, Effect, IncomingUpdate, Store, StoreError, UpdateSource};
 use crate::wire::lapor::types::Pembaruan;
-use crate::wire::lapor::{LaporClient, LaporError};
+use crate::wire::lapor::{CallClass, LaporClient, LaporError};
 
 pub use lookup::updates_from_lookup;
 
@@ -66,6 +66,9 @@ pub struct Sync {
     writeback_wakers: BTreeMap<String, Arc<Notify>>,
     writeback_channels: BTreeSet<String>,
     next_sweep: Mutex<Timestamp>,
+    /// No sweep has finished since the start: its look-ups are paced to the background share
+    /// even when no creates wait, so a restart does not open with a burst of look-ups.
+    first_sweep: std::sync::atomic::AtomicBool,
     /// Consecutive failed reads of the feed: the wait before the next grows with them.
     failures: AtomicU32,
     pub stats: Arc<SyncStats>,
@@ -90,6 +93,7 @@ impl Sync {
             writeback_wakers,
             writeback_channels,
             next_sweep: Mutex::new(first_sweep),
+            first_sweep: std::sync::atomic::AtomicBool::new(true),
             failures: AtomicU32::new(0),
             stats: Arc::default(),
             heartbeat: Arc::default(),
@@ -111,7 +115,9 @@ impl Sync {
             Err(LaporError::InvalidCursor) => {
                 warn!("LAPOR! no longer knows the feed cursor; looking up every open complaint, then reading the feed from its start");
                 self.stats.cursor_resets.fetch_add(1, Ordering::Relaxed);
-                let mut report = self.reconcile(None, usize::MAX, &self.heartbeat).await?;
+                let mut report = self
+                    .reconcile(None, usize::MAX, CallClass::Background, &self.heartbeat)
+                    .await?;
                 self.store.clear_feed_cursor()?;
                 report.recovered = true;
                 report.more = true;
@@ -145,18 +151,20 @@ impl Sync {
     }
 
     /// Looks up open complaints not checked since `checked_before` (all with `None`), at most
-    /// `limit`, and applies what LAPOR! holds for each.
+    /// `limit`, and applies what LAPOR! holds for each. `class`: the look-ups' place under the
+    /// quota (background, or paced for the first sweep after a start).
     pub async fn reconcile(
         &self,
         checked_before: Option<Timestamp>,
         limit: usize,
+        class: CallClass,
         heartbeat: &Heartbeat,
     ) -> Result<SyncReport, SyncError> {
         let open = self.store.open_complaints(checked_before, limit)?;
         let mut report = SyncReport::default();
         for c in open {
             heartbeat.beat();
-            let laporan = self.client.get(&c.tracking_id).await?;
+            let laporan = self.client.get(&c.tracking_id, class).await?;
             self.stats.lookups.fetch_add(1, Ordering::Relaxed);
             report.looked_up += 1;
             let now = Timestamp::now();
@@ -192,13 +200,20 @@ impl Sync {
         }
         let before =
             now - jiff::SignedDuration::try_from(self.cfg.reconcile_interval).unwrap_or_default();
+        let class = if self.first_sweep.load(Ordering::Relaxed) {
+            CallClass::Paced
+        } else {
+            CallClass::Background
+        };
         let r = self
             .reconcile(
                 Some(before),
                 self.cfg.reconcile_batch,
+                class,
                 &self.sweep_heartbeat,
             )
             .await?;
+        self.first_sweep.store(false, Ordering::Relaxed);
         if r.looked_up > 0 {
             info!(
                 looked_up = r.looked_up,
