@@ -190,10 +190,13 @@ fn background_share(
         return None;
     };
     let per_minute = per_minute?;
-    let background = f64::from(per_minute.get()) * share.fraction();
+    // What the limiter will allow (rounded to whole calls), not the exact product.
+    let background = f64::from(share.of(per_minute).get());
     if background < MIN_BACKGROUND_PER_MINUTE {
-        let least =
-            (MIN_BACKGROUND_PER_MINUTE / f64::from(per_minute.get()) * 1000.0).ceil() / 1000.0;
+        // The least share that rounds to the minimum (2.5 of 50 rounds to 3).
+        let least = ((MIN_BACKGROUND_PER_MINUTE - 0.5) / f64::from(per_minute.get()) * 1000.0)
+            .ceil()
+            / 1000.0;
         let fix = if least <= 1.0 {
             format!("set it to {least} or more")
         } else {
@@ -202,7 +205,7 @@ fn background_share(
         ctx.problem(
             &key,
             format!(
-                "{f} of {} requests a minute leaves {background:.1} a minute for feed reads and \
+                "{f} of {} requests a minute leaves {background} a minute for feed reads and \
                  look-ups while creates wait; at least {MIN_BACKGROUND_PER_MINUTE} are needed: \
                  {fix}",
                 per_minute.get()

@@ -183,7 +183,7 @@ fn background_share_defaults_to_a_twentieth_and_is_checked_against_the_quota() {
     let toml = format!("{BASE}[lapor.rate_limit]\nbackground_share = 0.01\n");
     let e = load_from_str(&toml, &[]).unwrap_err();
     assert_eq!(e.keys(), ["lapor.rate_limit.background_share"], "{e}");
-    assert!(e.to_string().contains("set it to 0.05 or more"), "{e}");
+    assert!(e.to_string().contains("set it to 0.042 or more"), "{e}");
     let env = env(&[("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BACKGROUND_SHARE", "0.1")]);
     let c = load_from_str(BASE, &env).unwrap();
     assert_eq!(c.lapor.rate_limit.background_share.fraction(), 0.1);

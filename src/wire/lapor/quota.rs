@@ -45,9 +45,10 @@ impl BackgroundShare {
         f64::from(self.0) / 1000.0
     }
 
-    /// Background calls a minute this share of `per_minute` allows, at least one.
+    /// Background calls a minute this share of `per_minute` allows, rounded to the nearest
+    /// whole call (0.05 of 59 is 3), at least one.
     pub fn of(self, per_minute: NonZeroU32) -> NonZeroU32 {
-        let n = u64::from(per_minute.get()) * u64::from(self.0) / 1000;
+        let n = (u64::from(per_minute.get()) * u64::from(self.0) + 500) / 1000;
         NonZeroU32::new(n.min(u64::from(u32::MAX)) as u32).unwrap_or(NonZeroU32::MIN)
     }
 }
@@ -224,6 +225,9 @@ mod tests {
         assert_eq!(s.fraction(), 0.2);
         assert_eq!(s.of(nz(600)).get(), 120);
         assert_eq!(BackgroundShare::DEFAULT.of(nz(60)).get(), 3);
+        assert_eq!(BackgroundShare::DEFAULT.of(nz(59)).get(), 3);
+        assert_eq!(BackgroundShare::DEFAULT.of(nz(50)).get(), 3);
+        assert_eq!(BackgroundShare::DEFAULT.of(nz(49)).get(), 2);
         // Never zero: a tiny share still lets one background call a minute through.
         assert_eq!(BackgroundShare::from_fraction(0.001).unwrap().of(nz(60)).get(), 1);
     }
