@@ -65,7 +65,7 @@ pub struct Sync {
     /// Channel → its write-back worker's waker; the channels that take write-backs.
     writeback_wakers: BTreeMap<String, Arc<Notify>>,
     writeback_channels: BTreeSet<String>,
-    next_sweep: Mutex<Timestamp>,
+    sweep: Mutex<SweepState>,
     /// No sweep has finished since the start: its look-ups are paced to the background share
     /// even when no creates wait, so a restart does not open with a burst of look-ups.
     first_sweep: std::sync::atomic::AtomicBool,
@@ -92,7 +92,10 @@ impl Sync {
             cfg,
             writeback_wakers,
             writeback_channels,
-            next_sweep: Mutex::new(first_sweep),
+            sweep: Mutex::new(SweepState {
+                next: first_sweep,
+                ..SweepState::default()
+            }),
             first_sweep: std::sync::atomic::AtomicBool::new(true),
             failures: AtomicU32::new(0),
             stats: Arc::default(),
@@ -187,41 +190,62 @@ impl Sync {
         Ok(report)
     }
 
-    async fn sweep_if_due(&self) -> Result<(), SyncError> {
+    /// One look-up of the sweep in progress, starting a sweep when one is due. Returns
+    /// whether the sweep has more to look up. One look-up a step, because shutdown is only
+    /// looked at between steps: a sweep held to the background share (3 a minute at the
+    /// default quota) must not hold a stop for the whole batch.
+    async fn sweep_step(&self) -> Result<bool, SyncError> {
         let now = Timestamp::now();
-        {
-            let mut next = self.next_sweep.lock().expect("sweep time lock");
-            if now < *next {
-                return Ok(());
+        let before = {
+            let mut s = self.sweep.lock().expect("sweep lock");
+            if s.remaining == 0 {
+                if now < s.next {
+                    return Ok(false);
+                }
+                let every = jiff::SignedDuration::try_from(self.cfg.reconcile_interval)
+                    .unwrap_or(jiff::SignedDuration::from_hours(1));
+                *s = SweepState {
+                    next: now + every,
+                    before: now - every,
+                    remaining: self.cfg.reconcile_batch,
+                    looked_up: 0,
+                    applied: 0,
+                };
             }
-            let every = jiff::SignedDuration::try_from(self.cfg.reconcile_interval)
-                .unwrap_or(jiff::SignedDuration::from_hours(1));
-            *next = now + every;
-        }
-        let before =
-            now - jiff::SignedDuration::try_from(self.cfg.reconcile_interval).unwrap_or_default();
+            s.before
+        };
         let class = if self.first_sweep.load(Ordering::Relaxed) {
             CallClass::Paced
         } else {
             CallClass::Background
         };
         let r = self
-            .reconcile(
-                Some(before),
-                self.cfg.reconcile_batch,
-                class,
-                &self.sweep_heartbeat,
-            )
-            .await?;
+            .reconcile(Some(before), 1, class, &self.sweep_heartbeat)
+            .await;
+        let mut s = self.sweep.lock().expect("sweep lock");
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                // The sweep ends here; the next one starts with the least recently checked.
+                s.remaining = 0;
+                return Err(e);
+            }
+        };
+        s.looked_up += r.looked_up;
+        s.applied += r.applied.applied;
+        s.remaining = if r.looked_up == 0 { 0 } else { s.remaining - 1 };
+        if s.remaining > 0 {
+            return Ok(true);
+        }
         self.first_sweep.store(false, Ordering::Relaxed);
-        if r.looked_up > 0 {
+        if s.looked_up > 0 {
             info!(
-                looked_up = r.looked_up,
-                applied = r.applied.applied,
+                looked_up = s.looked_up,
+                applied = s.applied,
                 "reconciliation sweep"
             );
         }
-        Ok(())
+        Ok(false)
     }
 
     fn count(&self, a: &ApplyReport, read: usize) {
@@ -303,11 +327,38 @@ impl Stage for Sweep {
 
     fn step(&self) -> BoxFuture<'_, Step> {
         Box::pin(async move {
-            if let Err(e) = self.0.sweep_if_due().await {
-                warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
+            match self.0.sweep_step().await {
+                Ok(true) => Step::More,
+                Ok(false) => Step::Idle(Duration::from_secs(5)),
+                Err(e) => {
+                    warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
+                    Step::Idle(Duration::from_secs(5))
+                }
             }
-            Step::Idle(Duration::from_secs(5))
         })
+    }
+}
+
+/// The reconciliation sweep in progress: `remaining` look-ups of complaints not checked
+/// since `before`; `next`: when the next sweep is due.
+#[derive(Clone, Copy, Debug)]
+struct SweepState {
+    next: Timestamp,
+    before: Timestamp,
+    remaining: usize,
+    looked_up: usize,
+    applied: usize,
+}
+
+impl Default for SweepState {
+    fn default() -> Self {
+        SweepState {
+            next: Timestamp::UNIX_EPOCH,
+            before: Timestamp::UNIX_EPOCH,
+            remaining: 0,
+            looked_up: 0,
+            applied: 0,
+        }
     }
 }
 
