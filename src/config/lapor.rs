@@ -26,7 +26,12 @@ pub struct LaporConfig {
     pub reference_grace_fetches: u32,
 }
 
-pub use crate::wire::lapor::RateLimit;
+pub use crate::wire::lapor::{BackgroundShare, RateLimit};
+
+/// Background calls (feed reads, reconciliation look-ups) get at least this many requests a
+/// minute while creates wait: the feed stays read, and no loop waits at the limiter long
+/// enough to look wedged to the watchdog (its stall limit is at least 30 s).
+const MIN_BACKGROUND_PER_MINUTE: f64 = 3.0;
 
 impl From<&LaporConfig> for crate::wire::lapor::LaporSettings {
     fn from(c: &LaporConfig) -> Self {
@@ -60,6 +65,7 @@ struct RawLapor {
 struct RawRateLimit {
     per_minute: Option<u32>,
     burst: Option<u32>,
+    background_share: Option<f64>,
 }
 
 pub(crate) fn validate_lapor(
@@ -145,6 +151,7 @@ pub(crate) fn validate_lapor(
         1,
         "requests allowed at once",
     );
+    let background_share = background_share(ctx, rl.background_share, per_minute);
     Some(LaporConfig {
         base_url: base_url?,
         client_id: client_id?,
@@ -154,8 +161,57 @@ pub(crate) fn validate_lapor(
         rate_limit: RateLimit {
             per_minute: per_minute?,
             burst: burst?,
+            background_share: background_share?,
         },
         reference_refresh: Duration::from_secs(reference_refresh?),
         reference_grace_fetches: reference_grace_fetches? as u32,
     })
+}
+
+/// `lapor.rate_limit.background_share`: in (0, 1], and at least
+/// [`MIN_BACKGROUND_PER_MINUTE`] of `per_minute`.
+fn background_share(
+    ctx: &mut Ctx,
+    raw: Option<f64>,
+    per_minute: Option<std::num::NonZeroU32>,
+) -> Option<BackgroundShare> {
+    let key = k(&["lapor", "rate_limit", "background_share"]);
+    let Some(f) = raw else {
+        return Some(BackgroundShare::DEFAULT);
+    };
+    let Some(share) = BackgroundShare::from_fraction(f) else {
+        ctx.problem(
+            &key,
+            format!(
+                "is {f}; it must be a fraction above 0 and at most 1, the share of the quota feed \
+                 reads and look-ups may use while complaints wait to be created (e.g. 0.05)"
+            ),
+        );
+        return None;
+    };
+    let per_minute = per_minute?;
+    // What the limiter will allow (rounded to whole calls), not the exact product.
+    let background = f64::from(share.of(per_minute).get());
+    if background < MIN_BACKGROUND_PER_MINUTE {
+        // The least share that rounds to the minimum (2.5 of 50 rounds to 3).
+        let least = ((MIN_BACKGROUND_PER_MINUTE - 0.5) / f64::from(per_minute.get()) * 1000.0)
+            .ceil()
+            / 1000.0;
+        let fix = if least <= 1.0 {
+            format!("set it to {least} or more")
+        } else {
+            format!("raise lapor.rate_limit.per_minute to at least {MIN_BACKGROUND_PER_MINUTE}")
+        };
+        ctx.problem(
+            &key,
+            format!(
+                "{f} of {} requests a minute leaves {background} a minute for feed reads and \
+                 look-ups while creates wait; at least {MIN_BACKGROUND_PER_MINUTE} are needed: \
+                 {fix}",
+                per_minute.get()
+            ),
+        );
+        return None;
+    }
+    Some(share)
 }

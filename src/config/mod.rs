@@ -44,7 +44,7 @@ pub use admin::{AdminConfig, DEFAULT_ADMIN_LISTEN};
 pub use channels::*;
 pub use checks::{normalise_key, normalise_place};
 pub use forwarder::{ForwarderConfig, DEFAULT_OUTAGE_BACKOFF_MAX_SECS};
-pub use lapor::{LaporConfig, RateLimit};
+pub use lapor::{BackgroundShare, LaporConfig, RateLimit};
 pub use listener::{
     ListenerLimits, DEFAULT_ADMIN_MAX_CONNECTIONS, DEFAULT_BODY_TIMEOUT_SECS,
     DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_WEBHOOK_MAX_CONNECTIONS,

@@ -82,11 +82,12 @@ pub fn summary(config: &Config) -> String {
         "; no status sync".to_owned()
     };
     format!(
-        "{channels}; mode {mode}{sync}; store {}; LAPOR! {} as client {}; rate limit {}/min, burst {}",
+        "{channels}; mode {mode}{sync}; store {}; LAPOR! {} as client {}; rate limit {}/min, burst {}, background share {}",
         config.store.path.display(),
         config.lapor.base_url,
         config.lapor.client_id,
         config.lapor.rate_limit.per_minute,
         config.lapor.rate_limit.burst,
+        config.lapor.rate_limit.background_share.fraction(),
     )
 }

@@ -165,3 +165,26 @@ fn privacy_settings_for_the_cli_read_csv_folders_without_secrets() {
         .collect();
     assert_eq!(dirs, ["ngombe=/srv/done", "ngombe=/srv/in/rejected"]);
 }
+
+#[test]
+fn background_share_defaults_to_a_twentieth_and_is_checked_against_the_quota() {
+    let c = load_from_str(BASE, &[]).unwrap();
+    assert_eq!(c.lapor.rate_limit.background_share.fraction(), 0.05);
+    let ok = format!("{BASE}[lapor.rate_limit]\nper_minute = 600\nbackground_share = 0.2\n");
+    let c = load_from_str(&ok, &[]).unwrap();
+    assert_eq!(c.lapor.rate_limit.background_share.fraction(), 0.2);
+    for bad in ["0", "1.5", "-0.1"] {
+        let toml = format!("{BASE}[lapor.rate_limit]\nbackground_share = {bad}\n");
+        let e = load_from_str(&toml, &[]).unwrap_err();
+        assert_eq!(e.keys(), ["lapor.rate_limit.background_share"], "{e}");
+        assert!(e.to_string().contains("at most 1"), "{e}");
+    }
+    // 1% of 60/min is 0.6 a minute: too little for the feed; the fix names the least share.
+    let toml = format!("{BASE}[lapor.rate_limit]\nbackground_share = 0.01\n");
+    let e = load_from_str(&toml, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["lapor.rate_limit.background_share"], "{e}");
+    assert!(e.to_string().contains("set it to 0.042 or more"), "{e}");
+    let env = env(&[("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BACKGROUND_SHARE", "0.1")]);
+    let c = load_from_str(BASE, &env).unwrap();
+    assert_eq!(c.lapor.rate_limit.background_share.fraction(), 0.1);
+}

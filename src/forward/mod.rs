@@ -189,6 +189,10 @@ impl Forwarder {
             .store
             .blocking(move |s| s.claim_due(now, limit))
             .await?;
+        // Creates first: while records are claimed, background calls keep to their share.
+        self.client
+            .quota()
+            .set_creates_waiting(!claimed.is_empty() && !self.is_dry_run());
         let mut report = StepReport {
             claimed: claimed.len(),
             ..Default::default()

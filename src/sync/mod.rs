@@ -20,7 +20,7 @@ use crate::runtime::backoff::ceiling;
 use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{ApplyReport, Effect, IncomingUpdate, Store, StoreError, UpdateSource};
 use crate::wire::lapor::types::Pembaruan;
-use crate::wire::lapor::{LaporClient, LaporError};
+use crate::wire::lapor::{CallClass, LaporClient, LaporError};
 
 pub use lookup::updates_from_lookup;
 
@@ -65,7 +65,10 @@ pub struct Sync {
     /// Channel → its write-back worker's waker; the channels that take write-backs.
     writeback_wakers: BTreeMap<String, Arc<Notify>>,
     writeback_channels: BTreeSet<String>,
-    next_sweep: Mutex<Timestamp>,
+    sweep: Mutex<SweepState>,
+    /// No sweep has finished since the start: its look-ups are paced to the background share
+    /// even when no creates wait, so a restart does not open with a burst of look-ups.
+    first_sweep: std::sync::atomic::AtomicBool,
     /// Consecutive failed reads of the feed: the wait before the next grows with them.
     failures: AtomicU32,
     pub stats: Arc<SyncStats>,
@@ -89,7 +92,11 @@ impl Sync {
             cfg,
             writeback_wakers,
             writeback_channels,
-            next_sweep: Mutex::new(first_sweep),
+            sweep: Mutex::new(SweepState {
+                next: first_sweep,
+                ..SweepState::default()
+            }),
+            first_sweep: std::sync::atomic::AtomicBool::new(true),
             failures: AtomicU32::new(0),
             stats: Arc::default(),
             heartbeat: Arc::default(),
@@ -111,7 +118,9 @@ impl Sync {
             Err(LaporError::InvalidCursor) => {
                 warn!("LAPOR! no longer knows the feed cursor; looking up every open complaint, then reading the feed from its start");
                 self.stats.cursor_resets.fetch_add(1, Ordering::Relaxed);
-                let mut report = self.reconcile(None, usize::MAX, &self.heartbeat).await?;
+                let mut report = self
+                    .reconcile(None, usize::MAX, CallClass::Background, &self.heartbeat)
+                    .await?;
                 self.store.clear_feed_cursor()?;
                 report.recovered = true;
                 report.more = true;
@@ -152,18 +161,20 @@ impl Sync {
     }
 
     /// Looks up open complaints not checked since `checked_before` (all with `None`), at most
-    /// `limit`, and applies what LAPOR! holds for each.
+    /// `limit`, and applies what LAPOR! holds for each. `class`: the look-ups' place under the
+    /// quota (background, or paced for the first sweep after a start).
     pub async fn reconcile(
         &self,
         checked_before: Option<Timestamp>,
         limit: usize,
+        class: CallClass,
         heartbeat: &Heartbeat,
     ) -> Result<SyncReport, SyncError> {
         let open = self.store.open_complaints(checked_before, limit)?;
         let mut report = SyncReport::default();
         for c in open {
             heartbeat.beat();
-            let laporan = self.client.get(&c.tracking_id).await?;
+            let laporan = self.client.get(&c.tracking_id, class).await?;
             self.stats.lookups.fetch_add(1, Ordering::Relaxed);
             report.looked_up += 1;
             let now = Timestamp::now();
@@ -192,34 +203,62 @@ impl Sync {
         Ok(report)
     }
 
-    async fn sweep_if_due(&self) -> Result<(), SyncError> {
+    /// One look-up of the sweep in progress, starting a sweep when one is due. Returns
+    /// whether the sweep has more to look up. One look-up a step, because shutdown is only
+    /// looked at between steps: a sweep held to the background share (3 a minute at the
+    /// default quota) must not hold a stop for the whole batch.
+    async fn sweep_step(&self) -> Result<bool, SyncError> {
         let now = Timestamp::now();
-        {
-            let mut next = self.next_sweep.lock().expect("sweep time lock");
-            if now < *next {
-                return Ok(());
+        let before = {
+            let mut s = self.sweep.lock().expect("sweep lock");
+            if s.remaining == 0 {
+                if now < s.next {
+                    return Ok(false);
+                }
+                let every = jiff::SignedDuration::try_from(self.cfg.reconcile_interval)
+                    .unwrap_or(jiff::SignedDuration::from_hours(1));
+                *s = SweepState {
+                    next: now + every,
+                    before: now - every,
+                    remaining: self.cfg.reconcile_batch,
+                    looked_up: 0,
+                    applied: 0,
+                };
             }
-            let every = jiff::SignedDuration::try_from(self.cfg.reconcile_interval)
-                .unwrap_or(jiff::SignedDuration::from_hours(1));
-            *next = now + every;
-        }
-        let before =
-            now - jiff::SignedDuration::try_from(self.cfg.reconcile_interval).unwrap_or_default();
+            s.before
+        };
+        let class = if self.first_sweep.load(Ordering::Relaxed) {
+            CallClass::Paced
+        } else {
+            CallClass::Background
+        };
         let r = self
-            .reconcile(
-                Some(before),
-                self.cfg.reconcile_batch,
-                &self.sweep_heartbeat,
-            )
-            .await?;
-        if r.looked_up > 0 {
+            .reconcile(Some(before), 1, class, &self.sweep_heartbeat)
+            .await;
+        let mut s = self.sweep.lock().expect("sweep lock");
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                // The sweep ends here; the next one starts with the least recently checked.
+                s.remaining = 0;
+                return Err(e);
+            }
+        };
+        s.looked_up += r.looked_up;
+        s.applied += r.applied.applied;
+        s.remaining = if r.looked_up == 0 { 0 } else { s.remaining - 1 };
+        if s.remaining > 0 {
+            return Ok(true);
+        }
+        self.first_sweep.store(false, Ordering::Relaxed);
+        if s.looked_up > 0 {
             info!(
-                looked_up = r.looked_up,
-                applied = r.applied.applied,
+                looked_up = s.looked_up,
+                applied = s.applied,
                 "reconciliation sweep"
             );
         }
-        Ok(())
+        Ok(false)
     }
 
     fn count(&self, a: &ApplyReport, read: usize) {
@@ -301,11 +340,38 @@ impl Stage for Sweep {
 
     fn step(&self) -> BoxFuture<'_, Step> {
         Box::pin(async move {
-            if let Err(e) = self.0.sweep_if_due().await {
-                warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
+            match self.0.sweep_step().await {
+                Ok(true) => Step::More,
+                Ok(false) => Step::Idle(Duration::from_secs(5)),
+                Err(e) => {
+                    warn!(error = %e, "reconciliation sweep stopped early; it resumes next time");
+                    Step::Idle(Duration::from_secs(5))
+                }
             }
-            Step::Idle(Duration::from_secs(5))
         })
+    }
+}
+
+/// The reconciliation sweep in progress: `remaining` look-ups of complaints not checked
+/// since `before`; `next`: when the next sweep is due.
+#[derive(Clone, Copy, Debug)]
+struct SweepState {
+    next: Timestamp,
+    before: Timestamp,
+    remaining: usize,
+    looked_up: usize,
+    applied: usize,
+}
+
+impl Default for SweepState {
+    fn default() -> Self {
+        SweepState {
+            next: Timestamp::UNIX_EPOCH,
+            before: Timestamp::UNIX_EPOCH,
+            remaining: 0,
+            looked_up: 0,
+            applied: 0,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use lapor_bridge::config::{LaporConfig, RateLimit};
+use lapor_bridge::config::{BackgroundShare, LaporConfig, RateLimit};
 use lapor_bridge::wire::lapor::types::{CreateLaporan, Klasifikasi};
 use lapor_bridge::wire::lapor::{LaporClient, LaporError};
 use wiremock::matchers::{method, path};
@@ -19,6 +19,7 @@ fn config(server: &MockServer) -> LaporConfig {
         rate_limit: RateLimit {
             per_minute: 6000.try_into().unwrap(),
             burst: 100.try_into().unwrap(),
+            background_share: BackgroundShare::DEFAULT,
         },
         reference_refresh: Duration::from_secs(3600),
         reference_grace_fetches: 3,

@@ -1,14 +1,14 @@
 //! `lapor-tools bench` (`cargo tools bench`): the committed benchmark behind BENCHMARKS.md.
 //! `throughput`: intake → committed → forwarded against in-process mocks, quota off.
-//! `quota`: two minutes against a LAPOR! mock enforcing its quota; how much of it is used,
-//! and how many 429s.
+//! `quota` (bench/quota.rs): two minutes against a LAPOR! mock enforcing its quota; how much
+//! of it is used, how much by creates while a backlog exists, and how many 429s.
 //! `csv-memory`: peak RSS of the CSV folder on a large file refused and on large files taken in.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
-use lapor_mocks::lapor::{LaporMock, LaporMockConfig};
+use lapor_mocks::lapor::LaporMock;
 
 use crate::demo::totals;
 use lapor_bridge::shutdown;
@@ -30,18 +30,24 @@ pub enum Which {
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
     },
-    /// Share of an enforced quota used over a period, and 429s received.
+    /// Share of an enforced quota used over a period, the creates' part of it while a
+    /// backlog exists, and 429s received.
     Quota {
         /// The quota the LAPOR! mock enforces, requests per minute.
         #[arg(long, default_value_t = 600)]
         quota: u32,
-        /// The bridge's own limit. In any 60 s window it lets through at most
-        /// `bridge_per_minute + burst` requests, which must stay within the server's quota.
-        #[arg(long, default_value_t = 591)]
-        bridge_per_minute: u32,
-        /// Burst above 1 lets the limiter catch up the few milliseconds each wake-up is late.
-        #[arg(long, default_value_t = 5)]
-        burst: u32,
+        /// The bridge's own limit (default: 1.5% under the quota, at least 1 under). In any
+        /// 60 s window it lets through at most `bridge_per_minute + burst` requests, which
+        /// must stay within the server's quota.
+        #[arg(long)]
+        bridge_per_minute: Option<u32>,
+        /// Burst above 1 lets the limiter catch up the few milliseconds each wake-up is late
+        /// (default: what is left of the quota, 1..=5).
+        #[arg(long)]
+        burst: Option<u32>,
+        /// `lapor.rate_limit.background_share` (default: the configuration's default).
+        #[arg(long)]
+        background_share: Option<f64>,
         #[arg(long, default_value_t = 120)]
         seconds: u64,
     },
@@ -75,6 +81,7 @@ pub enum Which {
 }
 
 mod csv_memory;
+mod quota;
 mod rig;
 mod sync_latency;
 mod webhook_latency;
@@ -95,8 +102,18 @@ pub async fn run(args: BenchArgs) -> ExitCode {
             quota,
             bridge_per_minute,
             burst,
+            background_share,
             seconds,
-        } => quota_use(quota, bridge_per_minute, burst, seconds).await,
+        } => {
+            quota::quota_use(quota::QuotaArgs {
+                quota,
+                bridge_per_minute,
+                burst,
+                background_share,
+                seconds,
+            })
+            .await
+        }
         Which::WebhookLatency { rate, seconds } => {
             webhook_latency::webhook_latency(rate, seconds).await
         }
@@ -171,53 +188,6 @@ async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
         c.created, c.create_requests
     );
     check_exactly_once(&store, lapor, records)?;
-    Ok(())
-}
-
-async fn quota_use(
-    quota: u32,
-    bridge_per_minute: u32,
-    burst: u32,
-    seconds: u64,
-) -> Result<(), String> {
-    let rig = Rig::start(LaporMockConfig {
-        quota_per_minute: Some(quota),
-        ..LaporMockConfig::default()
-    })
-    .await?;
-    // More than the period can carry, so the forwarder is never idle.
-    let records = (quota as u64 * seconds / 60 + 200) as usize;
-    rig.sambat.add_generated(records);
-    let pipeline = rig.pipeline(&[
-        (
-            "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE",
-            bridge_per_minute.to_string(),
-        ),
-        ("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BURST", burst.to_string()),
-        ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
-    ])?;
-    let lapor = &rig.lapor;
-    let (trigger, shutdown) = shutdown::channel();
-    let before = lapor.counters();
-    let start = Instant::now();
-    let runner = tokio::spawn(async move { pipeline.run(shutdown).await });
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let after = lapor.counters();
-    let elapsed = start.elapsed();
-    trigger.trigger();
-    let _ = runner.await;
-    let accepted = (after.requests - after.rate_limited) - (before.requests - before.rate_limited);
-    let allowed = quota as f64 * elapsed.as_secs_f64() / 60.0;
-    println!("quota: LAPOR! mock enforcing {quota}/min (sliding 60 s window, all endpoints), bridge limited to {bridge_per_minute}/min, burst {burst}");
-    println!(
-        "  {:.1} s: {} requests accepted of {:.0} allowed = {:.1}% of the quota used; {} answered 429; {} complaints created",
-        elapsed.as_secs_f64(),
-        accepted,
-        allowed,
-        100.0 * accepted as f64 / allowed,
-        after.rate_limited - before.rate_limited,
-        after.created
-    );
     Ok(())
 }
 

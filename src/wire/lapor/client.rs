@@ -13,6 +13,7 @@ use tokio::sync::Mutex;
 
 use super::classify::{classify_status, classify_transport, LaporError, TransientKind};
 use super::health::{shows_up, LaporHealth};
+use super::quota::{BackgroundShare, CallClass, QuotaGate};
 use super::types::*;
 
 /// How a create ended when the complaint exists.
@@ -90,17 +91,19 @@ pub struct LaporClient {
     client_id: String,
     secret: SecretString,
     token: Mutex<Option<Token>>,
-    limiter: DefaultDirectRateLimiter,
+    quota: QuotaGate,
     pub stats: Arc<ClientStats>,
     /// Shared by every user of this client: a success anywhere ends the forwarder's pause.
     health: Arc<LaporHealth>,
 }
 
-/// One limiter for every LAPOR! call: `per_minute` requests, at most `burst` at once.
+/// One limiter for every LAPOR! call: `per_minute` requests, at most `burst` at once; while
+/// creates wait, background calls get at most `background_share` of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
     pub per_minute: NonZeroU32,
     pub burst: NonZeroU32,
+    pub background_share: BackgroundShare,
 }
 
 /// What the client needs to reach LAPOR!. Its own type, so that the wire layer does not
@@ -139,7 +142,11 @@ impl LaporClient {
             client_id: cfg.client_id,
             secret: cfg.client_secret,
             token: Mutex::new(None),
-            limiter: limiter_for(cfg.rate_limit),
+            quota: QuotaGate::new(
+                cfg.rate_limit.per_minute,
+                cfg.rate_limit.burst,
+                cfg.rate_limit.background_share,
+            ),
             stats: Arc::default(),
             health: Arc::default(),
         })
@@ -147,6 +154,11 @@ impl LaporClient {
 
     pub fn health(&self) -> &Arc<LaporHealth> {
         &self.health
+    }
+
+    /// The two limiters, and the "creates waiting" signal the forwarder sets from its claims.
+    pub fn quota(&self) -> &QuotaGate {
+        &self.quota
     }
 
     fn record_status(&self, status: StatusCode) {
@@ -163,7 +175,7 @@ impl LaporClient {
         body: &CreateLaporan,
     ) -> Result<CreateOutcome, LaporError> {
         let resp = self
-            .send(Method::POST, "laporan", |rb| {
+            .send(CallClass::Create, Method::POST, "laporan", |rb| {
                 rb.header("Idempotency-Key", idempotency_key).json(body)
             })
             .await?;
@@ -203,10 +215,11 @@ impl LaporClient {
         }
     }
 
-    /// `GET /laporan?id_eksternal=`: did an ambiguous create go through?
+    /// `GET /laporan?id_eksternal=`: did an ambiguous create go through? Part of sending the
+    /// record again, so it counts with creates.
     pub async fn find_by_id_eksternal(&self, id: &str) -> Result<Option<Laporan>, LaporError> {
         let resp = self
-            .send(Method::GET, "laporan", |rb| {
+            .send(CallClass::Create, Method::GET, "laporan", |rb| {
                 rb.query(&[("id_eksternal", id)])
             })
             .await?;
@@ -217,10 +230,15 @@ impl LaporClient {
         Ok(list.data.into_iter().find(|l| l.id_eksternal == id))
     }
 
-    /// `GET /laporan/{tracking_id}`.
-    pub async fn get(&self, tracking_id: &str) -> Result<Option<Laporan>, LaporError> {
+    /// `GET /laporan/{tracking_id}`: a reconciliation look-up, [`CallClass::Background`] or
+    /// [`CallClass::Paced`].
+    pub async fn get(
+        &self,
+        tracking_id: &str,
+        class: CallClass,
+    ) -> Result<Option<Laporan>, LaporError> {
         let path = format!("laporan/{tracking_id}");
-        let resp = self.send(Method::GET, &path, |rb| rb).await?;
+        let resp = self.send(class, Method::GET, &path, |rb| rb).await?;
         if resp.status() == StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -248,7 +266,7 @@ impl LaporClient {
         batas: u32,
     ) -> Result<PembaruanPage, LaporError> {
         let resp = self
-            .send(Method::GET, "pembaruan", |rb| {
+            .send(CallClass::Background, Method::GET, "pembaruan", |rb| {
                 let rb = rb.query(&[("batas", batas.to_string())]);
                 match kursor {
                     Some(k) => rb.query(&[("kursor", k)]),
@@ -271,8 +289,11 @@ impl LaporClient {
         read_json(resp).await.map_err(LaporError::Protocol)
     }
 
+    /// Reference data: background.
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, LaporError> {
-        let resp = self.send(Method::GET, path, |rb| rb).await?;
+        let resp = self
+            .send(CallClass::Background, Method::GET, path, |rb| rb)
+            .await?;
         if !resp.status().is_success() {
             return Err(error_from(resp).await);
         }
@@ -283,6 +304,7 @@ impl LaporClient {
     /// again once and the call repeated; a second 401 is an authentication error.
     async fn send(
         &self,
+        class: CallClass,
         method: Method,
         path: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
@@ -292,8 +314,8 @@ impl LaporClient {
             .join(path)
             .map_err(|e| LaporError::Protocol(format!("bad path {path}: {e}")))?;
         for fresh_token in [false, true] {
-            let token = self.token(fresh_token).await?;
-            self.pace().await;
+            let token = self.token(fresh_token, class).await?;
+            self.pace(class).await;
             let rb = self
                 .http
                 .request(method.clone(), url.clone())
@@ -316,19 +338,18 @@ impl LaporClient {
         ))
     }
 
-    async fn pace(&self) {
-        let start = Instant::now();
-        if self.limiter.check().is_err() {
+    async fn pace(&self, class: CallClass) {
+        if let Some(waited) = self.quota.pass(class).await.waited {
             self.stats.limiter_waits.fetch_add(1, Ordering::Relaxed);
-            self.limiter.until_ready().await;
             self.stats
                 .limiter_wait_micros
-                .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+                .fetch_add(waited.as_micros() as u64, Ordering::Relaxed);
         }
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
     }
 
-    async fn token(&self, force: bool) -> Result<SecretString, LaporError> {
+    /// The token fetch goes at the pace of the call that needs it.
+    async fn token(&self, force: bool, class: CallClass) -> Result<SecretString, LaporError> {
         let mut guard = self.token.lock().await;
         if !force {
             if let Some(t) = guard.as_ref() {
@@ -341,7 +362,7 @@ impl LaporClient {
             .base
             .join("auth/token")
             .map_err(|e| LaporError::Protocol(e.to_string()))?;
-        self.pace().await;
+        self.pace(class).await;
         let sent = Instant::now();
         let resp = self
             .http

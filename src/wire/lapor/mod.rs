@@ -4,6 +4,7 @@
 mod classify;
 mod client;
 mod health;
+pub mod quota;
 pub mod status;
 pub mod types;
 
@@ -13,3 +14,4 @@ pub use classify::{
 };
 pub use client::{limiter_for, ClientStats, CreateOutcome, LaporClient, LaporSettings, RateLimit};
 pub use health::{shows_up, LaporHealth};
+pub use quota::{BackgroundShare, CallClass};
