@@ -111,10 +111,9 @@ impl MockServer<Arc<Shared>> {
         f: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
     ) -> bool {
         let mut m = self.shared.lock();
-        let Some(rec) = m.records_mut().get_mut(&id) else {
+        if m.update(id, f).is_none() {
             return false;
-        };
-        f(rec);
+        }
         m.touch(id);
         true
     }
@@ -122,7 +121,7 @@ impl MockServer<Arc<Shared>> {
     /// All records, by id.
     pub fn records(&self) -> Vec<serde_json::Value> {
         let m = self.shared.lock();
-        m.records
+        m.records()
             .values()
             .cloned()
             .map(serde_json::Value::Object)
@@ -130,7 +129,7 @@ impl MockServer<Arc<Shared>> {
     }
 
     pub fn writebacks(&self) -> Vec<WriteBack> {
-        self.shared.lock().writebacks.clone()
+        self.shared.lock().writebacks().to_vec()
     }
 
     pub fn counters(&self) -> SambatCounters {
