@@ -150,3 +150,12 @@ impl MockServer<Arc<Shared>> {
         self.shared.lock().clock = None;
     }
 }
+
+impl MockServer<Arc<Shared>> {
+    /// New records get ids from `id` on (a bench on a copy of a big store must not reuse the
+    /// store's ids, or a new record would look like an edit of an old one).
+    pub fn set_next_id(&self, id: i64) {
+        let mut m = self.shared.lock();
+        m.next_id = m.next_id.max(id);
+    }
+}
