@@ -25,8 +25,9 @@ pub(super) struct Rig {
     /// Starts with no records; each benchmark adds its own.
     pub sambat: SambatMock,
     tmp: tempfile::TempDir,
-    /// Declared last: dropped after the mocks, which stop their tasks on it.
-    mocks_rt: MockRuntime,
+    /// Held for its `Drop` only. Declared last: dropped after the mocks, which stop their
+    /// tasks on it.
+    _mocks_rt: MockRuntime,
 }
 
 /// The mocks' runtime. A tokio runtime cannot be dropped inside another's async context, so
@@ -67,7 +68,7 @@ impl Rig {
             lapor,
             sambat,
             tmp,
-            mocks_rt: MockRuntime(Some(rt)),
+            _mocks_rt: MockRuntime(Some(rt)),
         })
     }
 

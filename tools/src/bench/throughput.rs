@@ -59,7 +59,7 @@ pub async fn throughput(a: Args) -> Result<(), String> {
     drop(rig);
     let (c, u) = (&ceiling, &ceiling.usage);
     println!(
-        "  LAPOR! mock raw POST ceiling: {:.0} creates/s ({} created, {} failed in {:.1} s, {} concurrent POSTs from one reqwest client); CPU: mock {:.0}% of a core, load generator {:.0}%",
+        "  LAPOR! mock raw POST ceiling: {:.0} creates/s ({} created, {} failed in {:.1} s, {} concurrent POSTs from one reqwest client); CPU: mock {:.0}% of a core, load generator {:.0}%, together {:.2} ms per create",
         c.per_sec(),
         c.created,
         c.failed,
@@ -67,6 +67,7 @@ pub async fn throughput(a: Args) -> Result<(), String> {
         a.ceiling_concurrency,
         percent_of_core(u.mocks, u.wall),
         percent_of_core(u.bridge(), u.wall),
+        u.process as f64 * 10.0 / c.created.max(1) as f64,
     );
     let ratio = fresh.per_sec(a.records) / c.per_sec();
     println!(
