@@ -1,19 +1,18 @@
 //! `lapor-tools bench` (`cargo tools bench`): the committed benchmark behind BENCHMARKS.md.
-//! `throughput`: intake → committed → forwarded against in-process mocks, quota off.
+//! `throughput`: intake → committed → forwarded against the mocks, quota off, with the
+//! bridge's CPU and the mock's raw POST ceiling (`bench/throughput.rs`).
+//! `idle`, `backlog-rss`: CPU and RSS of the release daemon (`bench/idle.rs`, `backlog_rss.rs`).
 //! `quota` (bench/quota.rs): two minutes against a LAPOR! mock enforcing its quota; how much
 //! of it is used, how much by creates while a backlog exists, and how many 429s.
 //! `csv-memory`: peak RSS of the CSV folder on a large file refused and on large files taken in.
 
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use clap::Subcommand;
 use lapor_mocks::lapor::LaporMock;
 
 use crate::demo::totals;
-use lapor_bridge::shutdown;
-use lapor_bridge::store::{OutboxState, Store};
-use rig::{no_rate_limit, quota_off, Rig};
+use lapor_bridge::store::Store;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -23,13 +22,9 @@ pub struct BenchArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Which {
-    /// Records per second committed and forwarded end to end, LAPOR! quota off.
-    Throughput {
-        #[arg(long, default_value_t = 20_000)]
-        records: usize,
-        #[arg(long, default_value_t = 32)]
-        concurrency: usize,
-    },
+    /// Records per second committed and forwarded end to end, LAPOR! quota off, the bridge's
+    /// CPU, and the LAPOR! mock's raw POST ceiling measured in the same run.
+    Throughput(throughput::Args),
     /// Share of an enforced quota used over a period, the creates' part of it while a
     /// backlog exists, and 429s received.
     Quota {
@@ -58,6 +53,29 @@ pub enum Which {
         rate: u32,
         #[arg(long, default_value_t = 30)]
         seconds: u64,
+        /// Run on a copy of this store (e.g. from `bench store`) instead of a fresh one.
+        #[arg(long)]
+        store: Option<std::path::PathBuf>,
+    },
+    /// CPU and RSS of the idle release daemon (`target/release/lapor-bridge run`).
+    Idle {
+        /// Run on a copy of this store (e.g. from `bench store`) instead of a fresh one.
+        #[arg(long)]
+        store: Option<std::path::PathBuf>,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Not measured: start-up and every stage's first step.
+        #[arg(long, default_value_t = 20)]
+        warmup: u64,
+    },
+    /// RSS of the release daemon with a backlog waiting on LAPOR!'s quota.
+    BacklogRss {
+        #[arg(long)]
+        store: Option<std::path::PathBuf>,
+        #[arg(long, default_value_t = 50_000)]
+        records: usize,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
     },
     /// LAPOR! status change → SAMBAT write-back, at LAPOR!'s default quota.
     SyncLatency {
@@ -80,10 +98,16 @@ pub enum Which {
     },
 }
 
+mod backlog_rss;
+mod ceiling;
+mod cpu;
 mod csv_memory;
+mod daemon;
+mod idle;
 mod quota;
 mod rig;
 mod sync_latency;
+mod throughput;
 mod webhook_latency;
 
 pub async fn run(args: BenchArgs) -> ExitCode {
@@ -94,10 +118,7 @@ pub async fn run(args: BenchArgs) -> ExitCode {
         jiff::ZonedDateTime::now().strftime("%Y-%m-%d %H:%M %Z")
     );
     let result = match args.which {
-        Which::Throughput {
-            records,
-            concurrency,
-        } => throughput(records, concurrency).await,
+        Which::Throughput(a) => throughput::throughput(a).await,
         Which::Quota {
             quota,
             bridge_per_minute,
@@ -114,9 +135,21 @@ pub async fn run(args: BenchArgs) -> ExitCode {
             })
             .await
         }
-        Which::WebhookLatency { rate, seconds } => {
-            webhook_latency::webhook_latency(rate, seconds).await
-        }
+        Which::WebhookLatency {
+            rate,
+            seconds,
+            store,
+        } => webhook_latency::webhook_latency(rate, seconds, store).await,
+        Which::Idle {
+            store,
+            seconds,
+            warmup,
+        } => idle::idle(store, seconds, warmup).await,
+        Which::BacklogRss {
+            store,
+            records,
+            seconds,
+        } => backlog_rss::backlog_rss(store, records, seconds).await,
         Which::SyncLatency { poll_ms, trials } => sync_latency::sync_latency(poll_ms, trials).await,
         Which::CsvMemory { mb, rows } => csv_memory::csv_memory(mb, rows).await,
     };
@@ -127,68 +160,6 @@ pub async fn run(args: BenchArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-async fn throughput(records: usize, concurrency: usize) -> Result<(), String> {
-    let rig = Rig::start(quota_off()).await?;
-    rig.sambat.add_generated(records);
-    let mut overrides = no_rate_limit().to_vec();
-    overrides.extend([
-        (
-            "LAPOR_BRIDGE__FORWARDER__CONCURRENCY",
-            concurrency.to_string(),
-        ),
-        ("LAPOR_BRIDGE__FORWARDER__BATCH_SIZE", "512".into()),
-        (
-            "LAPOR_BRIDGE__CHANNELS__SAMBAT__POLL_INTERVAL_SECS",
-            "1".into(),
-        ),
-    ]);
-    let pipeline = rig.pipeline(&overrides)?;
-    let lapor = &rig.lapor;
-    let store = pipeline.store.clone();
-    let (trigger, shutdown) = shutdown::channel();
-    let start = Instant::now();
-    let runner = tokio::spawn(async move { pipeline.run(shutdown).await });
-    let mut committed_at = None;
-    let err = |e: lapor_bridge::store::StoreError| e.to_string();
-    let forwarded_at = loop {
-        if committed_at.is_none() && store.count_records().map_err(err)? as usize >= records {
-            committed_at = Some(start.elapsed());
-        }
-        let forwarded = store.count_in_state(OutboxState::Forwarded).map_err(err)?;
-        if forwarded as usize >= records {
-            break start.elapsed();
-        }
-        if start.elapsed() > Duration::from_secs(600) {
-            return Err(format!(
-                "only {forwarded} of {records} forwarded after 600 s"
-            ));
-        }
-        // Sampling granularity: 1% of a 5 s run.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    trigger.trigger();
-    let _ = runner.await;
-    let committed_at = committed_at.unwrap_or(forwarded_at);
-    let c = lapor.counters();
-    println!("throughput: {records} SAMBAT records, LAPOR! quota off, forwarder concurrency {concurrency}");
-    println!(
-        "  committed (polled + stored):   {:>7.2} s  {:>8.0} records/s",
-        committed_at.as_secs_f64(),
-        records as f64 / committed_at.as_secs_f64()
-    );
-    println!(
-        "  forwarded end to end:          {:>7.2} s  {:>8.0} records/s",
-        forwarded_at.as_secs_f64(),
-        records as f64 / forwarded_at.as_secs_f64()
-    );
-    println!(
-        "  LAPOR! mock: {} created, {} create requests",
-        c.created, c.create_requests
-    );
-    check_exactly_once(&store, lapor, records)?;
-    Ok(())
 }
 
 fn check_exactly_once(store: &Store, lapor: &LaporMock, records: usize) -> Result<(), String> {

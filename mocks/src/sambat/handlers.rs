@@ -14,9 +14,9 @@ use rand::Rng;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::state::Shared;
+use super::state::{Shared, WriteBackRefused};
 use super::{SambatFaults, WriteBack, STATUS};
-use crate::clock::{fmt_wib, parse_wib, wib_to_rfc3339};
+use crate::clock::{parse_wib, wib_to_rfc3339};
 
 const MAX_BODY: usize = 256 * 1024;
 
@@ -182,23 +182,12 @@ async fn write_back(
     );
 
     let mut m = shared.lock();
-    let Some(aduan_id) = id
-        .parse::<i64>()
-        .ok()
-        .filter(|id| m.records.contains_key(id))
-    else {
+    let Some(aduan_id) = id.parse::<i64>().ok() else {
         m.counters.writeback_not_found += 1;
         return error(StatusCode::NOT_FOUND, "not_found");
     };
-    let duplicate = m.writebacks.iter().any(|w| {
-        w.aduan_id == aduan_id && w.status == status && w.isi == isi && w.tracking_id == tracking_id
-    });
-    if duplicate {
-        m.counters.writeback_duplicates += 1;
-        return error(StatusCode::CONFLICT, "duplicate_tanggapan");
-    }
     let now = m.now();
-    m.writebacks.push(WriteBack {
+    let wb = WriteBack {
         aduan_id,
         status: status.clone(),
         isi,
@@ -206,13 +195,14 @@ async fn write_back(
         tracking_id,
         waktu,
         received_at: wib_to_rfc3339(now),
-    });
-    m.counters.writebacks += 1;
-    let tanggapan_id = m.writebacks.len();
-    if let Some(r) = m.records_mut().get_mut(&aduan_id) {
-        r.insert("status".into(), Value::String(status.clone()));
-        r.insert("diperbarui".into(), Value::String(fmt_wib(now)));
-    }
+    };
+    let tanggapan_id = match m.write_back(aduan_id, wb, now) {
+        Ok(n) => n,
+        Err(WriteBackRefused::NotFound) => return error(StatusCode::NOT_FOUND, "not_found"),
+        Err(WriteBackRefused::Duplicate) => {
+            return error(StatusCode::CONFLICT, "duplicate_tanggapan")
+        }
+    };
     let body = json!({"id": tanggapan_id, "aduan_id": aduan_id, "status": status});
     (StatusCode::CREATED, Json(body)).into_response()
 }
@@ -223,12 +213,12 @@ async fn counters(State(s): State<Arc<Shared>>) -> Response {
 
 async fn records(State(s): State<Arc<Shared>>) -> Response {
     let m = s.lock();
-    let all: Vec<Value> = m.records.values().cloned().map(Value::Object).collect();
+    let all: Vec<Value> = m.records().values().cloned().map(Value::Object).collect();
     Json(all).into_response()
 }
 
 async fn writebacks(State(s): State<Arc<Shared>>) -> Response {
-    Json(s.lock().writebacks.clone()).into_response()
+    Json(s.lock().writebacks().to_vec()).into_response()
 }
 
 #[derive(Deserialize)]

@@ -111,10 +111,9 @@ impl MockServer<Arc<Shared>> {
         f: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
     ) -> bool {
         let mut m = self.shared.lock();
-        let Some(rec) = m.records_mut().get_mut(&id) else {
+        if m.update(id, f).is_none() {
             return false;
-        };
-        f(rec);
+        }
         m.touch(id);
         true
     }
@@ -122,7 +121,7 @@ impl MockServer<Arc<Shared>> {
     /// All records, by id.
     pub fn records(&self) -> Vec<serde_json::Value> {
         let m = self.shared.lock();
-        m.records
+        m.records()
             .values()
             .cloned()
             .map(serde_json::Value::Object)
@@ -130,7 +129,7 @@ impl MockServer<Arc<Shared>> {
     }
 
     pub fn writebacks(&self) -> Vec<WriteBack> {
-        self.shared.lock().writebacks.clone()
+        self.shared.lock().writebacks().to_vec()
     }
 
     pub fn counters(&self) -> SambatCounters {
@@ -149,5 +148,14 @@ impl MockServer<Arc<Shared>> {
 
     pub fn clear_clock(&self) {
         self.shared.lock().clock = None;
+    }
+}
+
+impl MockServer<Arc<Shared>> {
+    /// New records get ids from `id` on (a bench on a copy of a big store must not reuse the
+    /// store's ids, or a new record would look like an edit of an old one).
+    pub fn set_next_id(&self, id: i64) {
+        let mut m = self.shared.lock();
+        m.next_id = m.next_id.max(id);
     }
 }
