@@ -17,9 +17,7 @@ col-responded = Responded
 col-rate = Response
     rate
 col-mean = Mean
-    days
 col-median = Median
-    days
 col-closed = Closed
 col-rejected = Rejected
 

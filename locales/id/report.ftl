@@ -19,9 +19,7 @@ col-responded = Ditanggapi
 col-rate = Tingkat
     tanggapan
 col-mean = Rata-rata
-    hari kerja
 col-median = Median
-    hari kerja
 col-closed = Selesai
 col-rejected = Ditolak
 
@@ -68,7 +66,7 @@ output-failed = Tidak dapat menulis { $path }: { $error }
 from-to-not-for-sla = --from dan --to hanya untuk rekap suatu periode; `report sla` memuat { -aduan } yang masih terbuka pada --as-of (bawaan: sekarang): hapus keduanya
 
 ## `report sla`
-sla-title = { -batas-waktu } SP4N-LAPOR! per { $as_of }
+sla-title = Batas waktu layanan SP4N-LAPOR! per { $as_of }
 sla-note = Dalam { -hari-kerja }; { -hampir-lewat } mulai { $margin } { -hari-kerja } sebelum { -tenggat }.
 sla-none = Tidak ada { -aduan } yang { -hampir-lewat } atau { -lewat-tenggat }.
 sla-section = { $state } ({ $count })
