@@ -63,7 +63,12 @@ pub fn run(args: ReportArgs) -> ExitCode {
     let output = args.output.clone();
     let done = run_inner(args, lang).and_then(|bytes| match &output {
         Some(path) => write_atomically(path, &bytes)
-            .map(|()| format!("{}\n", t!(lang, "xlsx-written", path = path.display().to_string())))
+            .map(|()| {
+                format!(
+                    "{}\n",
+                    t!(lang, "xlsx-written", path = path.display().to_string())
+                )
+            })
             .map_err(|e| {
                 t!(
                     lang,
@@ -127,8 +132,8 @@ fn run_inner(args: ReportArgs, lang: Lang) -> Result<Vec<u8>, String> {
                 Format::Csv => csv_file::kpi(lang, &r).into_bytes(),
                 Format::Xlsx => {
                     // The workbook's SLA list is the one of the same instant.
-                    let s = report::sla_report(&store, &cfg, &cal, as_of)
-                        .map_err(|e| e.to_string())?;
+                    let s =
+                        report::sla_report(&store, &cfg, &cal, as_of).map_err(|e| e.to_string())?;
                     xlsx::workbook(lang, &r, &s, Timestamp::now()).map_err(|e| e.to_string())?
                 }
             })

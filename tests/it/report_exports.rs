@@ -64,7 +64,10 @@ fn the_rekap_is_indonesian_by_default_and_english_on_request() {
     let dir = setup();
     let id = ok(dir.path(), None, &[]);
     assert_eq!(id, ok(dir.path(), Some("id"), &[]), "id is the default");
-    assert!(id.contains("Diterima") && id.contains("Semua kanal"), "{id}");
+    assert!(
+        id.contains("Diterima") && id.contains("Semua kanal"),
+        "{id}"
+    );
     // Decimal comma, dd/mm/yyyy, WIB written; the wrapped OPD name keeps every word.
     assert!(id.contains("60,0%") && id.contains("01/03/2024"), "{id}");
     assert!(id.contains("WIB"), "{id}");
@@ -83,8 +86,14 @@ fn the_sla_list_fits_100_columns_in_both_languages() {
     crate::report_sla::build(&dir.path().join("bridge.db"));
     let id = sla_in(dir.path(), "table", "id");
     let en = sla_in(dir.path(), "table", "en");
-    assert!(id.contains("Lewat tenggat (1)") && id.contains("18/04/2024 00:00"), "{id}");
-    assert!(en.contains("Breached (1)") && en.contains("2024-04-18 00:00"), "{en}");
+    assert!(
+        id.contains("Lewat tenggat (1)") && id.contains("18/04/2024 00:00"),
+        "{id}"
+    );
+    assert!(
+        en.contains("Breached (1)") && en.contains("2024-04-18 00:00"),
+        "{en}"
+    );
     assert_fits_100(&id);
     assert_fits_100(&en);
     insta::assert_snapshot!("report_sla_text_id", id);
@@ -111,7 +120,11 @@ fn csv_is_excel_ready_in_each_language() {
     );
     let en = ok(dir.path(), Some("en"), &["--format", "csv"]);
     assert!(!en.starts_with('\u{feff}'), "no BOM in en");
-    assert!(en.lines().nth(1).unwrap().starts_with("2024-03-01,2024-04-30,2024-06-01 00:00,"));
+    assert!(en
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("2024-03-01,2024-04-30,2024-06-01 00:00,"));
     assert!(en.contains(",60.0,1.00,0.75,"), "{en}");
 }
 
@@ -163,15 +176,24 @@ fn the_workbook_holds_the_json_totals_in_real_cells() {
     );
 
     let sum = cells(&mut wb, "Ringkasan");
-    assert_eq!(sum[0], [Data::String("Angka".into()), Data::String("Nilai".into())]);
+    assert_eq!(
+        sum[0],
+        [Data::String("Angka".into()), Data::String("Nilai".into())]
+    );
     let t = &json["total"];
     for (label, key) in [
         ("Diterima", "received"),
         ("Diteruskan ke SP4N-LAPOR!", "forwarded"),
         ("Ditanggapi", "responded"),
         ("Tingkat tanggapan", "response_rate"),
-        ("Rata-rata waktu tanggapan (hari kerja)", "mean_response_days"),
-        ("Median waktu tanggapan (hari kerja)", "median_response_days"),
+        (
+            "Rata-rata waktu tanggapan (hari kerja)",
+            "mean_response_days",
+        ),
+        (
+            "Median waktu tanggapan (hari kerja)",
+            "median_response_days",
+        ),
         ("Selesai", "closed"),
         ("Ditolak", "rejected"),
     ] {
@@ -204,7 +226,10 @@ fn the_workbook_holds_the_json_totals_in_real_cells() {
     assert_eq!(opd.len(), 1 + 3);
     assert_eq!(opd[1][1], Data::String("(tanpa instansi)".into()));
     assert_eq!(num(&opd[2][0]), 357301.0);
-    assert_eq!(opd[3][1], Data::String("Dinas Kependudukan dan Pencatatan Sipil".into()));
+    assert_eq!(
+        opd[3][1],
+        Data::String("Dinas Kependudukan dan Pencatatan Sipil".into())
+    );
     let received: f64 = opd[1..].iter().map(|r| num(&r[2])).sum();
     assert_eq!(received, t["received"].as_f64().unwrap());
 

@@ -140,7 +140,9 @@ fn at_risk_and_breached_complaints_are_listed() {
         .take_while(|l| !l.is_empty())
         .collect();
     assert!(
-        breached.iter().any(|l| l.starts_with("verification") && l.contains("sambat:a")),
+        breached
+            .iter()
+            .any(|l| l.starts_with("verification") && l.contains("sambat:a")),
         "{table}"
     );
     let csv = sla(dir.path(), "csv");

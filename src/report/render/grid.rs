@@ -80,7 +80,10 @@ pub fn wrap(text: &str, w: usize) -> Vec<String> {
 /// The table, every line at most `max` characters when the fixed columns allow it.
 pub fn render(cols: &[Column], rows: &[Vec<String>], max: usize) -> String {
     let n = cols.len();
-    let headers: Vec<Vec<&str>> = cols.iter().map(|c| c.header.split('\n').collect()).collect();
+    let headers: Vec<Vec<&str>> = cols
+        .iter()
+        .map(|c| c.header.split('\n').collect())
+        .collect();
     let mut widths: Vec<usize> = (0..n)
         .map(|i| {
             let head = headers[i].iter().map(|l| width(l)).max().unwrap_or(0);
@@ -179,10 +182,10 @@ mod tests {
 
     #[test]
     fn words_wrap_at_spaces_and_long_words_split() {
-        assert_eq!(wrap("Dinas Kependudukan dan Pencatatan Sipil", 20), [
-            "Dinas Kependudukan",
-            "dan Pencatatan Sipil"
-        ]);
+        assert_eq!(
+            wrap("Dinas Kependudukan dan Pencatatan Sipil", 20),
+            ["Dinas Kependudukan", "dan Pencatatan Sipil"]
+        );
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), [""]);
     }
@@ -206,9 +209,15 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].trim_start().starts_with("Tingkat"), "{out}");
         assert!(lines[1].starts_with("Instansi"), "{out}");
-        assert!(lines[2].contains("1.367") && lines[2].ends_with("99,5%"), "{out}");
+        assert!(
+            lines[2].contains("1.367") && lines[2].ends_with("99,5%"),
+            "{out}"
+        );
         // Every word of the name is still there.
         let joined: String = out.lines().skip(2).collect::<Vec<_>>().join(" ");
-        assert!(joined.contains("Pencatatan") && joined.contains("Sipil"), "{out}");
+        assert!(
+            joined.contains("Pencatatan") && joined.contains("Sipil"),
+            "{out}"
+        );
     }
 }

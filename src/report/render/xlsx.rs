@@ -74,7 +74,12 @@ struct Sheet<'w> {
 }
 
 impl<'w> Sheet<'w> {
-    fn new(wb: &'w mut Workbook, name: String, header: &[String], f: &Formats) -> Result<Self, XlsxError> {
+    fn new(
+        wb: &'w mut Workbook,
+        name: String,
+        header: &[String],
+        f: &Formats,
+    ) -> Result<Self, XlsxError> {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         for (i, h) in header.iter().enumerate() {
@@ -102,7 +107,8 @@ impl<'w> Sheet<'w> {
                     n.to_string().len()
                 }
                 Cell::Count(n) => {
-                    self.ws.write_number_with_format(r, col, n as f64, &f.count)?;
+                    self.ws
+                        .write_number_with_format(r, col, n as f64, &f.count)?;
                     8
                 }
                 Cell::Rate(Some(v)) => {
@@ -114,11 +120,13 @@ impl<'w> Sheet<'w> {
                     7
                 }
                 Cell::Date(d) => {
-                    self.ws.write_datetime_with_format(r, col, day(d)?, &f.date)?;
+                    self.ws
+                        .write_datetime_with_format(r, col, day(d)?, &f.date)?;
                     11
                 }
                 Cell::Time(t) => {
-                    self.ws.write_datetime_with_format(r, col, wib(t)?, &f.datetime)?;
+                    self.ws
+                        .write_datetime_with_format(r, col, wib(t)?, &f.datetime)?;
                     17
                 }
                 Cell::Rate(None) | Cell::Days(None) | Cell::Blank => 0,
@@ -135,11 +143,13 @@ impl<'w> Sheet<'w> {
     /// Column widths from the contents (a little room, capped), and the header's filter.
     fn finish(self, filter: bool) -> Result<(), XlsxError> {
         for (i, w) in self.widths.iter().enumerate() {
-            self.ws.set_column_width(i as u16, ((*w).clamp(6, 50) + 2) as f64)?;
+            self.ws
+                .set_column_width(i as u16, ((*w).clamp(6, 50) + 2) as f64)?;
         }
         let last_col = self.widths.len().saturating_sub(1) as u16;
         if filter {
-            self.ws.autofilter(0, 0, self.rows.saturating_sub(1), last_col)?;
+            self.ws
+                .autofilter(0, 0, self.rows.saturating_sub(1), last_col)?;
         }
         Ok(())
     }
