@@ -236,6 +236,28 @@ fn the_workbook_holds_the_json_totals_in_real_cells() {
     let sla = cells(&mut wb, "Batas waktu");
     assert_eq!(sla[0][0], Data::String("Keadaan".into()));
 
+    // Each list sheet's header row is frozen and filtered (calamine does not read views).
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    for n in 2..=4 {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name(&format!("xl/worksheets/sheet{n}.xml")).unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(
+            xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#),
+            "{xml}"
+        );
+        assert!(xml.contains("<autoFilter"), "sheet {n}: {xml}");
+        assert!(xml.contains("<col "), "sheet {n} has column widths");
+    }
+
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains(r#"formatCode="dd/mm/yyyy""#), "{styles}");
+    assert!(styles.contains(r#"formatCode="0.0%""#), "{styles}");
+
     // Written atomically: no temporary file is left beside it.
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
