@@ -296,3 +296,25 @@ fn xlsx_without_output_is_refused_with_a_clear_message() {
     let out = run(dir.path(), Some("en"), &["--format", "xlsx"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("binary"));
 }
+
+#[test]
+fn an_empty_period_says_so_and_its_warnings_fit_the_terminal() {
+    let dir = setup();
+    let out = Command::new(BIN)
+        .args(["report", "--config"])
+        .arg(dir.path().join("bridge.toml"))
+        .arg("--store")
+        .arg(dir.path().join("bridge.db"))
+        .args(["--from", "2027-01-01", "--to", "2027-01-31"])
+        .args(["--as-of", "2027-02-01"])
+        .env_remove("LAPOR_BRIDGE_LANG")
+        .env_remove("LAPOR_BRIDGE__UI__LANGUAGE")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Tidak ada data untuk periode ini"), "{text}");
+    // 2027 has no shipped holidays: the caveat is printed, wrapped within 100 columns.
+    assert!(text.contains("Peringatan:") && text.contains("2027"), "{text}");
+    assert_fits_100(&text);
+}
