@@ -201,6 +201,19 @@ pub fn datetime_seconds(lang: Lang, ts: Timestamp) -> String {
     format!("{}:{:02} WIB", datetime_cell(lang, ts), z.second())
 }
 
+/// `1234,57` / `1234.57`: a decimal for CSV cells, without thousands separators, so any
+/// spreadsheet in the language's locale reads it as one number.
+pub fn decimal_plain(lang: Lang, x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let text = format!("{:.*}", places, x);
+    match lang {
+        Lang::Id => text.replace('.', ","),
+        Lang::English => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +233,8 @@ mod tests {
         assert_eq!(decimal(Lang::Id, -0.04, 1), "0,0");
         assert_eq!(decimal(Lang::Id, -1.25, 1), "-1,2");
         assert_eq!(decimal(Lang::English, f64::NAN, 1), "–");
+        assert_eq!(decimal_plain(Lang::Id, 1234.567, 2), "1234,57");
+        assert_eq!(decimal_plain(Lang::English, 1234.567, 2), "1234.57");
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod privacy_purge;
 mod reference_and_restart;
 mod replay;
 mod report_daemon;
+mod report_exports;
 mod report_kpi;
 mod report_sla;
 mod sambat_intake;

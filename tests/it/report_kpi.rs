@@ -126,7 +126,7 @@ fn build(path: &Path) {
 
 fn report(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
-        .arg("report")
+        .args(["--lang", "en", "report"])
         .arg("--config")
         .arg(dir.join("bridge.toml"))
         .arg("--store")
@@ -142,7 +142,7 @@ fn report(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn setup() -> tempfile::TempDir {
+pub(crate) fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     build(&dir.path().join("bridge.db"));
     std::fs::write(
@@ -304,12 +304,12 @@ fn table_and_csv_show_the_same_figures() {
     let table = report(dir.path(), &args);
     let total = table
         .lines()
-        .find(|l| l.starts_with("total"))
+        .find(|l| l.starts_with("All channels"))
         .unwrap_or_else(|| panic!("no total row:\n{table}"));
     let cells: Vec<&str> = total.split_whitespace().collect();
     assert_eq!(
         cells,
-        ["total", "all", "5", "4", "3", "60.0%", "1.00", "0.75", "2", "1"],
+        ["All", "channels", "5", "4", "3", "60.0%", "1.00", "0.75", "2", "1"],
         "{table}"
     );
     assert!(
@@ -323,7 +323,7 @@ fn table_and_csv_show_the_same_figures() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 1 + 2 + 3, "{csv}");
     assert!(
-        lines[1].contains(",total,all,5,4,3,0.600000,1.000000,0.750000,2,1"),
+        lines[1].contains(",Total,All channels,5,4,3,60.0,1.00,0.75,2,1"),
         "{csv}"
     );
 }

@@ -17,7 +17,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_lapor-bridge");
 /// D: forwarded Thu 4 Jul, disposed 5 Jul, answered 15 Jul (5 working days after 5 Jul
 ///    end on Fri 12 Jul: late), selesai 16 Jul.
 /// E: held, never forwarded: no rule applies.
-fn build(path: &std::path::Path) {
+pub(crate) fn build(path: &std::path::Path) {
     let mut f = Fixture::create(path);
     let a = f.record(
         "sambat",
@@ -65,9 +65,14 @@ fn build(path: &std::path::Path) {
     f.held(e);
 }
 
-fn sla(dir: &std::path::Path, format: &str) -> String {
+pub(crate) fn sla(dir: &std::path::Path, format: &str) -> String {
+    sla_in(dir, format, "en")
+}
+
+/// `report sla` on the fixture at its fixed instant, in `lang`.
+pub(crate) fn sla_in(dir: &std::path::Path, format: &str, lang: &str) -> String {
     let out = Command::new(BIN)
-        .args(["report", "sla", "--config"])
+        .args(["--lang", lang, "report", "sla", "--config"])
         .arg(dir.join("none.toml"))
         .arg("--store")
         .arg(dir.join("bridge.db"))
@@ -128,10 +133,16 @@ fn at_risk_and_breached_complaints_are_listed() {
     assert_eq!((p["met"].as_u64(), p["ok"].as_u64()), (Some(1), Some(0)));
 
     let table = sla(dir.path(), "table");
+    // Under the "Breached (1)" heading, A's row names its rule.
+    let breached: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("Breached ("))
+        .take_while(|l| !l.is_empty())
+        .collect();
     assert!(
-        table
-            .lines()
-            .any(|l| l.starts_with("breached") && l.contains("verifikasi")),
+        breached
+            .iter()
+            .any(|l| l.starts_with("verification") && l.contains("sambat:a")),
         "{table}"
     );
     let csv = sla(dir.path(), "csv");
