@@ -8,6 +8,8 @@
 
 pub mod admin;
 pub mod dashboard;
+mod dashboard_page;
+mod dashboard_sections;
 pub use crate::runtime::listener;
 pub mod metrics;
 pub mod notify;
