@@ -13,6 +13,7 @@ mod channels_proptest;
 mod clocks;
 mod config_check;
 mod crash;
+mod dashboard_chromium;
 mod dashboard_lang;
 mod csv_folder;
 mod dead_letters_cli;
