@@ -6,6 +6,8 @@ dash-title = lapor-bridge { -dasbor } · SP4N-LAPOR! { -batas-waktu }s
 dash-heading = SP4N-LAPOR! service levels · lapor-bridge
 dash-from = From
 dash-to = to
+# The shape of a date typed in the period's inputs.
+dash-date-format = yyyy-mm-dd
 dash-show = Show
 dash-print-view = Print view
 dash-print = Print
@@ -82,6 +84,8 @@ dash-sla-more = { $count } more; the full list:
 dash-state = State
 dash-state-at-risk = { -hampir-lewat }
 dash-state-breached = { -lewat-tenggat }
+dash-col-at-risk = At risk
+dash-col-breached = Breached
 dash-col-local-id = Id in the { -kanal }
 dash-col-tracking = Tracking ID
 dash-col-since = Since (WIB)

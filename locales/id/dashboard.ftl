@@ -6,6 +6,8 @@ dash-title = Dasbor lapor-bridge · { -batas-waktu } SP4N-LAPOR!
 dash-heading = Dasbor layanan SP4N-LAPOR! · lapor-bridge
 dash-from = Dari
 dash-to = Sampai
+# The shape of a date typed in the period's inputs.
+dash-date-format = hh/bb/tttt
 dash-show = Tampilkan
 dash-print-view = Versi cetak
 dash-print = Cetak
@@ -84,6 +86,8 @@ dash-sla-more = { $count } lainnya; daftar lengkap:
 dash-state = Keadaan
 dash-state-at-risk = { -hampir-lewat }
 dash-state-breached = { -lewat-tenggat }
+dash-col-at-risk = Hampir lewat tenggat
+dash-col-breached = Lewat tenggat
 dash-col-local-id = ID di { -kanal }
 dash-col-tracking = Tracking ID
 dash-col-since = Sejak (WIB)

@@ -48,6 +48,33 @@ pub struct Params {
     print: Option<String>,
 }
 
+impl Params {
+    /// The Indonesian page's date inputs are text in `dd/mm/yyyy` (a native date picker shows
+    /// the browser's locale, `mm/dd/yyyy` in most, whatever the page's language): `from` and
+    /// `to` in that form become `yyyy-mm-dd`; anything else stays for the usual check.
+    fn day_first_dates_as_iso(mut self) -> Params {
+        for d in [&mut self.from, &mut self.to] {
+            if let Some(iso) = d.as_deref().and_then(day_first_to_iso) {
+                *d = Some(iso);
+            }
+        }
+        self
+    }
+}
+
+/// `1/12/2026` or `01/12/2026` → `2026-12-01`; `None` for any other shape.
+fn day_first_to_iso(s: &str) -> Option<String> {
+    let mut parts = s.trim().split('/');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if parts.next().is_some() || !digits(d, 1..=2) || !digits(m, 1..=2) || !digits(y, 4..=4) {
+        return None;
+    }
+    Some(format!("{y}-{m:0>2}-{d:0>2}"))
+}
+
 pub(super) struct Figures {
     pub kpi: Report,
     pub sla: SlaReport,
@@ -86,6 +113,7 @@ fn figures(shared: &Shared, q: &Params) -> Result<Figures, Failure> {
 }
 
 async fn data(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
+    let q = q.day_first_dates_as_iso();
     match figures(&shared, &q) {
         Ok(f) => Json(serde_json::json!({"report": f.kpi, "sla": f.sla})).into_response(),
         Err(r) => r.into_response(),
@@ -105,6 +133,7 @@ async fn js() -> Response {
 }
 
 async fn page(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
+    let q = q.day_first_dates_as_iso();
     let view = match view(&shared, &q) {
         Ok(v) => v,
         Err(r) => return r.into_response(),
@@ -151,6 +180,17 @@ fn page_lang(asked: Option<&str>, configured: Option<Lang>) -> Result<Lang, Stri
 mod tests {
     use super::page_lang;
     use crate::i18n::Lang;
+
+    #[test]
+    fn day_first_dates_become_iso_and_others_stay() {
+        use super::day_first_to_iso as iso;
+        assert_eq!(iso("01/12/2026").as_deref(), Some("2026-12-01"));
+        assert_eq!(iso(" 1/2/2024 ").as_deref(), Some("2024-02-01"));
+        assert_eq!(iso("2024-02-01"), None);
+        assert_eq!(iso("12/2026"), None);
+        assert_eq!(iso("01/12/26"), None);
+        assert_eq!(iso("aa/12/2026"), None);
+    }
 
     #[test]
     fn the_query_wins_over_the_configured_language() {

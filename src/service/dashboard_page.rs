@@ -158,14 +158,13 @@ fn head(out: &mut String, r: &Report, v: &View) {
             esc(&t!(lang, "dash-back")),
         );
     } else {
-        // The inputs carry lang too, for the browsers whose date picker follows it.
         let _ = write!(
             out,
-            r#"<form method="get" action="/dashboard"><input type="hidden" name="lang" value="{code}"><label>{from_l} <input type="date" lang="{code}" name="from" value="{from}"></label> <label>{to_l} <input type="date" lang="{code}" name="to" value="{to}"></label> <button>{show}</button></form><a href="{print_href}" data-link="print">{print}</a> <a href="{other_href}" hreflang="{other_code}" lang="{other_code}" data-link="lang">{other}</a>"#,
+            r#"<form method="get" action="/dashboard"><input type="hidden" name="lang" value="{code}"><label>{from_l} {from}</label> <label>{to_l} {to}</label> <button>{show}</button></form><a href="{print_href}" data-link="print">{print}</a> <a href="{other_href}" hreflang="{other_code}" lang="{other_code}" data-link="lang">{other}</a>"#,
             from_l = esc(&t!(lang, "dash-from")),
             to_l = esc(&t!(lang, "dash-to")),
-            from = r.from,
-            to = r.to,
+            from = date_input(lang, "from", r.from),
+            to = date_input(lang, "to", r.to),
             show = esc(&t!(lang, "dash-show")),
             print_href = esc(&v.link(lang, true)),
             print = esc(&t!(lang, "dash-print-view")),
@@ -201,6 +200,20 @@ fn head(out: &mut String, r: &Report, v: &View) {
         made_raw = v.made_at,
         made = esc(&made),
     );
+}
+
+/// A period input. Indonesian: text in `dd/mm/yyyy`, because a native date picker shows the
+/// browser's locale (`06/30/2024` in an English browser, read as 6 Juni); `dashboard.rs`
+/// turns the value back into a date. English: the native picker (its value is ISO).
+fn date_input(lang: Lang, name: &str, d: jiff::civil::Date) -> String {
+    match lang {
+        Lang::Id => format!(
+            r#"<input type="text" lang="id" name="{name}" value="{}" inputmode="numeric" size="10" pattern="[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}" placeholder="{ph}" title="{ph}">"#,
+            format::date(lang, d),
+            ph = esc(&t!(lang, "dash-date-format")),
+        ),
+        Lang::English => format!(r#"<input type="date" lang="en" name="{name}" value="{d}">"#),
+    }
 }
 
 fn card(out: &mut String, key: &str, label: &str, value: &str, class: &str) {

@@ -304,6 +304,8 @@ async fn the_dashboard_in_chromium_shows_the_reports_figures_in_both_languages()
             &dir.path().join("profile-shot"),
             &[
                 format!("--screenshot={path}"),
+                // An Indonesian browser: the date inputs show dd/mm/yyyy.
+                "--lang=id".to_owned(),
                 "--window-size=1280,2000".to_owned(),
                 "--hide-scrollbars".to_owned(),
             ],

@@ -54,7 +54,9 @@ async fn the_page_is_indonesian_by_default_and_english_on_request() {
     assert!(id.contains(r#"<html lang="id">"#), "{id}");
     assert!(id.contains("Periode: 1 Januari 2024 – 31 Januari 2024"), "{id}");
     assert!(id.contains("Aduan diterima"));
-    assert!(id.contains(r#"lang="id" name="from" value="2024-01-01""#));
+    // The period's inputs are day first, whatever the browser's locale.
+    assert!(id.contains(r#"name="from" value="01/01/2024""#), "{id}");
+    assert!(id.contains(r#"name="to" value="31/01/2024""#));
     // The switch to English keeps the period.
     assert!(id.contains(
         r#"href="/dashboard?lang=en&amp;from=2024-01-01&amp;to=2024-01-31&amp;as_of=2024-03-01""#
@@ -80,6 +82,7 @@ async fn the_page_is_indonesian_by_default_and_english_on_request() {
     assert!(en.contains(r#"data-kpi="response_rate">33.3%<"#));
     assert!(en.contains("(no agency) *"));
     assert!(en.contains("<td>2024-01-08</td>"));
+    assert!(en.contains(r#"<input type="date" lang="en" name="from" value="2024-01-01">"#));
     assert!(en.contains(r#"hreflang="id""#));
     no_message_ids(&en);
 
@@ -87,6 +90,16 @@ async fn the_page_is_indonesian_by_default_and_english_on_request() {
     let (_, json) = get(&shared, &format!("/dashboard/data.json?{PERIOD}&lang=id")).await;
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["report"]["total"]["received"], 3);
+
+    // What the Indonesian form sends back is the same period.
+    let (status, again) = get(
+        &shared,
+        "/dashboard?lang=id&from=01%2F01%2F2024&to=31%2F01%2F2024&as_of=2024-03-01",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert!(again.contains("Periode: 1 Januari 2024 – 31 Januari 2024"));
+    assert!(again.contains(r#"data-kpi="received">3<"#));
 
     let (status, body) = get(&shared, "/dashboard?lang=jv").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
