@@ -145,3 +145,41 @@ async fn the_print_view_has_the_period_and_when_it_was_made() {
     assert!(css.contains("@page { size: A4 landscape"));
     assert!(css.contains("@media print"));
 }
+
+/// Acceptance: `lapor-bridge run --config config/demo.toml` (no `[ui]` section) serves the
+/// dashboard in Bahasa Indonesia. The store and the admin port come from the environment, as
+/// the demo sets them; LAPOR! and SAMBAT are unreachable, which the page does not need.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_configuration_serves_an_indonesian_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = crate::common::free_port();
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/config/demo.toml");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
+        .args(["run", "--config", config])
+        .current_dir(dir.path())
+        .env("LAPOR_BRIDGE__STORE__PATH", dir.path().join("demo.db"))
+        .env("LAPOR_BRIDGE__ADMIN__LISTEN", format!("127.0.0.1:{port}"))
+        .env_remove("LAPOR_BRIDGE_LANG")
+        .env_remove("LAPOR_BRIDGE__UI__LANGUAGE")
+        .env_remove("NOTIFY_SOCKET")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/dashboard");
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let page = loop {
+        assert!(child.try_wait().unwrap().is_none(), "lapor-bridge run exited");
+        if let Ok(r) = reqwest::get(&url).await {
+            if r.status().is_success() {
+                break r.text().await.unwrap();
+            }
+        }
+        assert!(std::time::Instant::now() < end, "the dashboard never answered");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(page.starts_with(r#"<!doctype html><html lang="id">"#), "{page}");
+    assert!(page.contains("Angka utama"));
+}
