@@ -1,6 +1,6 @@
 # dashboard texts (en). Terms: common.ftl; glossary: locales/GLOSSARY.md.
-# The page: src/service/dashboard_page.rs and dashboard_sections.rs; the charts' words are
-# sent to dashboard.js in the page (dash-chart-*).
+# The page: src/service/dashboard_page.rs, dashboard_charts.rs and dashboard_sections.rs; the
+# charts' words are sent to dashboard.js in the page (dash-chart-*).
 
 dash-title = lapor-bridge { -dasbor } · SP4N-LAPOR! { -batas-waktu }s
 dash-heading = SP4N-LAPOR! service levels · lapor-bridge

@@ -1,6 +1,6 @@
 # dashboard texts (id). Terms: common.ftl; glossary: locales/GLOSSARY.md.
-# The page: src/service/dashboard_page.rs and dashboard_sections.rs; the charts' words are
-# sent to dashboard.js in the page (dash-chart-*).
+# The page: src/service/dashboard_page.rs, dashboard_charts.rs and dashboard_sections.rs; the
+# charts' words are sent to dashboard.js in the page (dash-chart-*).
 
 dash-title = Dasbor lapor-bridge · { -batas-waktu } SP4N-LAPOR!
 dash-heading = Dasbor layanan SP4N-LAPOR! · lapor-bridge

@@ -5,15 +5,16 @@
 //! (`?print=1`, or the browser's print) that fits A4 landscape with the period and the time
 //! it was made.
 //!
-//! The figures are the report's; the SLA and pipeline sections are in `dashboard_sections.rs`.
+//! The figures are the report's; the charts are in `dashboard_charts.rs`, the SLA and pipeline
+//! sections in `dashboard_sections.rs`.
 
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
 use super::dashboard::Figures;
-use super::dashboard_sections;
 use super::state::Shared;
+use super::{dashboard_charts, dashboard_sections};
 use crate::i18n::{format, Lang};
 use crate::report::kpi::{Kpi, Report};
 use crate::t;
@@ -106,7 +107,7 @@ pub(super) fn head_row(out: &mut String, cells: &[String]) {
 }
 
 /// "Tidak ada data untuk periode ini" in place of a chart or table; `what` names it.
-fn empty(out: &mut String, lang: Lang, what: &str) {
+pub(super) fn empty(out: &mut String, lang: Lang, what: &str) {
     let _ = write!(
         out,
         r#"<p class="empty" data-empty="{what}">{}</p>"#,
@@ -128,12 +129,12 @@ pub fn render(shared: &Shared, f: &Figures, v: &View) -> String {
         let _ = write!(out, r#"<p class="warning">⚠ {}</p>"#, esc(w));
     }
     key_figures(&mut out, r, lang);
-    charts(&mut out, r, v);
+    dashboard_charts::charts(&mut out, r, v);
     by_channel_and_opd(&mut out, r, lang);
     dashboard_sections::sla(&mut out, &f.sla, lang);
     dashboard_sections::health(&mut out, shared, lang);
     out.push_str("</main>");
-    scripts(&mut out, r, lang);
+    dashboard_charts::scripts(&mut out, r, lang);
     out
 }
 
@@ -237,17 +238,65 @@ fn key_figures(out: &mut String, r: &Report, lang: Lang) {
     }
     out.push_str(r#"<div class="kpis">"#);
     let n = |v: u64| count(lang, v);
-    card(out, "received", &t!(lang, "dash-kpi-received"), &n(t.received), "");
-    card(out, "forwarded", &t!(lang, "dash-kpi-forwarded"), &n(t.forwarded), "");
-    card(out, "responded", &t!(lang, "dash-kpi-responded"), &n(t.responded), "");
+    card(
+        out,
+        "received",
+        &t!(lang, "dash-kpi-received"),
+        &n(t.received),
+        "",
+    );
+    card(
+        out,
+        "forwarded",
+        &t!(lang, "dash-kpi-forwarded"),
+        &n(t.forwarded),
+        "",
+    );
+    card(
+        out,
+        "responded",
+        &t!(lang, "dash-kpi-responded"),
+        &n(t.responded),
+        "",
+    );
     let rate = pct(lang, t.response_rate);
-    card(out, "response_rate", &t!(lang, "dash-kpi-response-rate"), &rate, "");
+    card(
+        out,
+        "response_rate",
+        &t!(lang, "dash-kpi-response-rate"),
+        &rate,
+        "",
+    );
     let mean = days(lang, t.mean_response_days);
-    card(out, "mean_response_days", &t!(lang, "dash-kpi-mean"), &mean, "");
+    card(
+        out,
+        "mean_response_days",
+        &t!(lang, "dash-kpi-mean"),
+        &mean,
+        "",
+    );
     let median = days(lang, t.median_response_days);
-    card(out, "median_response_days", &t!(lang, "dash-kpi-median"), &median, "");
-    card(out, "closed", &t!(lang, "dash-kpi-closed"), &n(t.closed), "");
-    card(out, "rejected", &t!(lang, "dash-kpi-rejected"), &n(t.rejected), "");
+    card(
+        out,
+        "median_response_days",
+        &t!(lang, "dash-kpi-median"),
+        &median,
+        "",
+    );
+    card(
+        out,
+        "closed",
+        &t!(lang, "dash-kpi-closed"),
+        &n(t.closed),
+        "",
+    );
+    card(
+        out,
+        "rejected",
+        &t!(lang, "dash-kpi-rejected"),
+        &n(t.rejected),
+        "",
+    );
     let target = t!(
         lang,
         "dash-kpi-target",
@@ -258,99 +307,6 @@ fn key_figures(out: &mut String, r: &Report, lang: Lang) {
     let progress = pct(lang, r.target.progress);
     card(out, "target_progress", &target, &progress, "wide");
     out.push_str("</div></section>");
-}
-
-/// The channels of the weekly chart, in the order the script draws them.
-fn weekly_channels(r: &Report) -> Vec<String> {
-    let mut names: Vec<String> = r
-        .weekly
-        .iter()
-        .flat_map(|w| w.channels.keys().cloned())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// A response-time bucket's label in the language: `0–0,5`, `≥ 10`.
-fn bucket_label(lang: Lang, from: f64, to: Option<f64>) -> String {
-    // The bounds are whole or halves: as many places as they need, no trailing zero.
-    let n = |x: f64| format::decimal(lang, x, if x.fract() == 0.0 { 0 } else { 1 });
-    match to {
-        Some(to) => t!(lang, "dash-bucket-range", from = n(from), to = n(to)),
-        None => t!(lang, "dash-bucket-open", from = n(from)),
-    }
-}
-
-fn charts(out: &mut String, r: &Report, v: &View) {
-    let lang = v.lang;
-    let _ = write!(
-        out,
-        r#"<div class="grid2"><section class="chart-box"><h2>{}</h2>"#,
-        esc(&t!(lang, "dash-weekly-title"))
-    );
-    if r.total.received == 0 || r.weekly.is_empty() {
-        empty(out, lang, "weekly");
-    } else {
-        out.push_str(r#"<div class="chart" data-chart="weekly"></div>"#);
-        // Every figure of the chart, for reading without hovering (open in the print view).
-        let channels = weekly_channels(r);
-        let _ = write!(
-            out,
-            r#"<details class="values"{}><summary>{}</summary><table data-table="weekly">"#,
-            if v.print { " open" } else { "" },
-            esc(&t!(lang, "dash-weekly-table"))
-        );
-        let mut cells = vec![t!(lang, "dash-week")];
-        cells.extend(channels.iter().cloned());
-        cells.push(t!(lang, "dash-total"));
-        head_row(out, &cells);
-        for w in &r.weekly {
-            let _ = write!(out, "<tr><td>{}</td>", format::date(lang, w.week_start));
-            for c in &channels {
-                let n = w.channels.get(c).copied().unwrap_or(0);
-                let _ = write!(out, "<td>{}</td>", count(lang, n));
-            }
-            let total: u64 = w.channels.values().sum();
-            let _ = write!(out, "<td>{}</td></tr>", count(lang, total));
-        }
-        out.push_str("</table></details>");
-    }
-    let _ = write!(
-        out,
-        r#"</section><section class="chart-box"><h2>{}</h2>"#,
-        esc(&t!(lang, "dash-response-title"))
-    );
-    if r.total.received == 0 {
-        empty(out, lang, "response_times");
-    } else if r.total.responded == 0 {
-        let _ = write!(
-            out,
-            r#"<p class="empty" data-empty="response_times">{}</p>"#,
-            esc(&t!(lang, "dash-no-responses"))
-        );
-    } else {
-        out.push_str(r#"<div class="chart" data-chart="response_times"></div>"#);
-        // The distribution's few buckets fit one row under the chart.
-        let _ = write!(
-            out,
-            r#"<table class="values" data-table="response_times"><tr><th>{}</th>"#,
-            esc(&t!(lang, "dash-bucket"))
-        );
-        for b in &r.response_times {
-            let _ = write!(out, "<th>{}</th>", esc(&bucket_label(lang, b.from, b.to)));
-        }
-        let _ = write!(
-            out,
-            "</tr><tr><td>{}</td>",
-            esc(&t!(lang, "dash-complaints"))
-        );
-        for b in &r.response_times {
-            let _ = write!(out, "<td>{}</td>", count(lang, b.count));
-        }
-        out.push_str("</tr></table>");
-    }
-    out.push_str("</section></div>");
 }
 
 fn kpi_head(lang: Lang, first: String) -> Vec<String> {
@@ -429,45 +385,6 @@ fn by_channel_and_opd(out: &mut String, r: &Report, lang: Lang) {
     out.push_str("</section>");
 }
 
-/// The charts' figures and words for dashboard.js; `</` is escaped so no string can end the
-/// script element.
-fn scripts(out: &mut String, r: &Report, lang: Lang) {
-    let (thousands, decimal) = match lang {
-        Lang::Id => (".", ","),
-        Lang::English => (",", "."),
-    };
-    // Axis ticks: `08/01` (day/month) in Indonesian, `01-08` (ISO month-day) in English.
-    let week_label = |d: jiff::civil::Date| match lang {
-        Lang::Id => d.strftime("%d/%m").to_string(),
-        Lang::English => d.strftime("%m-%d").to_string(),
-    };
-    let data = serde_json::json!({
-        "weekly": r.weekly,
-        "response_times": r.response_times,
-        "strings": {
-            "lang": lang.code(),
-            "thousands": thousands,
-            "decimal": decimal,
-            "weekly_title": t!(lang, "dash-weekly-title"),
-            "weekly_axis": t!(lang, "dash-chart-weekly-axis"),
-            "response_title": t!(lang, "dash-response-title"),
-            "response_axis": t!(lang, "dash-chart-response-axis"),
-            "series": t!(lang, "dash-chart-series"),
-            "week_labels": r.weekly.iter().map(|w| week_label(w.week_start)).collect::<Vec<_>>(),
-            "bucket_labels": r
-                .response_times
-                .iter()
-                .map(|b| bucket_label(lang, b.from, b.to))
-                .collect::<Vec<_>>(),
-        },
-    });
-    let _ = write!(
-        out,
-        r#"<script id="report-data" type="application/json">{}</script><script src="/dashboard/dashboard.js"></script></body></html>"#,
-        data.to_string().replace("</", "<\\/")
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,7 +428,5 @@ mod tests {
         assert_eq!(pct(Lang::Id, Some(0.995)), "99,5%");
         assert_eq!(pct(Lang::English, None), "–");
         assert_eq!(days(Lang::Id, Some(0.126)), "0,13");
-        assert_eq!(bucket_label(Lang::Id, 0.0, Some(0.5)), "0–0,5");
-        assert_eq!(bucket_label(Lang::English, 10.0, None), "≥ 10");
     }
 }

@@ -221,7 +221,10 @@ mod tests {
         assert_eq!(age(Lang::Id, 40), "40 detik");
         assert_eq!(age(Lang::Id, 3 * 86_400), "3 hari");
         assert_eq!(age(Lang::English, 5 * 3600), "5 h");
-        assert_eq!(state_name(Lang::Id, State::AtRisk), "⚠ hampir lewat tenggat");
+        assert_eq!(
+            state_name(Lang::Id, State::AtRisk),
+            "⚠ hampir lewat tenggat"
+        );
         assert_eq!(state_name(Lang::English, State::Breached), "✖ breached");
         assert_eq!(up_down(Lang::Id, Some(false)).1, "✖ tidak terjangkau");
     }

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod dashboard;
+mod dashboard_charts;
 mod dashboard_page;
 mod dashboard_sections;
 pub use crate::runtime::listener;

@@ -296,6 +296,52 @@ async fn the_dashboard_in_chromium_shows_the_reports_figures_in_both_languages()
         .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
 
+    // The print view, printed: A4 landscape (842 × 595 pt), the period and when it was made.
+    let pdf = dir.path().join("print.pdf");
+    chromium(
+        &browser,
+        &dir.path().join("profile-pdf"),
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_owned(),
+        ],
+        &format!("{page}&print=1"),
+    )
+    .await;
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let boxes: Vec<&str> = text
+        .match_indices("/MediaBox")
+        .map(|(i, _)| &text[i..i + 40])
+        .collect();
+    assert!(!boxes.is_empty(), "no page in the PDF");
+    for b in &boxes {
+        let nums: Vec<f64> = b["/MediaBox".len()..]
+            .trim_start_matches([' ', '['])
+            .split([' ', ']'])
+            .filter_map(|n| n.parse().ok())
+            .take(4)
+            .collect();
+        assert!(
+            (nums[2] - 842.0).abs() < 2.0 && (nums[3] - 595.0).abs() < 2.0,
+            "not A4 landscape: {b}"
+        );
+    }
+    if let Ok(path) = std::env::var("LAPOR_BRIDGE_PRINT_SHOT") {
+        // A4 landscape at 96 dpi: 1123 × 794 px.
+        chromium(
+            &browser,
+            &dir.path().join("profile-print-shot"),
+            &[
+                format!("--screenshot={path}"),
+                "--window-size=1123,1600".to_owned(),
+                "--hide-scrollbars".to_owned(),
+            ],
+            &format!("{page}&print=1"),
+        )
+        .await;
+    }
+
     // Retaking docs/dashboard-id.png: LAPOR_BRIDGE_SCREENSHOT=/path/to/dashboard-id.png.
     if let Ok(path) = std::env::var("LAPOR_BRIDGE_SCREENSHOT") {
         let url = format!("{}/dashboard?from={from}&to={to}", daemon.admin);

@@ -17,7 +17,9 @@ async fn get(shared: &std::sync::Arc<Shared>, path: &str) -> (StatusCode, String
         .await
         .unwrap();
     let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+    let body = axum::body::to_bytes(res.into_body(), 1 << 24)
+        .await
+        .unwrap();
     (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
@@ -25,13 +27,33 @@ async fn get(shared: &std::sync::Arc<Shared>, path: &str) -> (StatusCode, String
 fn shared(dir: &std::path::Path) -> std::sync::Arc<Shared> {
     let path = dir.join("bridge.db");
     let mut f = Fixture::create(&path);
-    let a = f.record("sambat", "a1", Some("2024-01-08 09:00:00"), "2024-01-08 09:00:00");
+    let a = f.record(
+        "sambat",
+        "a1",
+        Some("2024-01-08 09:00:00"),
+        "2024-01-08 09:00:00",
+    );
     f.forwarded(a, "2024-01-08 09:05:00", 357301);
     f.update(Some(a), "terdisposisi", "status", "2024-01-08 10:00:00");
-    f.update(Some(a), "ditindaklanjuti", "status_tanggapan", "2024-01-09 10:00:00");
-    let b = f.record("callcenter", "b1", Some("2024-01-10 09:00:00"), "2024-01-10 09:00:00");
+    f.update(
+        Some(a),
+        "ditindaklanjuti",
+        "status_tanggapan",
+        "2024-01-09 10:00:00",
+    );
+    let b = f.record(
+        "callcenter",
+        "b1",
+        Some("2024-01-10 09:00:00"),
+        "2024-01-10 09:00:00",
+    );
     f.forwarded(b, "2024-01-10 09:05:00", 357302);
-    let c = f.record("sambat", "c1", Some("2024-01-11 09:00:00"), "2024-01-11 09:00:00");
+    let c = f.record(
+        "sambat",
+        "c1",
+        Some("2024-01-11 09:00:00"),
+        "2024-01-11 09:00:00",
+    );
     f.held(c);
     drop(f);
     Shared::new(Store::open(&path).unwrap(), None)
@@ -52,7 +74,10 @@ async fn the_page_is_indonesian_by_default_and_english_on_request() {
     let (status, id) = get(&shared, &format!("/dashboard?{PERIOD}")).await;
     assert_eq!(status, StatusCode::OK, "{id}");
     assert!(id.contains(r#"<html lang="id">"#), "{id}");
-    assert!(id.contains("Periode: 1 Januari 2024 – 31 Januari 2024"), "{id}");
+    assert!(
+        id.contains("Periode: 1 Januari 2024 – 31 Januari 2024"),
+        "{id}"
+    );
     assert!(id.contains("Aduan diterima"));
     // The period's inputs are day first, whatever the browser's locale.
     assert!(id.contains(r#"name="from" value="01/01/2024""#), "{id}");
@@ -112,9 +137,15 @@ async fn an_empty_period_says_so_instead_of_empty_charts() {
     let empty = "from=2023-03-01&to=2023-03-31&as_of=2024-03-01";
 
     let (_, id) = get(&shared, &format!("/dashboard?{empty}")).await;
-    assert!(id.contains(r#"data-empty="period">Tidak ada data untuk periode ini<"#), "{id}");
+    assert!(
+        id.contains(r#"data-empty="period">Tidak ada data untuk periode ini<"#),
+        "{id}"
+    );
     for what in ["weekly", "response_times", "by_channel", "by_opd"] {
-        assert!(id.contains(&format!(r#"data-empty="{what}""#)), "{what}: {id}");
+        assert!(
+            id.contains(&format!(r#"data-empty="{what}""#)),
+            "{what}: {id}"
+        );
     }
     assert!(!id.contains(r#"data-chart="#), "no chart is drawn: {id}");
 
@@ -169,17 +200,26 @@ async fn the_demo_configuration_serves_an_indonesian_dashboard() {
     let url = format!("http://127.0.0.1:{port}/dashboard");
     let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let page = loop {
-        assert!(child.try_wait().unwrap().is_none(), "lapor-bridge run exited");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "lapor-bridge run exited"
+        );
         if let Ok(r) = reqwest::get(&url).await {
             if r.status().is_success() {
                 break r.text().await.unwrap();
             }
         }
-        assert!(std::time::Instant::now() < end, "the dashboard never answered");
+        assert!(
+            std::time::Instant::now() < end,
+            "the dashboard never answered"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     let _ = child.kill();
     let _ = child.wait();
-    assert!(page.starts_with(r#"<!doctype html><html lang="id">"#), "{page}");
+    assert!(
+        page.starts_with(r#"<!doctype html><html lang="id">"#),
+        "{page}"
+    );
     assert!(page.contains("Angka utama"));
 }
