@@ -1,7 +1,8 @@
 #!/bin/sh
-# Makes sure Debian's `chromium` is installed, for the dashboard test (tests/it/report_daemon.rs)
-# and for retaking docs/dashboard.png. Installs it with apt-get when /usr/bin/chromium is
-# missing (as root, or through sudo without a password). Prints the browser's path.
+# Makes sure Debian's `chromium` is installed, for the dashboard test
+# (tests/it/dashboard_chromium.rs) and for retaking docs/dashboard-id.png. Installs it with
+# apt-get when /usr/bin/chromium is missing (as root, or through sudo without a password).
+# Prints the browser's path.
 set -eu
 BIN=/usr/bin/chromium
 if [ ! -x "$BIN" ]; then

@@ -8,6 +8,9 @@
 
 pub mod admin;
 pub mod dashboard;
+mod dashboard_charts;
+mod dashboard_page;
+mod dashboard_sections;
 pub use crate::runtime::listener;
 pub mod metrics;
 pub mod notify;

@@ -15,6 +15,8 @@ mod clocks;
 mod config_check;
 mod crash;
 mod csv_folder;
+mod dashboard_chromium;
+mod dashboard_lang;
 mod dead_letters_cli;
 mod demo_output;
 mod dry_run_cli;
