@@ -11,6 +11,8 @@ pub mod kpi;
 mod kpi_oracle;
 pub mod metrics;
 mod query;
+#[cfg(test)]
+mod oracle_tests;
 pub mod render;
 pub mod sla;
 pub mod telegram;
