@@ -164,20 +164,25 @@ pub fn load(store: &Store) -> Result<Vec<Timeline>, StoreError> {
     })
 }
 
-/// The timelines of the records `filter` selects (an SQL condition on `records r` and
-/// `outbox o`, with `params`), handed to `each` one at a time in record id order: memory
-/// holds one timeline, never the store's. The records and their applied updates are read
-/// as two ordered streams and merged (`lapor_updates_timeline`, migration 8, gives the
-/// updates in timeline order), so a large selection costs two scans, not a query per record.
+/// The timelines of the records `filter` selects (an SQL condition on `records`, with
+/// `params`), handed to `each` one at a time in record id order: memory holds one timeline,
+/// never the store's. The selection is read as `id IN (SELECT id FROM records WHERE filter)`,
+/// which SQLite answers from the filter's index and walks in id order without sorting; the
+/// records and their applied updates are then two ordered streams, merged
+/// (`lapor_updates_timeline`, migration 8, holds the updates in timeline order), so a large
+/// selection costs two index walks, not a query per record.
 pub fn stream(
     c: &Connection,
     filter: &str,
     params: &[&dyn ToSql],
     mut each: impl FnMut(Timeline),
 ) -> rusqlite::Result<()> {
-    let from = "FROM records r LEFT JOIN outbox o ON o.record_id = r.id";
+    let from = format!(
+        "FROM records r LEFT JOIN outbox o ON o.record_id = r.id
+         WHERE r.id IN (SELECT id FROM records WHERE {filter})"
+    );
     let (lo, hi): (Option<i64>, Option<i64>) = c.query_row(
-        &format!("SELECT min(r.id), max(r.id) {from} WHERE {filter}"),
+        &format!("SELECT min(r.id), max(r.id) {from}"),
         params,
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -185,7 +190,7 @@ pub fn stream(
         return Ok(());
     };
     let mut records = c.prepare(&format!(
-        "SELECT {RECORD_COLUMNS} {from} WHERE {filter} ORDER BY r.id"
+        "SELECT {RECORD_COLUMNS} {from} ORDER BY r.id"
     ))?;
     let mut updates = c.prepare(&format!(
         "SELECT record_id, status, effect, effective_at FROM lapor_updates
