@@ -226,7 +226,10 @@ impl<'a> Builder<'a> {
             rejected: status == Some(REJECTED),
         };
         self.total.add(&o);
-        self.by_channel.entry(t.channel.clone()).or_default().add(&o);
+        self.by_channel
+            .entry(t.channel.clone())
+            .or_default()
+            .add(&o);
         self.by_opd.entry(t.instansi_id).or_default().add(&o);
         *self
             .weeks

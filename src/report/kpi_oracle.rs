@@ -8,7 +8,10 @@ use jiff::civil::{Date, Weekday};
 use jiff::{Timestamp, ToSpan};
 
 use super::calendar::{wib_date, Calendar};
-use super::kpi::{median, monday_of, response_days, Bucket, ChannelKpi, Kpi, OpdKpi, Period, Report, Target, Week, BUCKETS};
+use super::kpi::{
+    median, monday_of, response_days, Bucket, ChannelKpi, Kpi, OpdKpi, Period, Report, Target,
+    Week, BUCKETS,
+};
 use super::timeline::{Timeline, CLOSED, REJECTED};
 
 /// Computes the report of `period` from every timeline in the store.
@@ -183,4 +186,3 @@ fn weekly(cohort: &[&Timeline], period: &Period) -> Vec<Week> {
         })
         .collect()
 }
-

@@ -36,7 +36,11 @@ struct Figures {
 type Key = (u32, u32, Option<PathBuf>);
 
 fn key(cfg: &ReportConfig) -> Key {
-    (cfg.annual_target, cfg.at_risk_margin_days, cfg.calendar_file.clone())
+    (
+        cfg.annual_target,
+        cfg.at_risk_margin_days,
+        cfg.calendar_file.clone(),
+    )
 }
 
 /// The last figures computed and when, per daemon (held in the service's shared state).

@@ -10,9 +10,9 @@ pub mod kpi;
 #[cfg(test)]
 mod kpi_oracle;
 pub mod metrics;
-mod query;
 #[cfg(test)]
 mod oracle_tests;
+mod query;
 pub mod render;
 pub mod sla;
 pub mod telegram;

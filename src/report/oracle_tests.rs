@@ -60,8 +60,11 @@ fn generate(c: &Connection, n: u64) {
         match rng.below(12) {
             0 => continue,
             1 => {
-                c.execute("INSERT INTO outbox (record_id, state) VALUES (?1, 'held')", [id])
-                    .unwrap();
+                c.execute(
+                    "INSERT INTO outbox (record_id, state) VALUES (?1, 'held')",
+                    [id],
+                )
+                .unwrap();
                 continue;
             }
             _ => {}
@@ -79,7 +82,11 @@ fn generate(c: &Connection, n: u64) {
         for _ in 0..rng.below(6) {
             t += SignedDuration::from_mins(rng.below(60 * 24 * 9) as i64);
             // Now and then one earlier than the last (feeds re-deliver late).
-            let eff = if rng.below(8) == 0 { t - SignedDuration::from_hours(30) } else { t };
+            let eff = if rng.below(8) == 0 {
+                t - SignedDuration::from_hours(30)
+            } else {
+                t
+            };
             let status = STATUSES[rng.below(STATUSES.len() as u64) as usize];
             let effect = ["status", "tanggapan", "status_tanggapan", "stale", "status"]
                 [rng.below(5) as usize];
@@ -140,12 +147,15 @@ fn kpi_from_sql_equals_the_in_memory_report() {
             as_of: wib(as_of),
         };
         let old = kpi_oracle::compute(&all, &cal, &period, cfg.annual_target, &names);
-        let new = super::kpi_report(&store, &cfg, &cal, period.from, period.to, period.as_of)
-            .unwrap();
+        let new =
+            super::kpi_report(&store, &cfg, &cal, period.from, period.to, period.as_of).unwrap();
         assert_eq!(new, old, "{from}..{to} as of {as_of}");
         // The months-long periods hold every kind of figure (the day and 2022 may be empty).
         if from != to && !from.starts_with("2022") {
-            assert!(new.total.responded > 0 && new.total.closed > 0, "{from}..{to}");
+            assert!(
+                new.total.responded > 0 && new.total.closed > 0,
+                "{from}..{to}"
+            );
             assert!(new.total.rejected > 0 && new.total.forwarded < new.total.received);
         }
     }
@@ -157,7 +167,11 @@ fn sla_from_sql_equals_the_in_memory_report() {
     let cal = Calendar::shipped();
     let cfg = ReportConfig::default();
     let all = timeline::load(&store).unwrap();
-    for now in ["2024-03-01 09:00:00", "2024-12-20 17:00:00", "2026-01-01 00:00:00"] {
+    for now in [
+        "2024-03-01 09:00:00",
+        "2024-12-20 17:00:00",
+        "2026-01-01 00:00:00",
+    ] {
         for margin in [0, 1, 2] {
             let cfg = ReportConfig {
                 at_risk_margin_days: margin,

@@ -52,7 +52,10 @@ pub fn kpi(
             report_time_in()
         ))?;
         let rows = st.query_map([&lo, &hi], |r| {
-            Ok(report_time(r.get::<_, Option<String>>(0)?.as_deref(), &r.get::<_, String>(1)?))
+            Ok(report_time(
+                r.get::<_, Option<String>>(0)?.as_deref(),
+                &r.get::<_, String>(1)?,
+            ))
         })?;
         for t in rows {
             b.offer_year(t?);
@@ -89,7 +92,12 @@ fn stream_open(c: &Connection, now: &str, tally: &mut Tally<'_>) -> rusqlite::Re
 /// The whole SLA report as of `now`: the open complaints, and the ended ones for the counts
 /// of completed checks (met, met late) — every forwarded complaint has those, so this part
 /// reads the store's history, streamed.
-pub fn sla(store: &Store, cal: &Calendar, margin: u32, now: Timestamp) -> Result<SlaReport, StoreError> {
+pub fn sla(
+    store: &Store,
+    cal: &Calendar,
+    margin: u32,
+    now: Timestamp,
+) -> Result<SlaReport, StoreError> {
     let mut tally = Tally::new(cal, margin, now);
     let at = time::db(now);
     store.with_conn(|c| {

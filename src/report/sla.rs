@@ -264,7 +264,8 @@ impl<'a> Tally<'a> {
 
     /// The watch list alone, most urgent first.
     pub fn into_watch(mut self) -> Vec<Check> {
-        self.watch.sort_by_key(|c| (c.deadline, c.record_id, c.rule));
+        self.watch
+            .sort_by_key(|c| (c.deadline, c.record_id, c.rule));
         self.watch
     }
 

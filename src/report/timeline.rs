@@ -169,20 +169,17 @@ pub fn load(store: &Store) -> Result<Vec<Timeline>, StoreError> {
 /// never the store's. The selection is read as `id IN (SELECT id FROM records WHERE filter)`,
 /// which SQLite answers from the filter's index and walks in id order without sorting; the
 /// records and their applied updates are then two ordered streams, merged
-/// (`lapor_updates_timeline`, migration 8, holds the updates in timeline order), so a large
-/// selection costs two index walks, not a query per record.
+/// (`lapor_updates_timeline`, migration 8, holds the updates in timeline order): one index
+/// seek per selected record, no sort, nothing read for the records left out.
 pub fn stream(
     c: &Connection,
     filter: &str,
     params: &[&dyn ToSql],
     mut each: impl FnMut(Timeline),
 ) -> rusqlite::Result<()> {
-    let from = format!(
-        "FROM records r LEFT JOIN outbox o ON o.record_id = r.id
-         WHERE r.id IN (SELECT id FROM records WHERE {filter})"
-    );
+    let selected = format!("SELECT id FROM records WHERE {filter}");
     let (lo, hi): (Option<i64>, Option<i64>) = c.query_row(
-        &format!("SELECT min(r.id), max(r.id) {from}"),
+        &format!("SELECT min(id), max(id) FROM ({selected})"),
         params,
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -190,15 +187,19 @@ pub fn stream(
         return Ok(());
     };
     let mut records = c.prepare(&format!(
-        "SELECT {RECORD_COLUMNS} {from} ORDER BY r.id"
+        "SELECT {RECORD_COLUMNS} FROM records r LEFT JOIN outbox o ON o.record_id = r.id
+         WHERE r.id IN ({selected}) ORDER BY r.id"
     ))?;
+    // The selection's id range bounds the index walk; the selection itself keeps out the
+    // updates of the records between (a few open records among old ones). `lo`, `hi` are
+    // integers read from the store, safe inline.
     let mut updates = c.prepare(&format!(
         "SELECT record_id, status, effect, effective_at FROM lapor_updates
-         WHERE record_id BETWEEN ?1 AND ?2 AND {APPLIED}
+         WHERE record_id BETWEEN {lo} AND {hi} AND record_id IN ({selected}) AND {APPLIED}
          ORDER BY record_id, effective_at, id"
     ))?;
     let mut ups = updates
-        .query_map([lo, hi], |r| {
+        .query_map(params, |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

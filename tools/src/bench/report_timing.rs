@@ -54,7 +54,10 @@ pub async fn time_reports(store: &Path, bin: Option<PathBuf>) -> Result<(), Stri
             bin.display()
         ));
     }
-    for args in [&["report", "--format", "json"][..], &["report", "sla", "--format", "json"]] {
+    for args in [
+        &["report", "--format", "json"][..],
+        &["report", "sla", "--format", "json"],
+    ] {
         let (took, rss_kb) = child_run(&bin, store, args)?;
         println!(
             "binary `{}`: {}, peak RSS {:.1} MB",
@@ -86,10 +89,11 @@ fn in_process(path: &Path) -> Result<(), String> {
         ms(best_of(3, sla)?),
         s.watch.len()
     );
-    let watch = || {
-        report::sla_watch(&store, &cfg, &cal, now).map_err(|e| e.to_string())
-    };
-    println!("in process: SLA watch list alone (alert stages): {}", ms(best_of(3, watch)?));
+    let watch = || report::sla_watch(&store, &cfg, &cal, now).map_err(|e| e.to_string());
+    println!(
+        "in process: SLA watch list alone (alert stages): {}",
+        ms(best_of(3, watch)?)
+    );
     let both = best_of(3, || {
         let j = serde_json::json!({"report": kpi()?, "sla": sla()?});
         Ok(j.to_string().len())
@@ -189,7 +193,11 @@ async fn measure_daemon(pid: u32, base: &str) -> Result<(), String> {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (before, _) = rss(pid);
     println!("daemon:  RSS idle before the dashboard {}", mb(before));
-    for (path, n) in [("/dashboard/data.json", 3), ("/dashboard", 1), ("/metrics", 2)] {
+    for (path, n) in [
+        ("/dashboard/data.json", 3),
+        ("/dashboard", 1),
+        ("/metrics", 2),
+    ] {
         for i in 1..=n {
             let t = Instant::now();
             let r = http

@@ -22,7 +22,12 @@ use lapor_bridge::store::Store;
 use lapor_bridge::time;
 
 /// Channel, share in percent: SAMBAT Online carries most of Malang's complaints.
-const CHANNELS: [(&str, u32); 4] = [("sambat", 55), ("call112", 20), ("sosmed", 17), ("ngombe", 8)];
+const CHANNELS: [(&str, u32); 4] = [
+    ("sambat", 55),
+    ("call112", 20),
+    ("sosmed", 17),
+    ("ngombe", 8),
+];
 const CHUNK: u64 = 5_000;
 
 const ISI: &str = "Jalan di depan rumah kami berlubang besar sejak musim hujan dan sudah \
@@ -134,7 +139,12 @@ impl Gen<'_> {
         CHANNELS[0].0
     }
 
-    fn complaint(&mut self, tx: &Transaction<'_>, i: u64, reported: Timestamp) -> rusqlite::Result<()> {
+    fn complaint(
+        &mut self,
+        tx: &Transaction<'_>,
+        i: u64,
+        reported: Timestamp,
+    ) -> rusqlite::Result<()> {
         let channel = self.channel();
         let local_id = format!("{}", 100_000 + i);
         let received = reported + mins(self.rng.random_range(0..20));
@@ -150,14 +160,21 @@ impl Gen<'_> {
         })
         .to_string();
         // SAMBAT always gives its time; the webhook channels and CSV now and then do not.
-        let reported_at = (channel == "sambat" || self.rng.random_range(0..10) != 0)
-            .then(|| time::db(reported));
+        let reported_at =
+            (channel == "sambat" || self.rng.random_range(0..10) != 0).then(|| time::db(reported));
         tx.prepare_cached(
             "INSERT INTO records (channel, local_id, raw, content_hash, reported_at, received_at,
                                   updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         )?
-        .execute(params![channel, local_id, raw, format!("h{i:016x}"), reported_at, time::db(received)])?;
+        .execute(params![
+            channel,
+            local_id,
+            raw,
+            format!("h{i:016x}"),
+            reported_at,
+            time::db(received)
+        ])?;
         let id = tx.last_insert_rowid();
         self.event(tx, id, received, "stored", None)?;
         let fate = self.rng.random_range(0..100);
@@ -213,10 +230,16 @@ impl Gen<'_> {
         let r = self.rng.random_range(0..100);
         let mut steps: Vec<(&str, Option<&str>)> = vec![("terverifikasi", None)];
         if r < 6 {
-            steps.push(("ditolak", Some("Laporan bukan kewenangan Pemerintah Kota Malang.")));
+            steps.push((
+                "ditolak",
+                Some("Laporan bukan kewenangan Pemerintah Kota Malang."),
+            ));
         } else {
             steps.push(("terdisposisi", None));
-            steps.push(("ditindaklanjuti", Some("Sudah kami tindak lanjuti, petugas ke lokasi.")));
+            steps.push((
+                "ditindaklanjuti",
+                Some("Sudah kami tindak lanjuti, petugas ke lokasi."),
+            ));
             steps.push((if r < 10 { "diarsipkan" } else { "selesai" }, None));
         }
         let mut at = forwarded;
@@ -252,10 +275,18 @@ impl Gen<'_> {
         tanggapan: Option<&str>,
         at: Timestamp,
     ) -> rusqlite::Result<()> {
-        let effect = if tanggapan.is_some() { "status_tanggapan" } else { "status" };
+        let effect = if tanggapan.is_some() {
+            "status_tanggapan"
+        } else {
+            "status"
+        };
         let waktu = time::db(at);
         let read = time::db(at + mins(self.rng.random_range(1..10)));
-        let copies = if self.rng.random_range(0..20) == 0 { 2 } else { 1 };
+        let copies = if self.rng.random_range(0..20) == 0 {
+            2
+        } else {
+            1
+        };
         for copy in 0..copies {
             self.update_seq += 1;
             let effect = if copy == 0 { effect } else { "same_content" };
@@ -311,8 +342,10 @@ impl Gen<'_> {
         kind: &str,
         detail: Option<&str>,
     ) -> rusqlite::Result<()> {
-        tx.prepare_cached("INSERT INTO events (record_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![id, time::db(at), kind, detail])?;
+        tx.prepare_cached(
+            "INSERT INTO events (record_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, time::db(at), kind, detail])?;
         Ok(())
     }
 }
