@@ -115,9 +115,9 @@ pub async fn check_once(
     heartbeat: &Heartbeat,
 ) -> Result<Round, AlertError> {
     let cal = super::calendar_for(cfg)?;
-    let report = super::sla_report(store, cfg, &cal, now)?;
+    let watch = super::sla_watch(store, cfg, &cal, now)?;
     let mut round = Round::default();
-    for c in &report.watch {
+    for c in &watch {
         let Some(level) = level(c) else { continue };
         let rule = c.rule.as_str();
         let posted: Option<Option<String>> = store.with_conn(|conn| {
@@ -177,7 +177,7 @@ pub async fn check_once(
         }
     }
     tracing::debug!(
-        watch = report.watch.len(),
+        watch = watch.len(),
         posted = round.posted,
         failed = round.failed,
         "SLA watch checked"

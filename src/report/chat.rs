@@ -160,8 +160,8 @@ pub fn current_events(
 ) -> Result<Vec<Event>, AlertError> {
     let mut events = Vec::new();
     let cal = super::calendar_for(cfg)?;
-    let report = super::sla_report(store, cfg, &cal, now)?;
-    for c in &report.watch {
+    let watch = super::sla_watch(store, cfg, &cal, now)?;
+    for c in &watch {
         let (level, what) = match c.state {
             State::AtRisk => ("at_risk", "hampir lewat tenggat"),
             State::Breached => ("breached", "lewat tenggat"),

@@ -97,7 +97,7 @@ pub struct Report {
 }
 
 /// Response-time buckets, in working days.
-const BUCKETS: [(f64, Option<f64>); 7] = [
+pub(super) const BUCKETS: [(f64, Option<f64>); 7] = [
     (0.0, Some(0.5)),
     (0.5, Some(1.0)),
     (1.0, Some(2.0)),
@@ -113,46 +113,176 @@ pub struct Period {
     pub as_of: Timestamp,
 }
 
-/// Computes the report of `period` from every timeline in the store.
-pub fn compute(
-    timelines: &[Timeline],
-    cal: &Calendar,
-    period: &Period,
-    annual_target: u32,
-    names: &BTreeMap<i64, String>,
-) -> Report {
-    // Reported in the period and already by `as_of` (a report "as of" mid-period counts
-    // only the complaints that existed then).
-    let in_period = |t: &Timeline| {
-        let d = wib_date(t.reported_at);
-        d >= period.from && d <= period.to && t.reported_at <= period.as_of
-    };
-    let cohort: Vec<&Timeline> = timelines.iter().filter(|t| in_period(t)).collect();
-    let as_of = period.as_of;
+/// The complaints of one group (the total, a channel, an OPD) as the stream passes them.
+#[derive(Default)]
+struct Tally {
+    received: u64,
+    forwarded: u64,
+    closed: u64,
+    rejected: u64,
+    /// Working days to the first response, of the responded ones.
+    times: Vec<f64>,
+}
 
-    let mut by_channel: BTreeMap<String, Vec<&Timeline>> = BTreeMap::new();
-    let mut by_opd: BTreeMap<Option<i64>, Vec<&Timeline>> = BTreeMap::new();
-    for t in &cohort {
-        by_channel.entry(t.channel.clone()).or_default().push(t);
-        by_opd.entry(t.instansi_id).or_default().push(t);
+impl Tally {
+    fn add(&mut self, o: &Outcome) {
+        self.received += 1;
+        self.forwarded += u64::from(o.forwarded);
+        self.closed += u64::from(o.closed);
+        self.rejected += u64::from(o.rejected);
+        if let Some(d) = o.response_days {
+            self.times.push(d);
+        }
     }
 
-    let year = period.to.year();
-    let jan1 = Date::new(year, 1, 1).unwrap_or(period.from);
-    let year_to_date = timelines
-        .iter()
-        .filter(|t| {
-            let d = wib_date(t.reported_at);
-            d >= jan1 && d <= period.to && t.reported_at <= period.as_of
-        })
-        .count() as u64;
+    /// The group's figures; the durations sorted first, so that the mean sums them in the
+    /// same order whatever order the complaints came in.
+    fn finish(mut self) -> (Kpi, Vec<f64>) {
+        self.times.sort_by(f64::total_cmp);
+        let times = self.times;
+        let received = self.received;
+        let responded = times.len() as u64;
+        let kpi = Kpi {
+            received,
+            forwarded: self.forwarded,
+            responded,
+            response_rate: (received > 0).then(|| responded as f64 / received as f64),
+            mean_response_days: (!times.is_empty())
+                .then(|| times.iter().sum::<f64>() / times.len() as f64),
+            median_response_days: median(&times),
+            closed: self.closed,
+            rejected: self.rejected,
+        };
+        (kpi, times)
+    }
+}
 
-    let mut times: Vec<f64> = cohort
-        .iter()
-        .filter_map(|t| response_days(t, cal, as_of))
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let response_times = BUCKETS
+/// One complaint of the cohort, reduced to what the KPIs count as of `as_of`.
+struct Outcome {
+    forwarded: bool,
+    response_days: Option<f64>,
+    closed: bool,
+    rejected: bool,
+}
+
+/// The report of a period, built from a stream of timelines: each is reduced to its outcome
+/// and dropped, so memory holds the period's durations (for the medians), not timelines.
+pub struct Builder<'a> {
+    cal: &'a Calendar,
+    period: &'a Period,
+    annual_target: u32,
+    year_to_date: u64,
+    total: Tally,
+    by_channel: BTreeMap<String, Tally>,
+    by_opd: BTreeMap<Option<i64>, Tally>,
+    weeks: BTreeMap<Date, BTreeMap<String, u64>>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(cal: &'a Calendar, period: &'a Period, annual_target: u32) -> Builder<'a> {
+        Builder {
+            cal,
+            period,
+            annual_target,
+            year_to_date: 0,
+            total: Tally::default(),
+            by_channel: BTreeMap::new(),
+            by_opd: BTreeMap::new(),
+            weeks: BTreeMap::new(),
+        }
+    }
+
+    /// The first day of the target's year: 1 January of the period's end.
+    pub fn year_start(&self) -> Date {
+        Date::new(self.period.to.year(), 1, 1).unwrap_or(self.period.from)
+    }
+
+    /// Counts one complaint's report time towards the year's target if it falls in it.
+    pub fn offer_year(&mut self, reported_at: Timestamp) {
+        let d = wib_date(reported_at);
+        if d >= self.year_start() && d <= self.period.to && reported_at <= self.period.as_of {
+            self.year_to_date += 1;
+        }
+    }
+
+    /// Reported in the period and already by `as_of` (a report "as of" mid-period counts
+    /// only the complaints that existed then).
+    pub fn in_period(&self, t: &Timeline) -> bool {
+        let d = wib_date(t.reported_at);
+        d >= self.period.from && d <= self.period.to && t.reported_at <= self.period.as_of
+    }
+
+    /// Adds one timeline to the cohort if it belongs to it.
+    pub fn offer(&mut self, t: &Timeline) {
+        if !self.in_period(t) {
+            return;
+        }
+        let as_of = self.period.as_of;
+        let status = t.status_at(as_of);
+        let o = Outcome {
+            forwarded: t.forwarded_by(as_of).is_some(),
+            response_days: response_days(t, self.cal, as_of),
+            closed: status.is_some_and(|s| CLOSED.contains(&s)),
+            rejected: status == Some(REJECTED),
+        };
+        self.total.add(&o);
+        self.by_channel
+            .entry(t.channel.clone())
+            .or_default()
+            .add(&o);
+        self.by_opd.entry(t.instansi_id).or_default().add(&o);
+        *self
+            .weeks
+            .entry(monday_of(wib_date(t.reported_at)))
+            .or_default()
+            .entry(t.channel.clone())
+            .or_default() += 1;
+    }
+
+    pub fn finish(self, names: &BTreeMap<i64, String>) -> Report {
+        let (period, cal, annual_target) = (self.period, self.cal, self.annual_target);
+        let year_to_date = self.year_to_date;
+        let channels: Vec<String> = self.by_channel.keys().cloned().collect();
+        let (total, times) = self.total.finish();
+        Report {
+            from: period.from,
+            to: period.to,
+            as_of: period.as_of,
+            total,
+            target: Target {
+                year: period.to.year(),
+                annual: annual_target,
+                year_to_date,
+                progress: (annual_target > 0)
+                    .then(|| year_to_date as f64 / f64::from(annual_target)),
+            },
+            by_channel: self
+                .by_channel
+                .into_iter()
+                .map(|(channel, t)| ChannelKpi {
+                    channel,
+                    kpi: t.finish().0,
+                })
+                .collect(),
+            by_opd: self
+                .by_opd
+                .into_iter()
+                .map(|(id, t)| OpdKpi {
+                    instansi_id: id,
+                    name: id.and_then(|id| names.get(&id).cloned()),
+                    kpi: t.finish().0,
+                })
+                .collect(),
+            weekly: weekly(&self.weeks, &channels, period),
+            response_times: buckets(&times),
+            warnings: warnings(cal, period),
+        }
+    }
+}
+
+/// The response-time distribution of sorted durations.
+fn buckets(times: &[f64]) -> Vec<Bucket> {
+    BUCKETS
         .iter()
         .map(|(from, to)| Bucket {
             label: match to {
@@ -166,8 +296,11 @@ pub fn compute(
                 .filter(|d| **d >= *from && to.is_none_or(|to| **d < to))
                 .count() as u64,
         })
-        .collect();
+        .collect()
+}
 
+/// Caveats of the period: years without holiday data, unconfirmed holidays.
+pub(super) fn warnings(cal: &Calendar, period: &Period) -> Vec<String> {
     let mut warnings = Vec::new();
     let uncovered = cal.uncovered_years(period.from, period.to);
     if !uncovered.is_empty() {
@@ -187,37 +320,7 @@ pub fn compute(
             d.date, d.name
         ));
     }
-
-    Report {
-        from: period.from,
-        to: period.to,
-        as_of,
-        total: kpi(&cohort, cal, as_of),
-        target: Target {
-            year,
-            annual: annual_target,
-            year_to_date,
-            progress: (annual_target > 0).then(|| year_to_date as f64 / f64::from(annual_target)),
-        },
-        by_channel: by_channel
-            .into_iter()
-            .map(|(channel, ts)| ChannelKpi {
-                channel,
-                kpi: kpi(&ts, cal, as_of),
-            })
-            .collect(),
-        by_opd: by_opd
-            .into_iter()
-            .map(|(id, ts)| OpdKpi {
-                instansi_id: id,
-                name: id.and_then(|id| names.get(&id).cloned()),
-                kpi: kpi(&ts, cal, as_of),
-            })
-            .collect(),
-        weekly: weekly(&cohort, period),
-        response_times,
-        warnings,
-    }
+    warnings
 }
 
 /// Working days from the report to the first response, if it came by `as_of`.
@@ -226,39 +329,8 @@ pub fn response_days(t: &Timeline, cal: &Calendar, as_of: Timestamp) -> Option<f
     Some(cal.working_days_between(t.reported_at, first))
 }
 
-fn kpi(ts: &[&Timeline], cal: &Calendar, as_of: Timestamp) -> Kpi {
-    let received = ts.len() as u64;
-    let mut times: Vec<f64> = ts
-        .iter()
-        .filter_map(|t| response_days(t, cal, as_of))
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let responded = times.len() as u64;
-    let status = |t: &&&Timeline| t.status_at(as_of).map(str::to_owned);
-    Kpi {
-        received,
-        forwarded: ts
-            .iter()
-            .filter(|t| t.forwarded_by(as_of).is_some())
-            .count() as u64,
-        responded,
-        response_rate: (received > 0).then(|| responded as f64 / received as f64),
-        mean_response_days: (!times.is_empty())
-            .then(|| times.iter().sum::<f64>() / times.len() as f64),
-        median_response_days: median(&times),
-        closed: ts
-            .iter()
-            .filter(|t| status(t).is_some_and(|s| CLOSED.contains(&s.as_str())))
-            .count() as u64,
-        rejected: ts
-            .iter()
-            .filter(|t| status(t).as_deref() == Some(REJECTED))
-            .count() as u64,
-    }
-}
-
 /// The median of sorted values; the mean of the middle two for an even count.
-fn median(sorted: &[f64]) -> Option<f64> {
+pub(super) fn median(sorted: &[f64]) -> Option<f64> {
     let n = sorted.len();
     match n {
         0 => None,
@@ -267,20 +339,18 @@ fn median(sorted: &[f64]) -> Option<f64> {
     }
 }
 
-fn monday_of(d: Date) -> Date {
+pub(super) fn monday_of(d: Date) -> Date {
     let back = i64::from(d.weekday().to_monday_zero_offset());
     d.checked_sub(back.days()).unwrap_or(d)
 }
 
 /// Every week overlapping the period, with its complaints per channel (zero weeks included,
-/// so the chart's time axis has no gaps).
-fn weekly(cohort: &[&Timeline], period: &Period) -> Vec<Week> {
-    let channels: Vec<String> = {
-        let mut c: Vec<String> = cohort.iter().map(|t| t.channel.clone()).collect();
-        c.sort();
-        c.dedup();
-        c
-    };
+/// so the chart's time axis has no gaps); `counts` are the cohort's, by week start.
+fn weekly(
+    counts: &BTreeMap<Date, BTreeMap<String, u64>>,
+    channels: &[String],
+    period: &Period,
+) -> Vec<Week> {
     let mut weeks: BTreeMap<Date, BTreeMap<String, u64>> = BTreeMap::new();
     let mut w = monday_of(period.from);
     let mut guard = 0;
@@ -292,10 +362,11 @@ fn weekly(cohort: &[&Timeline], period: &Period) -> Vec<Week> {
             break;
         }
     }
-    for t in cohort {
-        let wk = monday_of(wib_date(t.reported_at));
-        if let Some(m) = weeks.get_mut(&wk) {
-            *m.entry(t.channel.clone()).or_default() += 1;
+    for (wk, per_channel) in counts {
+        if let Some(m) = weeks.get_mut(wk) {
+            for (c, n) in per_channel {
+                *m.entry(c.clone()).or_default() += n;
+            }
         }
     }
     weeks

@@ -1,36 +1,106 @@
 //! Report figures on `/metrics`: the SLA watch (open checks per rule and state), alerts
-//! posted and pending, and the year's target progress. Computed from the store at each
-//! scrape, like the queue figures.
+//! posted and pending, and the year's target progress. The SLA and KPI figures read the
+//! store's history, so they are computed at most once per [`FIGURES_TTL`] and reused by the
+//! scrapes in between ([`FigureCache`]); the alert counts are small tables, read each scrape.
 
 use jiff::Timestamp;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use super::sla::RuleSummary;
 use crate::config::ReportConfig;
 use crate::store::Store;
 
 type Labels = Vec<(String, String)>;
 
-/// Registers the report families in `reg`; logs and skips them when the store or the
-/// calendar cannot be read (the rest of `/metrics` still answers).
-pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig) {
+/// How long computed report figures serve `/metrics`: a scrape every 15 s costs one report
+/// a minute, and the figures (working-day deadlines) do not move faster than that.
+pub const FIGURES_TTL: Duration = Duration::from_secs(60);
+
+/// The figures `/metrics` shows from the reports.
+#[derive(Clone)]
+struct Figures {
+    rules: Vec<RuleSummary>,
+    /// Year to date received, the annual target, the response ratio; `None` when the KPI
+    /// report failed (its families are then left out).
+    year: Option<(u64, u32, f64)>,
+}
+
+/// What the figures depend on besides the store and the time.
+type Key = (u32, u32, Option<PathBuf>);
+
+fn key(cfg: &ReportConfig) -> Key {
+    (
+        cfg.annual_target,
+        cfg.at_risk_margin_days,
+        cfg.calendar_file.clone(),
+    )
+}
+
+/// The last figures computed and when, per daemon (held in the service's shared state).
+#[derive(Default)]
+pub struct FigureCache(Mutex<Option<(Instant, Key, Figures)>>);
+
+impl FigureCache {
+    /// Fresh figures, or the cached ones if computed under `ttl` ago with the same settings.
+    /// A scrape that arrives while another computes waits for it and takes its result.
+    fn get(&self, store: &Store, cfg: &ReportConfig, ttl: Duration) -> Option<Figures> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, k, f)) = slot.as_ref() {
+            if at.elapsed() < ttl && *k == key(cfg) {
+                return Some(f.clone());
+            }
+        }
+        let f = compute(store, cfg)?;
+        *slot = Some((Instant::now(), key(cfg), f.clone()));
+        Some(f)
+    }
+}
+
+/// The figures as of now; `None` (logged) when the calendar or the SLA watch cannot be read.
+fn compute(store: &Store, cfg: &ReportConfig) -> Option<Figures> {
     let now = Timestamp::now();
     let cal = match super::calendar_for(cfg) {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!(error = %e, "metrics: cannot load the calendar");
-            return;
+            return None;
         }
     };
     let sla = match super::sla_report(store, cfg, &cal, now) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "metrics: cannot compute the SLA watch");
-            return;
+            return None;
         }
+    };
+    let (from, to) = super::year_to_date(now);
+    let year = super::kpi_report(store, cfg, &cal, from, to, now)
+        .ok()
+        .map(|r| {
+            (
+                r.target.year_to_date,
+                r.target.annual,
+                r.total.response_rate.unwrap_or(0.0),
+            )
+        });
+    Some(Figures {
+        rules: sla.rules,
+        year,
+    })
+}
+
+/// Registers the report families in `reg`; logs and skips them when the store or the
+/// calendar cannot be read (the rest of `/metrics` still answers).
+pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig, cache: &FigureCache) {
+    let Some(figures) = cache.get(store, cfg, FIGURES_TTL) else {
+        return;
     };
     let open = Family::<Labels, Gauge>::default();
     reg.register(
@@ -44,7 +114,7 @@ pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig) {
         "Service-level rules completed, by rule and result (met, met_late)",
         done.clone(),
     );
-    for s in &sla.rules {
+    for s in &figures.rules {
         let rule = s.rule.map(|r| r.as_str()).unwrap_or("");
         let l = |state: &str| {
             vec![
@@ -92,20 +162,19 @@ pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig) {
         .set(n as i64);
     }
 
-    let (from, to) = super::year_to_date(now);
-    if let Ok(r) = super::kpi_report(store, cfg, &cal, from, to, now) {
+    if let Some((year_to_date, annual, ratio)) = figures.year {
         let ytd = Gauge::<i64>::default();
-        ytd.set(r.target.year_to_date as i64);
+        ytd.set(year_to_date as i64);
         reg.register(
             "report_year_to_date_received",
             "Complaints reported since 1 January (WIB) of this year",
             ytd,
         );
         let target = Gauge::<i64>::default();
-        target.set(i64::from(r.target.annual));
+        target.set(i64::from(annual));
         reg.register("report_annual_target", "report.annual_target", target);
         let rate = Gauge::<f64, AtomicU64>::default();
-        rate.set(r.total.response_rate.unwrap_or(0.0));
+        rate.set(ratio);
         reg.register(
             "report_year_to_date_response_ratio",
             "Share of this year's complaints with a first tanggapan (0..1)",

@@ -7,7 +7,12 @@ pub mod alerts;
 pub mod chat;
 pub use crate::calendar;
 pub mod kpi;
+#[cfg(test)]
+mod kpi_oracle;
 pub mod metrics;
+#[cfg(test)]
+mod oracle_tests;
+mod query;
 pub mod render;
 pub mod sla;
 pub mod telegram;
@@ -53,15 +58,8 @@ pub fn kpi_report(
             "--to {to} is before --from {from}"
         )));
     }
-    let timelines = timeline::load(store)?;
-    let names = timeline::instansi_names(store)?;
-    Ok(kpi::compute(
-        &timelines,
-        cal,
-        &Period { from, to, as_of },
-        cfg.annual_target,
-        &names,
-    ))
+    let period = Period { from, to, as_of };
+    Ok(query::kpi(store, cal, &period, cfg.annual_target)?)
 }
 
 /// The service-level checks of every complaint in the store as of `now`.
@@ -71,8 +69,18 @@ pub fn sla_report(
     cal: &Calendar,
     now: Timestamp,
 ) -> Result<sla::SlaReport, ReportError> {
-    let timelines = timeline::load(store)?;
-    Ok(sla::report(&timelines, cal, cfg.at_risk_margin_days, now))
+    Ok(query::sla(store, cal, cfg.at_risk_margin_days, now)?)
+}
+
+/// The checks at risk or breached as of `now` (the SLA report's watch list), read from the
+/// open complaints only: for the alert stages, which need nothing else.
+pub fn sla_watch(
+    store: &Store,
+    cfg: &ReportConfig,
+    cal: &Calendar,
+    now: Timestamp,
+) -> Result<Vec<sla::Check>, ReportError> {
+    Ok(query::sla_watch(store, cal, cfg.at_risk_margin_days, now)?)
 }
 
 /// The default period: 1 January of `now`'s year (WIB) to today.

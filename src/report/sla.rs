@@ -211,18 +211,44 @@ pub fn evaluate(t: &Timeline, cal: &Calendar, margin: u32, now: Timestamp) -> Ve
 
 /// Every complaint's checks as of `now`, summarised per rule, with the watch list.
 pub fn report(timelines: &[Timeline], cal: &Calendar, margin: u32, now: Timestamp) -> SlaReport {
-    let mut rules: Vec<RuleSummary> = Rule::ALL
-        .iter()
-        .map(|r| RuleSummary {
-            rule: Some(*r),
-            working_days: r.working_days(),
-            ..RuleSummary::default()
-        })
-        .collect();
-    let mut watch = Vec::new();
+    let mut tally = Tally::new(cal, margin, now);
     for t in timelines {
-        for c in evaluate(t, cal, margin, now) {
-            let s = &mut rules[c.rule as usize];
+        tally.add(t);
+    }
+    tally.finish()
+}
+
+/// The SLA report built from a stream of timelines, one at a time: counts per rule and
+/// state, and the open checks at risk or breached (the watch list, which is all it keeps).
+pub struct Tally<'a> {
+    cal: &'a Calendar,
+    margin: u32,
+    now: Timestamp,
+    rules: Vec<RuleSummary>,
+    watch: Vec<Check>,
+}
+
+impl<'a> Tally<'a> {
+    pub fn new(cal: &'a Calendar, margin: u32, now: Timestamp) -> Tally<'a> {
+        Tally {
+            cal,
+            margin,
+            now,
+            rules: Rule::ALL
+                .iter()
+                .map(|r| RuleSummary {
+                    rule: Some(*r),
+                    working_days: r.working_days(),
+                    ..RuleSummary::default()
+                })
+                .collect(),
+            watch: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, t: &Timeline) {
+        for c in evaluate(t, self.cal, self.margin, self.now) {
+            let s = &mut self.rules[c.rule as usize];
             match c.state {
                 State::Ok => s.ok += 1,
                 State::AtRisk => s.at_risk += 1,
@@ -231,16 +257,26 @@ pub fn report(timelines: &[Timeline], cal: &Calendar, margin: u32, now: Timestam
                 State::MetLate => s.met_late += 1,
             }
             if matches!(c.state, State::AtRisk | State::Breached) {
-                watch.push(c);
+                self.watch.push(c);
             }
         }
     }
-    watch.sort_by_key(|c| (c.deadline, c.record_id, c.rule));
-    SlaReport {
-        as_of: now,
-        at_risk_margin_days: margin,
-        rules,
-        watch,
+
+    /// The watch list alone, most urgent first.
+    pub fn into_watch(mut self) -> Vec<Check> {
+        self.watch
+            .sort_by_key(|c| (c.deadline, c.record_id, c.rule));
+        self.watch
+    }
+
+    pub fn finish(self) -> SlaReport {
+        let (now, margin, rules) = (self.now, self.margin, self.rules.clone());
+        SlaReport {
+            as_of: now,
+            at_risk_margin_days: margin,
+            rules,
+            watch: self.into_watch(),
+        }
     }
 }
 

@@ -121,6 +121,8 @@ pub struct Shared {
     pub reloads_rejected: AtomicU64,
     /// The watchdog interval systemd asked for, if any.
     pub watchdog: Option<Duration>,
+    /// The report figures `/metrics` shows, computed at most once a minute.
+    pub report_figures: crate::report::metrics::FigureCache,
 }
 
 impl Shared {
@@ -135,6 +137,7 @@ impl Shared {
             ready_sent: AtomicBool::new(false),
             reloads_ok: AtomicU64::new(0),
             reloads_rejected: AtomicU64::new(0),
+            report_figures: Default::default(),
             watchdog,
         })
     }

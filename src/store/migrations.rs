@@ -282,7 +282,29 @@ const MIGRATIONS: &[&str] = &[
             ON CONFLICT (effect) DO UPDATE SET n = n + 1;
     END;
     "#,
+    // 8: the indexes the reports read through (issue 16, point 3). See REPORT_INDEXES.
+    REPORT_INDEXES,
 ];
+
+/// Migration 8. `IF NOT EXISTS` throughout, so that moving it to another position in the
+/// list (renumbering on a merge) is harmless even on a store that already has it.
+/// - `records_report_time`: the KPI period, by report time (the channel's, else the
+///   bridge's receipt), the exact expression `report::kpi` filters on;
+/// - `records_sla_open`: the complaints without a final LAPOR! status, which are all the SLA
+///   watch can find at risk or breached; `records_final_at`: the final ones by the time they
+///   ended, for a watch as of an earlier time;
+/// - `lapor_updates_timeline`: each record's applied updates in timeline order, covering, so
+///   a report streams the updates of a range of records without touching the table.
+const REPORT_INDEXES: &str = r#"
+    CREATE INDEX IF NOT EXISTS records_report_time
+        ON records (coalesce(reported_at, received_at));
+    CREATE INDEX IF NOT EXISTS records_sla_open ON records (id)
+        WHERE lapor_status IS NULL OR lapor_status NOT IN ('selesai', 'ditolak', 'diarsipkan');
+    CREATE INDEX IF NOT EXISTS records_final_at ON records (lapor_status_at)
+        WHERE lapor_status IN ('selesai', 'ditolak', 'diarsipkan');
+    CREATE INDEX IF NOT EXISTS lapor_updates_timeline
+        ON lapor_updates (record_id, effective_at, id, effect, status);
+"#;
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 

@@ -5,6 +5,8 @@
 //! `quota` (bench/quota.rs): two minutes against a LAPOR! mock enforcing its quota; how much
 //! of it is used, how much by creates while a backlog exists, and how many 429s.
 //! `csv-memory`: peak RSS of the CSV folder on a large file refused and on large files taken in.
+//! `store`: builds a realistic store of N complaints; `report`: times the reports and the
+//! dashboard on such a store, with peak RSS.
 
 use std::process::ExitCode;
 
@@ -96,6 +98,24 @@ pub enum Which {
         #[arg(long, default_value_t = 100_000)]
         rows: u32,
     },
+    /// Builds a realistic store of N complaints (statuses, responses, write-backs) by SQL.
+    Store {
+        #[arg(long, default_value_t = 300_000)]
+        records: u64,
+        /// The years the complaints are spread over, ending now.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Times `report`, `/dashboard/data.json` and `/metrics` on a store, with peak RSS.
+    Report {
+        #[arg(long)]
+        store: std::path::PathBuf,
+        /// The `lapor-bridge` binary; default: the one beside this tool (target/release).
+        #[arg(long)]
+        bin: Option<std::path::PathBuf>,
+    },
 }
 
 mod backlog_rss;
@@ -105,7 +125,9 @@ mod csv_memory;
 mod daemon;
 mod idle;
 mod quota;
+mod report_timing;
 mod rig;
+mod store;
 mod sync_latency;
 mod throughput;
 mod webhook_latency;
@@ -152,6 +174,12 @@ pub async fn run(args: BenchArgs) -> ExitCode {
         } => backlog_rss::backlog_rss(store, records, seconds).await,
         Which::SyncLatency { poll_ms, trials } => sync_latency::sync_latency(poll_ms, trials).await,
         Which::CsvMemory { mb, rows } => csv_memory::csv_memory(mb, rows).await,
+        Which::Store {
+            records,
+            years,
+            output,
+        } => store::build_store(records, years, &output).await,
+        Which::Report { store, bin } => report_timing::time_reports(&store, bin).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
