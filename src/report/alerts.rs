@@ -120,7 +120,7 @@ pub async fn check_once(
     for c in &watch {
         let Some(level) = level(c) else { continue };
         let rule = c.rule.as_str();
-        let posted: Option<Option<String>> = store.with_conn(|conn| {
+        let posted: Option<Option<String>> = store.with_write_conn(|conn| {
             conn.execute(
                 "INSERT INTO sla_alerts (record_id, rule, level, deadline, first_seen_at)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
@@ -153,7 +153,7 @@ pub async fn check_once(
         })
         .to_string();
         let result = post(client, hook, body, now).await;
-        store.with_conn(|conn| match &result {
+        store.with_write_conn(|conn| match &result {
             Ok(()) => conn.execute(
                 "UPDATE sla_alerts SET posted_at = ?4, attempts = attempts + 1, last_error = NULL
                  WHERE record_id = ?1 AND rule = ?2 AND level = ?3",

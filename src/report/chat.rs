@@ -325,7 +325,7 @@ pub async fn check_once(
     let mut round = Round::default();
     let mut pending = Vec::new();
     for e in &events {
-        let sent: Option<Option<String>> = store.with_conn(|conn| {
+        let sent: Option<Option<String>> = store.with_write_conn(|conn| {
             conn.execute(
                 "INSERT INTO chat_alerts (sink, event_key, text, first_seen_at)
                  VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
@@ -348,7 +348,7 @@ pub async fn check_once(
             break;
         }
         let result = send_message(client, tg, &e.text).await;
-        store.with_conn(|conn| match &result {
+        store.with_write_conn(|conn| match &result {
             Ok(()) => conn.execute(
                 "UPDATE chat_alerts SET sent_at = ?3, attempts = attempts + 1, last_error = NULL
                  WHERE sink = ?1 AND event_key = ?2",
@@ -466,7 +466,7 @@ mod tests {
         };
         let die = || {
             store
-                .with_conn(|c| {
+                .with_write_conn(|c| {
                     c.execute(
                         "INSERT INTO events (record_id, at, kind, detail)
                          VALUES (1, '2026-01-01T00:00:00Z', 'dead', 'x')",
@@ -476,7 +476,7 @@ mod tests {
                 .unwrap()
         };
         store
-            .with_conn(|c| {
+            .with_write_conn(|c| {
                 c.execute_batch(
                     "INSERT INTO records (id, channel, local_id, raw, content_hash, received_at, updated_at)
                      VALUES (1, 'sambat', '9', '{}', 'h', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
