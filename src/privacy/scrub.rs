@@ -242,7 +242,7 @@ fn collect<T>(
 /// checkpointed and truncated again. Fails if another connection's read keeps the WAL from
 /// being truncated (then run it again once that reader is done).
 pub fn compact(store: &Store) -> Result<(), StoreError> {
-    let busy = store.with_conn(|c| {
+    let busy = store.with_write_conn(|c| {
         c.pragma_update(None, "secure_delete", true)?;
         checkpoint(c)?;
         c.execute_batch("VACUUM")?;
