@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::checks::{nonzero, positive, secret, validate_url};
 use super::ctx::{k, Ctx};
+use super::text::msg;
 
 #[derive(Clone, Debug)]
 pub struct LaporConfig {
@@ -73,7 +74,7 @@ pub(crate) fn validate_lapor(
         None => {
             ctx.missing(
                 &k(&["lapor"]),
-                "missing section [lapor]; it needs at least base_url, client_id and client_secret",
+                msg!("config-lapor-missing"),
             );
             return None;
         }
@@ -88,12 +89,12 @@ pub(crate) fn validate_lapor(
         None => {
             ctx.missing(
                 &k(&["lapor", "client_id"]),
-                "missing; set the client id LAPOR! issued to this instansi, e.g. \"pemkot-malang\"",
+                msg!("config-lapor-client-id-missing"),
             );
             None
         }
         Some(c) if c.trim().is_empty() => {
-            ctx.problem(&k(&["lapor", "client_id"]), "is empty");
+            ctx.problem(&k(&["lapor", "client_id"]), msg!("config-empty"));
             None
         }
         Some(c) => Some(c),
@@ -136,14 +137,14 @@ pub(crate) fn validate_lapor(
         &k(&["lapor", "rate_limit", "per_minute"]),
         rl.per_minute,
         60,
-        "requests per minute for all LAPOR! calls together; the default quota is 60",
+        msg!("config-what-per-minute"),
     );
     let burst = nonzero(
         ctx,
         &k(&["lapor", "rate_limit", "burst"]),
         rl.burst,
         1,
-        "requests allowed at once",
+        msg!("config-what-burst"),
     );
     Some(LaporConfig {
         base_url: base_url?,

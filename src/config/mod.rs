@@ -34,6 +34,7 @@ mod store;
 mod summary;
 mod sync;
 mod telegram;
+pub(crate) mod text;
 #[cfg(test)]
 mod tests;
 mod ui;
@@ -57,6 +58,8 @@ pub use privacy::{
     privacy_settings_without_secrets, PrivacyConfig, PrivacySettings, DEFAULT_RETENTION_DAYS,
 };
 pub use problem::{ConfigErrors, ConfigProblem};
+pub(crate) use text::msg;
+pub use text::Text;
 pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig};
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{ServiceConfig, DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STATUS_INTERVAL_SECS};
