@@ -45,3 +45,38 @@ config-lapor-missing = bagian [lapor] tidak ada; paling sedikit perlu base_url, 
 config-lapor-client-id-missing = tidak ada; isi client id yang diberikan LAPOR! kepada { -instansi } ini, mis. "pemkot-malang"
 config-what-per-minute = permintaan per menit untuk semua panggilan LAPOR! bersama; kuota bawaan 60
 config-what-burst = permintaan yang boleh sekaligus
+
+## Secrets (secret.rs)
+config-secret-env-unset = variabel lingkungan { $var } tidak diatur; atur di lingkungan daemon atau pilih sumber rahasia lain
+config-secret-no-credentials-dir = kredensial systemd { $name } memerlukan CREDENTIALS_DIRECTORY, yang tidak diatur; tambahkan `LoadCredential={ $name }:/path/to/secret` ke unit layanan, atau gunakan {"{"} file = "..." {"}"} / {"{"} env = "..." {"}"} bila tidak berjalan di bawah systemd
+config-secret-credential = kredensial systemd { $name }: { $error }
+config-secret-empty = rahasia dari { $source } kosong
+config-secret-source-env = variabel lingkungan { $var }
+config-secret-source-file = berkas { $path }
+config-secret-source-credential = kredensial systemd { $name }
+config-secret-source-value = nilai langsung
+config-secret-file-unreadable = berkas rahasia { $path } tidak dapat dibaca: { $error }
+config-secret-found-string = teks biasa (nilai tidak ditampilkan)
+config-secret-found-number = angka (nilai tidak ditampilkan)
+config-secret-found-boolean = boolean
+config-secret-found-array = daftar
+config-secret-found-other = nilai lain
+config-secret-not-table = harus berupa tabel, salah satu dari { $shapes }; yang ditemukan { $found }
+config-secret-unknown-key = kunci sumber rahasia tidak dikenal; gunakan tepat satu dari { $shapes }
+config-secret-not-string = harus berupa teks (nilai tidak ditampilkan)
+config-secret-none = sumber rahasia tidak diisi; gunakan salah satu dari { $shapes }
+config-secret-env-empty = nama variabel lingkungan kosong
+config-secret-path-empty = jalur berkas kosong
+config-secret-credential-name = { $value } bukan nama kredensial: isi nama yang dipakai di LoadCredential= (tanpa '/')
+config-secret-several = beberapa sumber rahasia diisi ({ $keys }); sisakan tepat satu
+config-secret-shapes = {"{"} credential = "name" {"}"} (LoadCredential systemd), {"{"} env = "VARIABLE" {"}"}, {"{"} file = "/path/to/file" {"}"} atau {"{"} value = "..." {"}"} (langsung, untuk demo)
+
+## [forwarder], [service], listeners, [logging], [store], [ui], [webhooks], [admin]
+config-backoff-max-short = { $max } s lebih pendek dari backoff_initial_ms ({ $initial } ms); nilai maksimum harus paling sedikit sama dengan backoff awal
+config-ui-language = { $value } bukan bahasa yang dikenal lapor-bridge; gunakan "id" (Bahasa Indonesia) atau "en" (English)
+config-listen = { $value } bukan alamat dan port, mis. { $example }
+config-admin-token-empty = kosong; hapus `token` untuk mengizinkan permintaan tanpa token
+config-store-path-empty = kosong; isi berkas basis data SQLite, mis. "/var/lib/lapor-bridge/lapor-bridge.db"
+config-log-format = { $value } bukan format log; gunakan "text" atau "json"
+config-log-level = { $value } bukan filter log ({ $error }); gunakan level seperti "info" atau arahan seperti "info,lapor_bridge=debug"
+config-log-level-empty = kosong; gunakan level seperti "info"

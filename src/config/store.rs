@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ctx::{k, Ctx};
+use super::text::msg;
 
 pub(crate) const DEFAULT_STORE_PATH: &str = "lapor-bridge.db";
 
@@ -30,8 +31,7 @@ pub(crate) fn validate_store(raw: Option<Value>, ctx: &mut Ctx) -> Option<StoreC
         Some(p) if p.trim().is_empty() => {
             ctx.problem(
                 &k(&["store", "path"]),
-                "is empty; give the SQLite database file, e.g. \
-                 \"/var/lib/lapor-bridge/lapor-bridge.db\"",
+                msg!("config-store-path-empty"),
             );
             None
         }

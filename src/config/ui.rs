@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::ctx::{k, Ctx};
 use crate::i18n::Lang;
+use super::text::{msg, q};
 
 #[derive(Clone, Debug, Default)]
 pub struct UiConfig {
@@ -28,7 +29,7 @@ pub(crate) fn validate_ui(raw: Option<Value>, ctx: &mut Ctx) -> Option<UiConfig>
         None => Some(UiConfig::default()),
         Some(Ok(language)) => Some(UiConfig { language }),
         Some(Err(e)) => {
-            ctx.problem(&k(&["ui", "language"]), e.to_string());
+            ctx.problem(&k(&["ui", "language"]), msg!("config-ui-language", value = q(&e.0)));
             None
         }
     }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use serde_json::Value;
 
 use super::ctx::{join, Ctx};
+use super::text::{msg, q};
 use super::listener::{
     raw_with_limits, validate_limits, ListenerLimits, DEFAULT_WEBHOOK_MAX_CONNECTIONS,
 };
@@ -54,7 +55,7 @@ pub(crate) fn validate_webhooks(raw: Option<Value>, ctx: &mut Ctx) -> Option<Web
         Err(_) => {
             ctx.problem(
                 &join(&key, &["listen"]),
-                format!("{listen:?} is not an address and port, e.g. \"127.0.0.1:8088\""),
+                msg!("config-listen", value = q(&listen), example = q("127.0.0.1:8088")),
             );
             None
         }
