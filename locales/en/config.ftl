@@ -81,3 +81,66 @@ config-store-path-empty = is empty; give the SQLite database file, e.g. "/var/li
 config-log-format = { $value } is not a log format; use "text" or "json"
 config-log-level = { $value } is not a log filter ({ $error }); use a level such as "info" or directives such as "info,lapor_bridge=debug"
 config-log-level-empty = is empty; use a level such as "info"
+
+## [report], [report.sla_webhook], [report.telegram], mode
+config-report-margin = { $value } is out of range; use 0 (no warnings), 1 (the last working day before a deadline) or 2 (the shortest rule has 3 working days)
+config-report-calendar-empty = is empty; leave it out to use the shipped calendar only
+config-sla-webhook-url-missing = is required in [report.sla_webhook], e.g. "https://chat.example/hooks/sla"
+config-not-http-url = { $value } is not an http(s) URL
+config-telegram-api-base = { $value } is not an http(s) URL; leave it out for { $default }
+config-telegram-chat-missing = is required in [report.telegram], the group's id, e.g. "-1001234567890"
+config-telegram-chat-invalid = must be the group's id (e.g. "-1001234567890") or "@channelname"
+config-telegram-token-missing = is required in [report.telegram]: the token @BotFather gave, e.g. bot_token = {"{"} credential = "telegram-bot-token" {"}"}
+config-mode = { $value } is not a mode; use "live" or "dry-run"
+config-file-unreadable = cannot read the configuration file: { $error }
+config-toml-at = not valid TOML at line { $line }, column { $column }: { $error }
+config-toml = not valid TOML: { $error }
+config-merge-env = cannot merge the file with the environment: { $error }
+
+## Channels ([channels.<name>])
+config-channel-name = channel name { $value } must be 1 to 50 characters of a-z, 0-9, '_' or '-'; the table name is the LAPOR! `kanal`, e.g. [channels.sambat]
+config-channel-not-table = must be a table, e.g. [channels.{ $name }] with kind = "sambat"; known kinds: { $known }
+config-channel-kind-missing = missing; set the channel's kind, one of: { $known }
+config-channel-kind-unknown = unknown channel kind { $value }; known kinds: { $known }
+config-channel-kind-type = wrong type: { $found }, expected a string, one of: { $known }
+config-channel-same-source = channel { $other } already polls { $url } with kind { $kind }; the same source twice would forward every complaint twice — remove one of them
+config-channel-same-route = { $route } is already channel { $other }'s route; give each webhook channel its own path
+config-channel-same-inbox = { $inbox } is already channel { $other }'s inbox; give each CSV channel its own folder
+config-sambat-start-from = { $value } is not a WIB wall-clock time; use "YYYY-MM-DD HH:MM:SS" without an offset, e.g. "2024-01-01 00:00:00"
+
+## Mapping tables
+config-mapping-name-empty = the name is empty
+config-mapping-same-name = { $name } and { $first } are the same name once case, spaces (and for places hyphens) are ignored ({ $normalised }); keep only one of them
+config-mapping-default-instansi = { $value } is not a LAPOR! instansi id; ids are positive integers
+config-mapping-id = { $value } is not a LAPOR! { $what } id; ids are positive integers from GET /{ $what }
+config-mapping-kecamatan-code = { $value } is not a Kemendagri kecamatan code; use NN.NN.NN, e.g. "35.73.02" for Klojen
+config-mapping-kelurahan-code = { $value } is not a Kemendagri kelurahan code; use NN.NN.NN.NNNN, e.g. "35.73.02.1007" for Kauman, Klojen
+config-mapping-kelurahan-outside = { $value } starts with { $prefix }, which is no kecamatan of the kecamatan table ({ $known }): a kelurahan code starts with its kecamatan's code
+
+## Declarative mapping sources
+config-source-not-pointer = { $path } is not a JSON pointer; write it like "/caller/name"
+config-source-not-field = { $path } is not one of this channel's fields ({ $fields })
+config-source-not-column = { $path } is not a column of this export ({ $columns })
+config-source-join-path = expected a path (a string)
+config-source-table = { $value } is not a lookup table; use "kategori", "opd" or "wilayah"
+config-source-format = { $value } is not a date format; use "rfc3339", "DD/MM/YYYY" or "YYYY-MM-DD HH:MM:SS"
+config-source-key-type = wrong type for this key
+config-source-unknown-key = unknown key; a source takes path, join, sep, value, default, table, format
+config-source-this = this
+config-source-invalid = { $value } is not a source; give a path ("/field" or a column) or {"{"} value = … {"}"}
+config-source-empty = gives neither a path nor a value
+config-source-both = has both a path and a value; a constant is `value` alone
+
+## Webhook and CSV folder channels
+config-out-of-range-short = { $value } is out of range; use { $min } to { $max }
+config-webhook-route = { $value } is not a route; use an absolute path like "/webhooks/{ $name }"
+config-webhook-id-missing = missing; the JSON pointer of the delivery's stable id, e.g. "/ticket_id"
+config-webhook-id-type = expected a JSON pointer (a string) or a list of them, e.g. "/ticket_id"
+config-csv-inbox-missing = missing; the folder exports are dropped in, e.g. "/var/lib/lapor-bridge/ngombe/inbox"
+config-csv-inbox-empty = is empty; give the folder exports are dropped in
+config-csv-folder-empty = is empty; leave it out for { $default }
+config-csv-row-too-large = { $value } is larger than max_file_bytes ({ $max_file }): no file could hold such a row
+config-csv-stable-zero = must be greater than 0: a file being copied must not be read
+config-csv-columns-missing = missing; the export's header in order, e.g. ["no", "tanggal", "nama", …]
+config-csv-column-repeated = { $value } is empty or repeated
+config-csv-id-missing = missing; the columns that identify a row, e.g. ["no", "tanggal"]

@@ -80,3 +80,66 @@ config-store-path-empty = kosong; isi berkas basis data SQLite, mis. "/var/lib/l
 config-log-format = { $value } bukan format log; gunakan "text" atau "json"
 config-log-level = { $value } bukan filter log ({ $error }); gunakan level seperti "info" atau arahan seperti "info,lapor_bridge=debug"
 config-log-level-empty = kosong; gunakan level seperti "info"
+
+## [report], [report.sla_webhook], [report.telegram], mode
+config-report-margin = { $value } di luar rentang; gunakan 0 (tanpa peringatan), 1 ({ -hari-kerja } terakhir sebelum { -tenggat }) atau 2 (aturan terpendek 3 { -hari-kerja })
+config-report-calendar-empty = kosong; hapus kunci ini untuk memakai kalender bawaan saja
+config-sla-webhook-url-missing = wajib diisi di [report.sla_webhook], mis. "https://chat.example/hooks/sla"
+config-not-http-url = { $value } bukan URL http(s)
+config-telegram-api-base = { $value } bukan URL http(s); hapus kunci ini untuk memakai { $default }
+config-telegram-chat-missing = wajib diisi di [report.telegram], id grupnya, mis. "-1001234567890"
+config-telegram-chat-invalid = harus berupa id grup (mis. "-1001234567890") atau "@namakanal"
+config-telegram-token-missing = wajib diisi di [report.telegram]: token dari @BotFather, mis. bot_token = {"{"} credential = "telegram-bot-token" {"}"}
+config-mode = { $value } bukan mode; gunakan "live" atau "dry-run"
+config-file-unreadable = berkas konfigurasi tidak dapat dibaca: { $error }
+config-toml-at = bukan TOML yang sah di baris { $line }, kolom { $column }: { $error }
+config-toml = bukan TOML yang sah: { $error }
+config-merge-env = berkas tidak dapat digabung dengan variabel lingkungan: { $error }
+
+## Channels ([channels.<name>])
+config-channel-name = nama { -kanal } { $value } harus 1 sampai 50 karakter a-z, 0-9, '_' atau '-'; nama tabel adalah `kanal` LAPOR!, mis. [channels.sambat]
+config-channel-not-table = harus berupa tabel, mis. [channels.{ $name }] dengan kind = "sambat"; jenis yang dikenal: { $known }
+config-channel-kind-missing = tidak ada; isi jenis { -kanal }, salah satu dari: { $known }
+config-channel-kind-unknown = jenis { -kanal } { $value } tidak dikenal; jenis yang dikenal: { $known }
+config-channel-kind-type = tipe salah: { $found }, seharusnya teks, salah satu dari: { $known }
+config-channel-same-source = { -kanal } { $other } sudah membaca { $url } dengan jenis { $kind }; sumber yang sama dua kali akan meneruskan setiap { -aduan } dua kali — hapus salah satunya
+config-channel-same-route = { $route } sudah menjadi rute { -kanal } { $other }; beri setiap { -kanal } webhook jalurnya sendiri
+config-channel-same-inbox = { $inbox } sudah menjadi folder masuk { -kanal } { $other }; beri setiap { -kanal } CSV foldernya sendiri
+config-sambat-start-from = { $value } bukan waktu WIB; gunakan "YYYY-MM-DD HH:MM:SS" tanpa selisih zona, mis. "2024-01-01 00:00:00"
+
+## Mapping tables
+config-mapping-name-empty = nama kosong
+config-mapping-same-name = { $name } dan { $first } adalah nama yang sama bila huruf besar/kecil, spasi (dan untuk tempat tanda hubung) diabaikan ({ $normalised }); sisakan salah satunya
+config-mapping-default-instansi = { $value } bukan id { -instansi } LAPOR!; id berupa bilangan bulat positif
+config-mapping-id = { $value } bukan id { $what } LAPOR!; id berupa bilangan bulat positif dari GET /{ $what }
+config-mapping-kecamatan-code = { $value } bukan kode kecamatan Kemendagri; gunakan NN.NN.NN, mis. "35.73.02" untuk Klojen
+config-mapping-kelurahan-code = { $value } bukan kode kelurahan Kemendagri; gunakan NN.NN.NN.NNNN, mis. "35.73.02.1007" untuk Kauman, Klojen
+config-mapping-kelurahan-outside = { $value } diawali { $prefix }, yang bukan kecamatan dalam tabel kecamatan ({ $known }): kode kelurahan diawali kode kecamatannya
+
+## Declarative mapping sources
+config-source-not-pointer = { $path } bukan JSON pointer; tulis seperti "/caller/name"
+config-source-not-field = { $path } bukan salah satu field { -kanal } ini ({ $fields })
+config-source-not-column = { $path } bukan kolom ekspor ini ({ $columns })
+config-source-join-path = seharusnya jalur (teks)
+config-source-table = { $value } bukan tabel pencarian; gunakan "kategori", "opd" atau "wilayah"
+config-source-format = { $value } bukan format tanggal; gunakan "rfc3339", "DD/MM/YYYY" atau "YYYY-MM-DD HH:MM:SS"
+config-source-key-type = tipe salah untuk kunci ini
+config-source-unknown-key = kunci tidak dikenal; sumber menerima path, join, sep, value, default, table, format
+config-source-this = nilai ini
+config-source-invalid = { $value } bukan sumber; isi jalur ("/field" atau kolom) atau {"{"} value = … {"}"}
+config-source-empty = tidak memberi jalur maupun nilai
+config-source-both = memiliki jalur dan nilai sekaligus; konstanta cukup `value` saja
+
+## Webhook and CSV folder channels
+config-out-of-range-short = { $value } di luar rentang; gunakan { $min } sampai { $max }
+config-webhook-route = { $value } bukan rute; gunakan jalur absolut seperti "/webhooks/{ $name }"
+config-webhook-id-missing = tidak ada; isi JSON pointer id tetap kiriman, mis. "/ticket_id"
+config-webhook-id-type = seharusnya JSON pointer (teks) atau daftarnya, mis. "/ticket_id"
+config-csv-inbox-missing = tidak ada; isi folder tempat ekspor diletakkan, mis. "/var/lib/lapor-bridge/ngombe/inbox"
+config-csv-inbox-empty = kosong; isi folder tempat ekspor diletakkan
+config-csv-folder-empty = kosong; hapus kunci ini untuk memakai { $default }
+config-csv-row-too-large = { $value } lebih besar dari max_file_bytes ({ $max_file }): tidak ada berkas yang dapat memuat baris sebesar itu
+config-csv-stable-zero = harus lebih besar dari 0: berkas yang sedang disalin tidak boleh dibaca
+config-csv-columns-missing = tidak ada; isi judul kolom ekspor secara berurutan, mis. ["no", "tanggal", "nama", …]
+config-csv-column-repeated = { $value } kosong atau berulang
+config-csv-id-missing = tidak ada; isi kolom yang mengenali satu baris, mis. ["no", "tanggal"]
