@@ -144,3 +144,41 @@ config-csv-stable-zero = must be greater than 0: a file being copied must not be
 config-csv-columns-missing = missing; the export's header in order, e.g. ["no", "tanggal", "nama", …]
 config-csv-column-repeated = { $value } is empty or repeated
 config-csv-id-missing = missing; the columns that identify a row, e.g. ["no", "tanggal"]
+
+## Declarative mappings (webhook and CSV channels)
+config-decl-filter = a filter needs both path and prefix, e.g. {"{"} path = "/category", prefix = "keluhan-layanan/" {"}"}
+config-decl-mapping-missing = missing; a webhook or CSV channel needs a [mapping] with at least isi, kategori, instansi and waktu_lapor
+config-decl-reporter = { $value } is not a reporter rule; use "named", "handle" or "anonymous"
+config-decl-field-missing = missing; where LAPOR! { $name } comes from, e.g. { $name } = "/field" or {"{"} value = … {"}"}
+config-decl-wilayah-code = { $value } is not a Kemendagri code like "35.73.02" or "35.73.02.1007"
+config-decl-lampiran-type = { $value } is not a type LAPOR! accepts ({ $types })
+config-decl-wrong-table = { $name } looks up in the { $table } table, not { $given }
+config-decl-table-empty = the { $table } table is empty; add [{ $key }.tables.{ $table }]
+config-decl-needs-table = a path for { $name } needs table = "{ $table }" (LAPOR! wants an id, the record has a name)
+config-decl-id-value = { $value } is not a valid { $name } (a positive LAPOR! id, or a Kemendagri code for kode_wilayah)
+config-decl-format-missing = missing; the date format: "rfc3339", "DD/MM/YYYY" or "YYYY-MM-DD HH:MM:SS"
+config-decl-handle-needs-name = reporter = "handle" needs pelapor_nama: the path of the public handle, e.g. "/author/handle"
+config-reference-unknown-id = { $what }_id { $id } is not in LAPOR!'s /{ $what }
+config-reference-cached = { $problem } (reference data cached in { $path })
+
+## Write-backs ([channels.<name>.writeback])
+config-wb-not-used = not used by a { $kind } channel: { $why }
+config-wb-why-sambat = SAMBAT write-backs go to its own API at the channel's base_url
+config-wb-why-webhook = a webhook channel writes back over HTTP (url, token, body)
+config-wb-why-csv = a CSV channel writes back to its status_file
+config-wb-unknown-var = unknown; use one of { $vars } or a field of the record as a JSON pointer, e.g. {"{"}/ticket_id{"}"}
+config-wb-unknown-body-var = unknown; use text, { $vars } or a record field like {"{"}/ticket_id{"}"}
+config-wb-template-unclosed = unclosed placeholder {"{"}{ $name }; write {"{{"} for a literal brace
+config-wb-template-lone-brace = a lone {"}"}; write {"}}"} for a literal brace
+config-wb-template-placeholder = placeholder {"{"}{ $name }{"}"}: { $why }
+config-wb-sambat-status = { $value } is not a SAMBAT status; use one of { $statuses }
+config-wb-backoff-short = must not be shorter than backoff_initial_ms
+config-wb-not-status = not a LAPOR! status; the statuses are { $statuses }
+config-wb-empty = must not be empty
+config-wb-url-missing = missing; the URL to POST to, with record fields as placeholders, e.g. "https://112.example/api/tickets/{"{"}/ticket_id{"}"}/notes"
+config-wb-url-invalid = { $value } is not an absolute http(s) URL
+config-wb-body-missing = missing; the JSON fields to send, e.g. body = {"{"} text = "{"{"}text{"}"}", status = "{"{"}status{"}"}", tracking_id = "{"{"}tracking_id{"}"}" {"}"}
+config-wb-body-empty = must have at least one field
+config-wb-status-file-missing = missing; the status file the forum team reads, e.g. "/var/lib/lapor-bridge/ngombe/outbox/ngombe-status.csv"
+config-wb-delimiter = { $value }; use ";", "," or "auto" (the inbox's)
+config-wb-columns-empty = must list at least one column

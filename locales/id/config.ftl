@@ -143,3 +143,41 @@ config-csv-stable-zero = harus lebih besar dari 0: berkas yang sedang disalin ti
 config-csv-columns-missing = tidak ada; isi judul kolom ekspor secara berurutan, mis. ["no", "tanggal", "nama", …]
 config-csv-column-repeated = { $value } kosong atau berulang
 config-csv-id-missing = tidak ada; isi kolom yang mengenali satu baris, mis. ["no", "tanggal"]
+
+## Declarative mappings (webhook and CSV channels)
+config-decl-filter = filter memerlukan path dan prefix, mis. {"{"} path = "/category", prefix = "keluhan-layanan/" {"}"}
+config-decl-mapping-missing = tidak ada; { -kanal } webhook atau CSV memerlukan [mapping] dengan paling sedikit isi, kategori, instansi dan waktu_lapor
+config-decl-reporter = { $value } bukan aturan { -pelapor }; gunakan "named", "handle" atau "anonymous"
+config-decl-field-missing = tidak ada; isi asal { $name } LAPOR!, mis. { $name } = "/field" atau {"{"} value = … {"}"}
+config-decl-wilayah-code = { $value } bukan kode Kemendagri seperti "35.73.02" atau "35.73.02.1007"
+config-decl-lampiran-type = { $value } bukan tipe yang diterima LAPOR! ({ $types })
+config-decl-wrong-table = { $name } dicari di tabel { $table }, bukan { $given }
+config-decl-table-empty = tabel { $table } kosong; tambahkan [{ $key }.tables.{ $table }]
+config-decl-needs-table = jalur untuk { $name } memerlukan table = "{ $table }" (LAPOR! meminta id, rekaman berisi nama)
+config-decl-id-value = { $value } bukan { $name } yang sah (id LAPOR! positif, atau kode Kemendagri untuk kode_wilayah)
+config-decl-format-missing = tidak ada; isi format tanggal: "rfc3339", "DD/MM/YYYY" atau "YYYY-MM-DD HH:MM:SS"
+config-decl-handle-needs-name = reporter = "handle" memerlukan pelapor_nama: jalur nama akun publik, mis. "/author/handle"
+config-reference-unknown-id = { $what }_id { $id } tidak ada di /{ $what } LAPOR!
+config-reference-cached = { $problem } (data referensi tersimpan di { $path })
+
+## Write-backs ([channels.<name>.writeback])
+config-wb-not-used = tidak dipakai { -kanal } { $kind }: { $why }
+config-wb-why-sambat = balasan ke SAMBAT dikirim ke API-nya sendiri di base_url { -kanal }
+config-wb-why-webhook = { -kanal } webhook membalas lewat HTTP (url, token, body)
+config-wb-why-csv = { -kanal } CSV membalas ke status_file-nya
+config-wb-unknown-var = tidak dikenal; gunakan salah satu dari { $vars } atau field rekaman sebagai JSON pointer, mis. {"{"}/ticket_id{"}"}
+config-wb-unknown-body-var = tidak dikenal; gunakan text, { $vars } atau field rekaman seperti {"{"}/ticket_id{"}"}
+config-wb-template-unclosed = placeholder {"{"}{ $name } tidak ditutup; tulis {"{{"} untuk kurung kurawal biasa
+config-wb-template-lone-brace = {"}"} tanpa pasangan; tulis {"}}"} untuk kurung kurawal biasa
+config-wb-template-placeholder = placeholder {"{"}{ $name }{"}"}: { $why }
+config-wb-sambat-status = { $value } bukan status SAMBAT; gunakan salah satu dari { $statuses }
+config-wb-backoff-short = tidak boleh lebih pendek dari backoff_initial_ms
+config-wb-not-status = bukan status LAPOR!; statusnya adalah { $statuses }
+config-wb-empty = tidak boleh kosong
+config-wb-url-missing = tidak ada; isi URL tujuan POST, dengan field rekaman sebagai placeholder, mis. "https://112.example/api/tickets/{"{"}/ticket_id{"}"}/notes"
+config-wb-url-invalid = { $value } bukan URL http(s) lengkap
+config-wb-body-missing = tidak ada; isi field JSON yang dikirim, mis. body = {"{"} text = "{"{"}text{"}"}", status = "{"{"}status{"}"}", tracking_id = "{"{"}tracking_id{"}"}" {"}"}
+config-wb-body-empty = paling sedikit satu field
+config-wb-status-file-missing = tidak ada; isi berkas status yang dibaca tim forum, mis. "/var/lib/lapor-bridge/ngombe/outbox/ngombe-status.csv"
+config-wb-delimiter = { $value }; gunakan ";", "," atau "auto" (mengikuti folder masuk)
+config-wb-columns-empty = paling sedikit satu kolom
