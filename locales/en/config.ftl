@@ -182,3 +182,37 @@ config-wb-body-empty = must have at least one field
 config-wb-status-file-missing = missing; the status file the forum team reads, e.g. "/var/lib/lapor-bridge/ngombe/outbox/ngombe-status.csv"
 config-wb-delimiter = { $value }; use ";", "," or "auto" (the inbox's)
 config-wb-columns-empty = must list at least one column
+
+## check-config's own report (src/config/summary.rs, src/cli/check_config.rs)
+check-ok = config OK: { $channels }; mode { $mode }; store { $store }
+check-channels = { $n ->
+    [0] no channels (nothing will be polled)
+    [one] 1 channel
+   *[other] { $n } channels
+    }
+check-lapor = LAPOR! { $url } as client { $client }; rate limit { $per_minute }/min, burst { $burst }
+check-sync-on = updates feed every { $secs }s
+check-sync-off = no status sync
+check-channel-sambat = { $name } (sambat, { $url } every { $secs }s; mapping: { $kategori } kategori, { $opd } opd, { $kecamatan } kecamatan, { $kelurahan } kelurahan)
+check-channel-webhook = { $name } (webhook, POST { $listen }{ $route }; { $filters ->
+    [one] 1 filter
+   *[other] { $filters } filters
+    })
+check-channel-csv = { $name } (csv_folder, inbox { $inbox })
+check-writeback-none = no write-back
+check-writeback-sambat = write-back: SAMBAT tanggapan
+check-writeback-post = write-back: POST { $url }
+check-writeback-file = write-back: { $path }
+check-problems-header = config { $path } has { $n ->
+    [one] 1 problem
+   *[other] { $n } problems
+    }:
+check-warnings-header = { $n ->
+    [one] 1 warning
+   *[other] { $n } warnings
+    }:
+check-warning = warning: { $problem }
+check-strict-note = (warnings are errors with --strict)
+check-reference-unchecked = the LAPOR! kategori and instansi ids of the mappings are not checked: no reference data is cached in { $path } yet; run `lapor-bridge check-config --fetch-reference` to fetch GET /kategori and GET /instansi (or start the service once) and check again
+check-placeholder-url = { $url } is a placeholder address; set the real one before going live
+check-pointer-outside-fields = placeholder {"{"}{ $pointer }{"}"} is not one of this channel's fields ({ $fields }): it would be written as empty text

@@ -181,3 +181,27 @@ config-wb-body-empty = paling sedikit satu field
 config-wb-status-file-missing = tidak ada; isi berkas status yang dibaca tim forum, mis. "/var/lib/lapor-bridge/ngombe/outbox/ngombe-status.csv"
 config-wb-delimiter = { $value }; gunakan ";", "," atau "auto" (mengikuti folder masuk)
 config-wb-columns-empty = paling sedikit satu kolom
+
+## Laporan check-config sendiri
+check-ok = konfigurasi OK: { $channels }; mode { $mode }; penyimpanan { $store }
+check-channels = { $n ->
+    [0] tidak ada { -kanal } (tidak ada yang dibaca)
+   *[other] { $n } { -kanal }
+    }
+check-lapor = LAPOR! { $url } sebagai klien { $client }; batas { $per_minute }/menit, sekaligus { $burst }
+check-sync-on = pembaruan status dibaca setiap { $secs } detik
+check-sync-off = tanpa sinkronisasi status
+check-channel-sambat = { $name } (sambat, { $url } setiap { $secs } detik; pemetaan: { $kategori } kategori, { $opd } OPD, { $kecamatan } kecamatan, { $kelurahan } kelurahan)
+check-channel-webhook = { $name } (webhook, POST { $listen }{ $route }; { $filters } filter)
+check-channel-csv = { $name } (csv_folder, folder masuk { $inbox })
+check-writeback-none = tanpa balasan ke { -kanal }
+check-writeback-sambat = balasan: { -tanggapan } SAMBAT
+check-writeback-post = balasan: POST { $url }
+check-writeback-file = balasan: { $path }
+check-problems-header = konfigurasi { $path } memiliki { $n } masalah:
+check-warnings-header = { $n } peringatan:
+check-warning = peringatan: { $problem }
+check-strict-note = (dengan --strict, peringatan dianggap kesalahan)
+check-reference-unchecked = id kategori dan { -instansi } LAPOR! dalam pemetaan belum diperiksa: belum ada data referensi tersimpan di { $path }; jalankan `lapor-bridge check-config --fetch-reference` untuk mengambil GET /kategori dan GET /instansi (atau jalankan layanan sekali) lalu periksa lagi
+check-placeholder-url = { $url } adalah alamat contoh; isi alamat sebenarnya sebelum beroperasi
+check-pointer-outside-fields = placeholder {"{"}{ $pointer }{"}"} bukan salah satu field { -kanal } ini ({ $fields }): akan tertulis sebagai teks kosong

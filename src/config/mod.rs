@@ -64,7 +64,7 @@ pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{ServiceConfig, DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STATUS_INTERVAL_SECS};
 pub use store::StoreConfig;
-pub use summary::{problem_report, summary};
+pub use summary::{problem_report, problem_report_in, summary, summary_lines};
 pub use sync::SyncConfig;
 pub use telegram::TelegramConfig;
 pub use ui::{language_of_file_text, UiConfig};

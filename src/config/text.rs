@@ -4,8 +4,7 @@
 //!
 //! Build one with [`msg!`](crate::config::msg): `msg!("config-out-of-range", value = v,
 //! min = 1, max = 600)`. Arguments are written as the operator wrote them in the file (no
-//! thousands separators: `4294967295` is a value to type back, not a figure to read); a
-//! [`Count`] is a number Fluent selects plurals on.
+//! thousands separators: `4294967295` is a value to type back, not a figure to read).
 
 use std::fmt;
 
@@ -17,15 +16,9 @@ pub enum Arg {
     /// Text as given: key names, values from the file (already quoted when the message quotes
     /// them), paths, numbers to be typed back.
     Text(String),
-    /// A count the message selects a plural form on.
-    Count(i64),
     /// Another message, rendered in the same language (serde's "found" and "expected").
     Nested(Box<Text>),
 }
-
-/// A count given to a message, for plural forms (`{ $n -> [one] … *[other] … }`).
-#[derive(Clone, Copy, Debug)]
-pub struct Count(pub usize);
 
 /// What a value passed to [`msg!`](crate::config::msg) becomes.
 pub trait ToArg {
@@ -41,12 +34,6 @@ impl<T: fmt::Display + ?Sized> ToArg for T {
 impl ToArg for Text {
     fn to_arg(&self) -> Arg {
         Arg::Nested(Box::new(self.clone()))
-    }
-}
-
-impl ToArg for Count {
-    fn to_arg(&self) -> Arg {
-        Arg::Count(i64::try_from(self.0).unwrap_or(i64::MAX))
     }
 }
 
@@ -75,7 +62,6 @@ impl Text {
                 for (name, value) in args {
                     match value {
                         Arg::Text(s) => fa.set(*name, FluentValue::from(s.clone())),
-                        Arg::Count(n) => fa.set(*name, FluentValue::from(*n)),
                         Arg::Nested(t) => fa.set(*name, FluentValue::from(t.render(lang))),
                     }
                 }
@@ -109,7 +95,7 @@ pub fn q(value: impl fmt::Debug) -> String {
 }
 
 /// `msg!("config-id")` or `msg!("config-id", name = value, …)`: a [`Text`] from the catalogs.
-/// Values are anything `Display` (kept as text) or a [`Count`]. Always a literal id: a test
+/// Values are anything `Display` (kept as text) or another [`Text`]. Always a literal id: a test
 /// reads every `msg!(` in the sources and renders it in both languages.
 macro_rules! msg {
     ($id:literal $(,)?) => {
