@@ -313,8 +313,11 @@ fn print_text(
         match &c.verdict.payload {
             Some(p) => {
                 say(2, &t!(lang, "dryrun-payload"));
+                // A long text value wraps onto indented lines (`--format json` is the
+                // copyable form).
                 for line in serde_json::to_string_pretty(p).unwrap_or_default().lines() {
-                    println!("    {line}");
+                    let depth = line.len() - line.trim_start().len();
+                    say(4 + depth, line.trim_start());
                 }
             }
             None => say(2, &t!(lang, "dryrun-payload-none")),
@@ -399,14 +402,15 @@ fn report(lang: Lang, config: &Path, store: Option<PathBuf>, format: ReportForma
             });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
-        ReportFormat::Table => print_table(lang, &rows, valid, invalid, waiting),
+        ReportFormat::Table => print!("{}", table(lang, &rows, valid, invalid, waiting)),
     }
     ExitCode::SUCCESS
 }
 
 /// The dry-run report as a table in `lang`, every line at most 100 columns: the reasons
 /// follow the other columns and wrap onto indented lines.
-fn print_table(lang: Lang, rows: &[DryRunRow], valid: usize, invalid: usize, waiting: usize) {
+fn table(lang: Lang, rows: &[DryRunRow], valid: usize, invalid: usize, waiting: usize) -> String {
+    let mut out = String::new();
     let cells: Vec<[String; 4]> = rows
         .iter()
         .map(|r| {
@@ -439,12 +443,13 @@ fn print_table(lang: Lang, rows: &[DryRunRow], valid: usize, invalid: usize, wai
             .unwrap_or(0)
     };
     let (w0, w1, w2, w3) = (width(0).max(28), width(1).max(4), width(2).max(8), width(3));
-    let line = |c: &[String; 4], reasons: &str| {
+    let mut line = |c: &[String; 4], reasons: &str| {
         let l = format!(
             "{:<w0$} {:>w1$}  {:<w2$} {:<w3$} {reasons}",
             c[0], c[1], c[2], c[3]
         );
-        println!("{}", wrap(l.trim_end(), LINE_WIDTH, 4));
+        out.push_str(&wrap(l.trim_end(), LINE_WIDTH, 4));
+        out.push('\n');
     };
     line(&header, &t!(lang, "dryrun-col-reasons"));
     for (r, c) in rows.iter().zip(&cells) {
@@ -454,7 +459,7 @@ fn print_table(lang: Lang, rows: &[DryRunRow], valid: usize, invalid: usize, wai
     let earlier = rows
         .iter()
         .any(|r| r.verdict_revision.is_some_and(|v| v != r.revision));
-    println!();
+    out.push('\n');
     let summary = t!(
         lang,
         "dryrun-report-summary",
@@ -468,5 +473,11 @@ fn print_table(lang: Lang, rows: &[DryRunRow], valid: usize, invalid: usize, wai
     } else {
         String::new()
     };
-    println!("{}", wrap(&format!("{summary}{note}"), LINE_WIDTH, 4));
+    out.push_str(&wrap(&format!("{summary}{note}"), LINE_WIDTH, 4));
+    out.push('\n');
+    out
 }
+
+#[cfg(test)]
+#[path = "dry_run_tests.rs"]
+mod tests;
