@@ -20,8 +20,8 @@ fn row(key: &str, revision: i64, verdict: Option<(&str, i64)>, reasons: usize) -
             .collect(),
         notes: vec![],
         payload: None,
-        checked_at: Some("2026-12-01 07:30:00".into()),
-        received_at: "2026-12-01 07:29:59".into(),
+        checked_at: Some("2026-12-01T07:30:00.000Z".into()),
+        received_at: "2026-12-01T07:29:59.000Z".into(),
     }
 }
 
