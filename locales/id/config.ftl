@@ -153,7 +153,7 @@ config-decl-wilayah-code = { $value } bukan kode Kemendagri seperti "35.73.02" a
 config-decl-lampiran-type = { $value } bukan tipe yang diterima LAPOR! ({ $types })
 config-decl-wrong-table = { $name } dicari di tabel { $table }, bukan { $given }
 config-decl-table-empty = tabel { $table } kosong; tambahkan [{ $key }.tables.{ $table }]
-config-decl-needs-table = jalur untuk { $name } memerlukan table = "{ $table }" (LAPOR! meminta id, rekaman berisi nama)
+config-decl-needs-table = jalur untuk { $name } memerlukan table = "{ $table }" (LAPOR! meminta id, data { -kanal } berisi nama)
 config-decl-id-value = { $value } bukan { $name } yang sah (id LAPOR! positif, atau kode Kemendagri untuk kode_wilayah)
 config-decl-format-missing = tidak ada; isi format tanggal: "rfc3339", "DD/MM/YYYY" atau "YYYY-MM-DD HH:MM:SS"
 config-decl-handle-needs-name = reporter = "handle" memerlukan pelapor_nama: jalur nama akun publik, mis. "/author/handle"
@@ -162,11 +162,11 @@ config-reference-cached = { $problem } (data referensi tersimpan di { $path })
 
 ## Write-backs ([channels.<name>.writeback])
 config-wb-not-used = tidak dipakai { -kanal } { $kind }: { $why }
-config-wb-why-sambat = balasan ke SAMBAT dikirim ke API-nya sendiri di base_url { -kanal }
-config-wb-why-webhook = { -kanal } webhook membalas lewat HTTP (url, token, body)
-config-wb-why-csv = { -kanal } CSV membalas ke status_file-nya
-config-wb-unknown-var = tidak dikenal; gunakan salah satu dari { $vars } atau field rekaman sebagai JSON pointer, mis. {"{"}/ticket_id{"}"}
-config-wb-unknown-body-var = tidak dikenal; gunakan text, { $vars } atau field rekaman seperti {"{"}/ticket_id{"}"}
+config-wb-why-sambat = { -tanggapan } untuk SAMBAT dikirim ke API-nya sendiri di base_url { -kanal }
+config-wb-why-webhook = { -kanal } webhook dikirimi lewat HTTP (url, token, body)
+config-wb-why-csv = { -kanal } CSV dikirimi lewat status_file-nya
+config-wb-unknown-var = tidak dikenal; gunakan salah satu dari { $vars } atau field data { -aduan } sebagai JSON pointer, mis. {"{"}/ticket_id{"}"}
+config-wb-unknown-body-var = tidak dikenal; gunakan text, { $vars } atau field data { -aduan } seperti {"{"}/ticket_id{"}"}
 config-wb-template-unclosed = placeholder {"{"}{ $name } tidak ditutup; tulis {"{{"} untuk kurung kurawal biasa
 config-wb-template-lone-brace = {"}"} tanpa pasangan; tulis {"}}"} untuk kurung kurawal biasa
 config-wb-template-placeholder = placeholder {"{"}{ $name }{"}"}: { $why }
@@ -174,7 +174,7 @@ config-wb-sambat-status = { $value } bukan status SAMBAT; gunakan salah satu dar
 config-wb-backoff-short = tidak boleh lebih pendek dari backoff_initial_ms
 config-wb-not-status = bukan status LAPOR!; statusnya adalah { $statuses }
 config-wb-empty = tidak boleh kosong
-config-wb-url-missing = tidak ada; isi URL tujuan POST, dengan field rekaman sebagai placeholder, mis. "https://112.example/api/tickets/{"{"}/ticket_id{"}"}/notes"
+config-wb-url-missing = tidak ada; isi URL tujuan POST, dengan field data { -aduan } sebagai placeholder, mis. "https://112.example/api/tickets/{"{"}/ticket_id{"}"}/notes"
 config-wb-url-invalid = { $value } bukan URL http(s) lengkap
 config-wb-body-missing = tidak ada; isi field JSON yang dikirim, mis. body = {"{"} text = "{"{"}text{"}"}", status = "{"{"}status{"}"}", tracking_id = "{"{"}tracking_id{"}"}" {"}"}
 config-wb-body-empty = paling sedikit satu field
@@ -194,10 +194,10 @@ check-sync-off = tanpa sinkronisasi status
 check-channel-sambat = { $name } (sambat, { $url } setiap { $secs } detik; pemetaan: { $kategori } kategori, { $opd } OPD, { $kecamatan } kecamatan, { $kelurahan } kelurahan)
 check-channel-webhook = { $name } (webhook, POST { $listen }{ $route }; { $filters } filter)
 check-channel-csv = { $name } (csv_folder, folder masuk { $inbox })
-check-writeback-none = tanpa balasan ke { -kanal }
-check-writeback-sambat = balasan: { -tanggapan } SAMBAT
-check-writeback-post = balasan: POST { $url }
-check-writeback-file = balasan: { $path }
+check-writeback-none = tidak { -dikirim-ke-kanal }
+check-writeback-sambat = { -dikirim-ke-kanal }: { -tanggapan } SAMBAT
+check-writeback-post = { -dikirim-ke-kanal }: POST { $url }
+check-writeback-file = { -dikirim-ke-kanal }: { $path }
 check-problems-header = konfigurasi { $path } memiliki { $n } masalah:
 check-warnings-header = { $n } peringatan:
 check-warning = peringatan: { $problem }

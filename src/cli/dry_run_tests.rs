@@ -43,12 +43,12 @@ fn assert_fits(out: &str) {
 fn the_report_table_in_indonesian() {
     let out = table(Lang::Id, &rows(), 1, 1, 1);
     assert_fits(&out);
-    assert!(out.starts_with("rekaman "), "{out}");
+    assert!(out.starts_with("aduan "), "{out}");
     assert!(out.contains("diperiksa (WIB)") && out.contains("alasan"), "{out}");
     assert!(out.contains("01/12/2026 14:30"), "WIB, day first: {out}");
     assert!(out.contains("tidak sah*"), "{out}");
     assert!(
-        out.contains("3 rekaman: 1 sah, 1 tidak sah, 1 belum diperiksa (* = hasil revisi"),
+        out.contains("3 aduan: 1 sah, 1 tidak sah, 1 belum diperiksa (* = hasil revisi"),
         "{out}"
     );
     insta::assert_snapshot!("dry_run_report_table_id", out);

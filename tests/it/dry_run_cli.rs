@@ -336,7 +336,7 @@ fn the_check_speaks_indonesian_by_default_within_100_columns() {
     for l in out.lines() {
         assert!(l.chars().count() <= 100, "{} columns: {l}", l.chars().count());
     }
-    assert!(out.starts_with("rekaman 1  sambat:20001  SAH\n"), "{out}");
+    assert!(out.starts_with("aduan 1  sambat:20001  SAH\n"), "{out}");
     assert!(out.contains("isi kiriman:"), "{out}");
     assert!(out.contains("TIDAK SAH"), "{out}");
     assert!(
