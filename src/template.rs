@@ -27,7 +27,10 @@ impl<E: fmt::Display> fmt::Display for TemplateError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TemplateError::Unclosed(name) => {
-                write!(f, "unclosed placeholder {{{name}; write {{{{ for a literal brace")
+                write!(
+                    f,
+                    "unclosed placeholder {{{name}; write {{{{ for a literal brace"
+                )
             }
             TemplateError::LoneBrace => f.write_str("a lone }; write }} for a literal brace"),
             TemplateError::Placeholder(name, why) => write!(f, "placeholder {{{name}}}: {why}"),

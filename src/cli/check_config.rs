@@ -24,7 +24,10 @@ pub fn check_config(lang: Lang, path: &Path, strict: bool) -> (String, bool) {
     };
     let problems = cached_reference_problems(&config);
     if !problems.is_empty() {
-        return (problem_report_in(lang, path, &ConfigErrors { problems }), false);
+        return (
+            problem_report_in(lang, path, &ConfigErrors { problems }),
+            false,
+        );
     }
     let mut warned: Vec<ConfigProblem> = reference_unchecked(&config).into_iter().collect();
     warned.extend(config::warnings(&config));

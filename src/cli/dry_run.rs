@@ -16,9 +16,9 @@ use crate::domain::ChannelName;
 use crate::dryrun::compare::{describe, diff, FieldChange};
 use crate::dryrun::verdict::Verdict;
 use crate::dryrun::{check_samples, input, load_config_for_check, CheckedRecord, Sample};
-use crate::store::dry_run::read_reference_ids;
 use crate::i18n::format::{wrap, LINE_WIDTH};
 use crate::i18n::{process_lang, Lang};
+use crate::store::dry_run::read_reference_ids;
 use crate::store::DryRunRow;
 use crate::t;
 
@@ -298,7 +298,17 @@ fn print_text(
             .unwrap_or_default();
         let verdict = verdict_word(lang, c.label()).to_uppercase();
         let index = c.index;
-        say(0, &t!(lang, "dryrun-record", index = index, at = at, key = key, verdict = verdict));
+        say(
+            0,
+            &t!(
+                lang,
+                "dryrun-record",
+                index = index,
+                at = at,
+                key = key,
+                verdict = verdict
+            ),
+        );
         if let Some(why) = &c.ignored {
             say(2, &t!(lang, "dryrun-ignored", why = why.as_str()));
             println!();
@@ -365,14 +375,23 @@ fn report(lang: Lang, config: &Path, store: Option<PathBuf>, format: ReportForma
     };
     match store.mode() {
         Ok(Some(Mode::Live)) => {
-            let text = t!(lang, "dryrun-report-live-store", path = path.display().to_string());
+            let text = t!(
+                lang,
+                "dryrun-report-live-store",
+                path = path.display().to_string()
+            );
             eprintln!("{}", wrap(&text, LINE_WIDTH, 4));
             return ExitCode::from(EXIT_USAGE);
         }
         Ok(_) => {}
         Err(e) => {
             let path = path.display().to_string();
-            let text = t!(lang, "dryrun-store-unreadable", path = path, error = e.to_string());
+            let text = t!(
+                lang,
+                "dryrun-store-unreadable",
+                path = path,
+                error = e.to_string()
+            );
             eprintln!("{text}");
             return ExitCode::from(EXIT_USAGE);
         }
@@ -381,7 +400,12 @@ fn report(lang: Lang, config: &Path, store: Option<PathBuf>, format: ReportForma
         Ok(r) => r,
         Err(e) => {
             let path = path.display().to_string();
-            let text = t!(lang, "dryrun-store-unreadable", path = path, error = e.to_string());
+            let text = t!(
+                lang,
+                "dryrun-store-unreadable",
+                path = path,
+                error = e.to_string()
+            );
             eprintln!("{text}");
             return ExitCode::from(EXIT_USAGE);
         }

@@ -35,7 +35,11 @@ fn rows() -> Vec<DryRunRow> {
 
 fn assert_fits(out: &str) {
     for l in out.lines() {
-        assert!(l.chars().count() <= 100, "{} columns: {l}", l.chars().count());
+        assert!(
+            l.chars().count() <= 100,
+            "{} columns: {l}",
+            l.chars().count()
+        );
     }
 }
 
@@ -44,7 +48,10 @@ fn the_report_table_in_indonesian() {
     let out = table(Lang::Id, &rows(), 1, 1, 1);
     assert_fits(&out);
     assert!(out.starts_with("aduan "), "{out}");
-    assert!(out.contains("diperiksa (WIB)") && out.contains("alasan"), "{out}");
+    assert!(
+        out.contains("diperiksa (WIB)") && out.contains("alasan"),
+        "{out}"
+    );
     assert!(out.contains("01/12/2026 14:30"), "WIB, day first: {out}");
     assert!(out.contains("tidak sah*"), "{out}");
     assert!(
@@ -59,7 +66,10 @@ fn the_report_table_in_english() {
     let out = table(Lang::English, &rows(), 1, 1, 1);
     assert_fits(&out);
     assert!(out.starts_with("record "), "{out}");
-    assert!(out.contains("checked at (WIB)") && out.contains("reasons"), "{out}");
+    assert!(
+        out.contains("checked at (WIB)") && out.contains("reasons"),
+        "{out}"
+    );
     assert!(out.contains("2026-12-01 14:30"), "{out}");
     assert!(out.contains("invalid*"), "{out}");
     assert!(

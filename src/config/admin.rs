@@ -66,7 +66,11 @@ pub(crate) fn validate_admin(
         Err(_) => {
             ctx.problem(
                 &join(&key, &["listen"]),
-                msg!("config-listen", value = q(&listen), example = q(DEFAULT_ADMIN_LISTEN)),
+                msg!(
+                    "config-listen",
+                    value = q(&listen),
+                    example = q(DEFAULT_ADMIN_LISTEN)
+                ),
             );
             None
         }
@@ -89,10 +93,7 @@ pub(crate) fn validate_admin(
                     Ok(s) => {
                         use secrecy::ExposeSecret;
                         if s.expose_secret().trim().is_empty() {
-                            ctx.problem(
-                                &token_key,
-                                msg!("config-admin-token-empty"),
-                            );
+                            ctx.problem(&token_key, msg!("config-admin-token-empty"));
                             None
                         } else {
                             Some(Some(s))

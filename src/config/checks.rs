@@ -192,10 +192,7 @@ pub(crate) fn klasifikasi(ctx: &mut Ctx, key: &[String], raw: Option<&str>) -> O
         Some("aspirasi") => Some(Klasifikasi::Aspirasi),
         Some("permintaan_informasi") => Some(Klasifikasi::PermintaanInformasi),
         Some(other) => {
-            ctx.problem(
-                key,
-                msg!("config-klasifikasi", value = q(other)),
-            );
+            ctx.problem(key, msg!("config-klasifikasi", value = q(other)));
             None
         }
     }

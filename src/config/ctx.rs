@@ -333,8 +333,8 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_key() {
-        let m = humanise("unknown field `bse_url`, expected one of `base_url`, `client_id`")
-            .english();
+        let m =
+            humanise("unknown field `bse_url`, expected one of `base_url`, `client_id`").english();
         assert!(m.contains("did you mean `base_url`"), "{m}");
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }

@@ -72,10 +72,7 @@ pub(crate) fn validate_lapor(
     let raw: RawLapor = match raw {
         Some(v) => ctx.deserialize(v, &k(&["lapor"]))?,
         None => {
-            ctx.missing(
-                &k(&["lapor"]),
-                msg!("config-lapor-missing"),
-            );
+            ctx.missing(&k(&["lapor"]), msg!("config-lapor-missing"));
             return None;
         }
     };

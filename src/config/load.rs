@@ -91,10 +91,7 @@ fn validate(
         None | Some("live") => Some(Mode::Live),
         Some("dry-run") => Some(Mode::DryRun),
         Some(other) => {
-            ctx.problem(
-                &k(&["mode"]),
-                msg!("config-mode", value = q(other)),
-            );
+            ctx.problem(&k(&["mode"]), msg!("config-mode", value = q(other)));
             None
         }
     };
@@ -227,12 +224,7 @@ fn toml_syntax_message(text: &str, e: &toml::de::Error) -> Text {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            msg!(
-                "config-toml-at",
-                line = line,
-                column = column,
-                error = what
-            )
+            msg!("config-toml-at", line = line, column = column, error = what)
         }
         None => msg!("config-toml", error = what),
     }

@@ -55,10 +55,7 @@ pub(crate) fn validate_logging(raw: Option<Value>, ctx: &mut Ctx) -> Option<Logg
         }
     };
     if !level_ok {
-        ctx.problem(
-            &k(&["logging", "level"]),
-            msg!("config-log-level-empty"),
-        );
+        ctx.problem(&k(&["logging", "level"]), msg!("config-log-level-empty"));
         return None;
     }
     Some(LoggingConfig {

@@ -171,16 +171,16 @@ fn validate_webhook(
     let mut ok = true;
     let url = match raw.url.as_deref().map(str::trim) {
         None => {
-            ctx.missing(
-                &join(key, &["url"]),
-                msg!("config-sla-webhook-url-missing"),
-            );
+            ctx.missing(&join(key, &["url"]), msg!("config-sla-webhook-url-missing"));
             None
         }
         Some(u) => match Url::parse(u) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
             _ => {
-                ctx.problem(&join(key, &["url"]), msg!("config-not-http-url", value = q(u)));
+                ctx.problem(
+                    &join(key, &["url"]),
+                    msg!("config-not-http-url", value = q(u)),
+                );
                 None
             }
         },

@@ -5,9 +5,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::text::{msg, q, Text};
 use secrecy::SecretString;
 use serde_json::Value;
-use super::text::{msg, q, Text};
 
 /// The four ways a secret can be given in the configuration:
 /// `{ env = "VAR" }`, `{ file = "/path" }`, `{ credential = "name" }` or `{ value = "..." }`.
@@ -64,11 +64,7 @@ impl SecretSource {
     /// Reads the secret. `base_dir` resolves relative `file` paths; `env` is the environment
     /// the daemon runs with (`CREDENTIALS_DIRECTORY` and `env` sources are looked up in it).
     /// Errors name the source, never a value.
-    pub fn resolve(
-        &self,
-        base_dir: &Path,
-        env: &[(String, String)],
-    ) -> Result<SecretString, Text> {
+    pub fn resolve(&self, base_dir: &Path, env: &[(String, String)]) -> Result<SecretString, Text> {
         let lookup = |name: &str| {
             env.iter()
                 .rev()
@@ -79,9 +75,7 @@ impl SecretSource {
             SecretSource::Value(v) => return Ok(v.clone()),
             SecretSource::Env(var) => match lookup(var) {
                 Some(v) => v.to_owned(),
-                None => {
-                    return Err(msg!("config-secret-env-unset", var = var))
-                }
+                None => return Err(msg!("config-secret-env-unset", var = var)),
             },
             SecretSource::File(p) => {
                 let path = if p.is_relative() {
@@ -164,10 +158,7 @@ pub(crate) fn parse_secret_source(
         }
         match v {
             Value::String(s) => given.push((k.as_str(), s.as_str())),
-            _ => problems.push((
-                Some(k.clone()),
-                msg!("config-secret-not-string"),
-            )),
+            _ => problems.push((Some(k.clone()), msg!("config-secret-not-string"))),
         }
     }
     if !problems.is_empty() {
@@ -184,10 +175,7 @@ pub(crate) fn parse_secret_source(
         }
     }
     match given.as_slice() {
-        [] => Err(vec![(
-            None,
-            msg!("config-secret-none", shapes = shapes()),
-        )]),
+        [] => Err(vec![(None, msg!("config-secret-none", shapes = shapes()))]),
         [(k, v)] => {
             let v = *v;
             match *k {
@@ -198,14 +186,14 @@ pub(crate) fn parse_secret_source(
                         Ok(SecretSource::Value(SecretString::from(v)))
                     }
                 }
-                "env" if v.is_empty() => Err(vec![(
-                    Some("env".into()),
-                    msg!("config-secret-env-empty"),
-                )]),
-                "env" => Ok(SecretSource::Env(v.to_owned())),
-                "file" if v.is_empty() => {
-                    Err(vec![(Some("file".into()), msg!("config-secret-path-empty"))])
+                "env" if v.is_empty() => {
+                    Err(vec![(Some("env".into()), msg!("config-secret-env-empty"))])
                 }
+                "env" => Ok(SecretSource::Env(v.to_owned())),
+                "file" if v.is_empty() => Err(vec![(
+                    Some("file".into()),
+                    msg!("config-secret-path-empty"),
+                )]),
                 "file" => Ok(SecretSource::File(PathBuf::from(v))),
                 _ => {
                     if v.is_empty() || v.contains('/') || v == "." || v == ".." {

@@ -29,10 +29,7 @@ pub(crate) fn validate_store(raw: Option<Value>, ctx: &mut Ctx) -> Option<StoreC
     let path = match raw.path {
         None => Some(PathBuf::from(DEFAULT_STORE_PATH)),
         Some(p) if p.trim().is_empty() => {
-            ctx.problem(
-                &k(&["store", "path"]),
-                msg!("config-store-path-empty"),
-            );
+            ctx.problem(&k(&["store", "path"]), msg!("config-store-path-empty"));
             None
         }
         Some(p) => Some(PathBuf::from(p)),

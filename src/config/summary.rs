@@ -20,7 +20,12 @@ pub fn problem_report(path: &Path, errors: &ConfigErrors) -> String {
 pub fn problem_report_in(lang: Lang, path: &Path, errors: &ConfigErrors) -> String {
     let n = errors.problems.len();
     let mut out = wrap(
-        &t!(lang, "check-problems-header", path = path.display().to_string(), n = n),
+        &t!(
+            lang,
+            "check-problems-header",
+            path = path.display().to_string(),
+            n = n
+        ),
         LINE_WIDTH,
         4,
     );
@@ -37,10 +42,18 @@ fn writeback_line(lang: Lang, c: &ChannelConfig) -> String {
         None => t!(lang, "check-writeback-none"),
         Some(WritebackTarget::Sambat) => t!(lang, "check-writeback-sambat"),
         Some(WritebackTarget::Http(h)) => {
-            t!(lang, "check-writeback-post", url = h.url.source().to_string())
+            t!(
+                lang,
+                "check-writeback-post",
+                url = h.url.source().to_string()
+            )
         }
         Some(WritebackTarget::StatusFile(f)) => {
-            t!(lang, "check-writeback-file", path = f.path.display().to_string())
+            t!(
+                lang,
+                "check-writeback-file",
+                path = f.path.display().to_string()
+            )
         }
     }
 }

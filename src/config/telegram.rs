@@ -67,7 +67,11 @@ pub(super) fn validate_telegram(
             _ => {
                 ctx.problem(
                     &join(key, &["api_base"]),
-                    msg!("config-telegram-api-base", value = q(u), default = DEFAULT_API_BASE),
+                    msg!(
+                        "config-telegram-api-base",
+                        value = q(u),
+                        default = DEFAULT_API_BASE
+                    ),
                 );
                 None
             }
@@ -114,10 +118,7 @@ pub(super) fn validate_telegram(
     let token_key = join(key, &["bot_token"]);
     let bot_token = match raw.bot_token {
         None => {
-            ctx.missing(
-                &token_key,
-                msg!("config-telegram-token-missing"),
-            );
+            ctx.missing(&token_key, msg!("config-telegram-token-missing"));
             None
         }
         Some(v) => optional_secret(ctx, &token_key, Some(v), base_dir, env, resolve_secrets),

@@ -75,7 +75,9 @@ fn calls() -> Vec<Call> {
         let src = std::fs::read_to_string(&f).unwrap();
         for (i, _) in src.match_indices("msg!(") {
             let pieces = top_level_args(&src, i + "msg!(".len());
-            let Some(id) = pieces.first().and_then(|p| p.strip_prefix('"')?.strip_suffix('"'))
+            let Some(id) = pieces
+                .first()
+                .and_then(|p| p.strip_prefix('"')?.strip_suffix('"'))
             else {
                 continue;
             };
@@ -97,7 +99,11 @@ fn calls() -> Vec<Call> {
 #[test]
 fn every_problem_message_renders_in_both_languages_with_its_arguments() {
     let calls = calls();
-    assert!(calls.len() > 100, "the scan found only {} calls", calls.len());
+    assert!(
+        calls.len() > 100,
+        "the scan found only {} calls",
+        calls.len()
+    );
     let mut bad = Vec::new();
     for c in &calls {
         let args = c
@@ -112,10 +118,16 @@ fn every_problem_message_renders_in_both_languages_with_its_arguments() {
         for lang in Lang::ALL {
             let out = text.render(lang);
             if !i18n::has(lang, &c.id) {
-                bad.push(format!("{}: {} missing from the {lang} catalog", c.at, c.id));
+                bad.push(format!(
+                    "{}: {} missing from the {lang} catalog",
+                    c.at, c.id
+                ));
             } else if out.contains("{$") || out.contains("{ $") || out.trim().is_empty() {
                 // Fluent writes a missing argument as `{$name}`.
-                bad.push(format!("{}: {} in {lang} lacks an argument: {out}", c.at, c.id));
+                bad.push(format!(
+                    "{}: {} in {lang} lacks an argument: {out}",
+                    c.at, c.id
+                ));
             }
             for a in &c.args {
                 if !out.contains(&format!("<{a}>")) && lang == Lang::English {
@@ -154,7 +166,12 @@ fn every_configuration_message_of_the_catalogs_is_used() {
 fn english_is_the_text_the_code_had_and_indonesian_differs() {
     let p = ConfigProblem::new(
         "lapor.rate_limit.per_minute",
-        msg!("config-out-of-range", value = 0, min = 1, max = 4_294_967_295u64),
+        msg!(
+            "config-out-of-range",
+            value = 0,
+            min = 1,
+            max = 4_294_967_295u64
+        ),
     );
     assert_eq!(
         p.message,
@@ -169,8 +186,12 @@ fn english_is_the_text_the_code_had_and_indonesian_differs() {
     assert!(p
         .message
         .ends_with(" (set by environment variable LAPOR_BRIDGE__LAPOR__RATE_LIMIT__PER_MINUTE)"));
-    assert!(p.line(Lang::Id).starts_with("lapor.rate_limit.per_minute: 0 di luar"));
-    assert!(p.text(Lang::Id).contains("(diatur oleh variabel lingkungan"));
+    assert!(p
+        .line(Lang::Id)
+        .starts_with("lapor.rate_limit.per_minute: 0 di luar"));
+    assert!(p
+        .text(Lang::Id)
+        .contains("(diatur oleh variabel lingkungan"));
 }
 
 #[test]

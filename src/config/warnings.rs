@@ -3,10 +3,10 @@
 //! makes them errors. (Whether the mappings' ids could be checked against LAPOR!'s reference
 //! data needs the store: `check-config` adds that warning itself.)
 
-use super::text::msg;
 use super::channels::{ChannelKind, WritebackTarget};
 use super::load::Config;
 use super::problem::ConfigProblem;
+use super::text::msg;
 use crate::template::Template;
 
 /// Every warning for `config` that the configuration alone shows, each with its key path.

@@ -52,7 +52,10 @@ fn broken(dir: &Path) -> std::path::PathBuf {
             "base_url = \"http://127.0.0.1:0/api/v1\"",
             "base_url = \"ftp://lapor.example\"",
         )
-        .replace("\"Jalan Rusak\" = ", "\"Jalan  rusak\" = 1\n\"Jalan Rusak\" = ");
+        .replace(
+            "\"Jalan Rusak\" = ",
+            "\"Jalan  rusak\" = 1\n\"Jalan Rusak\" = ",
+        );
     let path = dir.join("bridge.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -68,7 +71,10 @@ fn a_valid_configuration_in_indonesian_and_english() {
     assert_eq!(o.status.code(), Some(0));
     let id = shown(&o, dir.path());
     assert!(id.starts_with("konfigurasi OK: 4 kanal; mode live"), "{id}");
-    assert!(id.contains("1 peringatan:\nperingatan: store.path: "), "{id}");
+    assert!(
+        id.contains("1 peringatan:\nperingatan: store.path: "),
+        "{id}"
+    );
     insta::assert_snapshot!("check_config_valid_id", id);
 
     let o = check_config(dir.path(), config, Some("en"), &[]);
@@ -86,7 +92,10 @@ fn a_configuration_with_problems_in_indonesian_and_english() {
     let o = check_config(dir.path(), &config, None, ENV);
     assert_eq!(o.status.code(), Some(1));
     let id = shown(&o, dir.path());
-    assert!(id.starts_with("konfigurasi <dir>/bridge.toml memiliki "), "{id}");
+    assert!(
+        id.starts_with("konfigurasi <dir>/bridge.toml memiliki "),
+        "{id}"
+    );
     for part in [
         "lapor.timout_ms: kunci tidak dikenal",
         "lapor.request_timeout_ms: tipe salah: teks \"lama\", seharusnya bilangan bulat ≥ 0",
@@ -108,7 +117,10 @@ fn a_configuration_with_problems_in_indonesian_and_english() {
         "forwarder.concurrency: 9999 is out of range; use a value from 1 to 256 (set by",
         "\"Jalan  rusak\" are the same name once case, spaces",
     ] {
-        assert!(en.replace("\n    ", " ").contains(part), "{part} missing from:\n{en}");
+        assert!(
+            en.replace("\n    ", " ").contains(part),
+            "{part} missing from:\n{en}"
+        );
     }
     insta::assert_snapshot!("check_config_problems_en", en);
 }

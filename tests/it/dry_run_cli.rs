@@ -323,7 +323,13 @@ async fn dry_run_and_live_stores_never_mix() {
 fn the_check_speaks_indonesian_by_default_within_100_columns() {
     let dir = tempfile::tempdir().unwrap();
     let o = Command::new(BIN)
-        .args(["dry-run", "--config", common::DEMO_TOML, "--channel", "sambat"])
+        .args([
+            "dry-run",
+            "--config",
+            common::DEMO_TOML,
+            "--channel",
+            "sambat",
+        ])
         .arg("--input")
         .arg(fixture("sambat-mixed.jsonl"))
         .env("LAPOR_BRIDGE__STORE__PATH", dir.path().join("cache.db"))
@@ -334,15 +340,19 @@ fn the_check_speaks_indonesian_by_default_within_100_columns() {
     assert_eq!(code(&o), 1, "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     for l in out.lines() {
-        assert!(l.chars().count() <= 100, "{} columns: {l}", l.chars().count());
+        assert!(
+            l.chars().count() <= 100,
+            "{} columns: {l}",
+            l.chars().count()
+        );
     }
     assert!(out.starts_with("aduan 1  sambat:20001  SAH\n"), "{out}");
     assert!(out.contains("isi kiriman:"), "{out}");
     assert!(out.contains("TIDAK SAH"), "{out}");
     assert!(
-        out.lines()
-            .last()
-            .is_some_and(|l| l.starts_with("sambat: ") && l.contains(" sah, 2 tidak sah, 0 diabaikan")),
+        out.lines().last().is_some_and(
+            |l| l.starts_with("sambat: ") && l.contains(" sah, 2 tidak sah, 0 diabaikan")
+        ),
         "{out}"
     );
 }

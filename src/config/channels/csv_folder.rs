@@ -69,10 +69,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
             None
         }
         Some(p) if p.trim().is_empty() => {
-            ctx.problem(
-                &sub("inbox"),
-                msg!("config-csv-inbox-empty"),
-            );
+            ctx.problem(&sub("inbox"), msg!("config-csv-inbox-empty"));
             None
         }
         // Relative to the daemon's working directory, like store.path.
@@ -110,7 +107,12 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     } else {
         ctx.problem(
             &sub("max_file_bytes"),
-            msg!("config-out-of-range-short", value = max_file, min = 1024, max = 1_073_741_824),
+            msg!(
+                "config-out-of-range-short",
+                value = max_file,
+                min = 1024,
+                max = 1_073_741_824
+            ),
         );
         None
     };
@@ -121,13 +123,22 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     let max_row_bytes = if !(1024..=16 * 1024 * 1024).contains(&max_row) {
         ctx.problem(
             &sub("max_row_bytes"),
-            msg!("config-out-of-range-short", value = max_row, min = 1024, max = 16_777_216),
+            msg!(
+                "config-out-of-range-short",
+                value = max_row,
+                min = 1024,
+                max = 16_777_216
+            ),
         );
         None
     } else if max_row > max_file {
         ctx.problem(
             &sub("max_row_bytes"),
-            msg!("config-csv-row-too-large", value = max_row, max_file = max_file),
+            msg!(
+                "config-csv-row-too-large",
+                value = max_row,
+                max_file = max_file
+            ),
         );
         None
     } else {
@@ -135,10 +146,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     };
     let stable = raw.stable_secs.unwrap_or(5);
     if stable == 0 {
-        ctx.problem(
-            &sub("stable_secs"),
-            msg!("config-csv-stable-zero"),
-        );
+        ctx.problem(&sub("stable_secs"), msg!("config-csv-stable-zero"));
     }
     let scan = raw.scan_interval_ms.unwrap_or(1000);
     if scan == 0 {
@@ -152,10 +160,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
         .collect();
     let mut cols_ok = true;
     if columns.is_empty() {
-        ctx.missing(
-            &sub("columns"),
-            msg!("config-csv-columns-missing"),
-        );
+        ctx.missing(&sub("columns"), msg!("config-csv-columns-missing"));
         cols_ok = false;
     }
     for (i, c) in columns.iter().enumerate() {
@@ -179,10 +184,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
             .map(|c| c.trim().to_lowercase())
             .collect();
         if v.is_empty() && required {
-            ctx.missing(
-                &sub(name),
-                msg!("config-csv-id-missing"),
-            );
+            ctx.missing(&sub(name), msg!("config-csv-id-missing"));
             return None;
         }
         let mut ok = true;

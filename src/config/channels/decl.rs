@@ -162,10 +162,7 @@ pub(crate) fn filters(
                 }
             }
             _ => {
-                ctx.problem(
-                    &fk,
-                    msg!("config-decl-filter"),
-                );
+                ctx.problem(&fk, msg!("config-decl-filter"));
                 ok = false;
             }
         }
@@ -196,28 +193,22 @@ pub(crate) fn validate_decl(
         Some("handle") => Reporter::Handle,
         Some("anonymous") => Reporter::Anonymous,
         Some(o) => {
-            ctx.problem(
-                &sub("reporter"),
-                msg!("config-decl-reporter", value = q(o)),
-            );
+            ctx.problem(&sub("reporter"), msg!("config-decl-reporter", value = q(o)));
             ok = false;
             Reporter::Named
         }
     };
-    let src = |ctx: &mut Ctx,
-               name: &str,
-               v: Option<Value>,
-               required: bool|
-     -> Option<Option<Source>> {
-        match v {
-            None if required => {
-                ctx.missing(&sub(name), msg!("config-decl-field-missing", name = name));
-                None
+    let src =
+        |ctx: &mut Ctx, name: &str, v: Option<Value>, required: bool| -> Option<Option<Source>> {
+            match v {
+                None if required => {
+                    ctx.missing(&sub(name), msg!("config-decl-field-missing", name = name));
+                    None
+                }
+                None => Some(None),
+                Some(v) => parse_source(ctx, &sub(name), v, rule).map(Some),
             }
-            None => Some(None),
-            Some(v) => parse_source(ctx, &sub(name), v, rule).map(Some),
-        }
-    };
+        };
     let judul = src(ctx, "judul", raw.judul, false);
     let isi = src(ctx, "isi", raw.isi, true);
     let kategori = src(ctx, "kategori", raw.kategori, true);
@@ -290,58 +281,55 @@ pub(crate) fn validate_decl(
 
     // Sources and their tables: each table a source names must be the right one and non-empty;
     // constants and defaults of id fields must be ids.
-    let mut check_id_source = |ctx: &mut Ctx,
-                               name: &str,
-                               s: &Option<Option<Source>>,
-                               table: Table,
-                               filled: bool| {
-        let Some(Some(s)) = s else { return };
-        if let Some(t) = s.table {
-            if t != table {
-                ctx.problem(
-                    &join(&sub(name), &["table"]),
-                    msg!(
-                        "config-decl-wrong-table",
-                        name = name,
-                        table = table.name(),
-                        given = t.name()
-                    ),
-                );
-                ok = false;
-            } else if !filled {
-                ctx.problem(
-                    &join(&sub(name), &["table"]),
-                    msg!(
-                        "config-decl-table-empty",
-                        table = t.name(),
-                        key = dotted(key)
-                    ),
-                );
-                ok = false;
-            }
-        } else if !s.paths.is_empty() && table != Table::Wilayah {
-            ctx.problem(
-                &sub(name),
-                msg!("config-decl-needs-table", name = name, table = table.name()),
-            );
-            ok = false;
-        }
-        for (what, v) in [("value", &s.value), ("default", &s.default)] {
-            if let Some(v) = v {
-                let good = match table {
-                    Table::Wilayah => is_kode_wilayah(v),
-                    _ => v.parse::<i64>().is_ok_and(|i| i > 0),
-                };
-                if !good {
+    let mut check_id_source =
+        |ctx: &mut Ctx, name: &str, s: &Option<Option<Source>>, table: Table, filled: bool| {
+            let Some(Some(s)) = s else { return };
+            if let Some(t) = s.table {
+                if t != table {
                     ctx.problem(
-                        &join(&sub(name), &[what]),
-                        msg!("config-decl-id-value", value = q(v), name = name),
+                        &join(&sub(name), &["table"]),
+                        msg!(
+                            "config-decl-wrong-table",
+                            name = name,
+                            table = table.name(),
+                            given = t.name()
+                        ),
+                    );
+                    ok = false;
+                } else if !filled {
+                    ctx.problem(
+                        &join(&sub(name), &["table"]),
+                        msg!(
+                            "config-decl-table-empty",
+                            table = t.name(),
+                            key = dotted(key)
+                        ),
                     );
                     ok = false;
                 }
+            } else if !s.paths.is_empty() && table != Table::Wilayah {
+                ctx.problem(
+                    &sub(name),
+                    msg!("config-decl-needs-table", name = name, table = table.name()),
+                );
+                ok = false;
             }
-        }
-    };
+            for (what, v) in [("value", &s.value), ("default", &s.default)] {
+                if let Some(v) = v {
+                    let good = match table {
+                        Table::Wilayah => is_kode_wilayah(v),
+                        _ => v.parse::<i64>().is_ok_and(|i| i > 0),
+                    };
+                    if !good {
+                        ctx.problem(
+                            &join(&sub(name), &[what]),
+                            msg!("config-decl-id-value", value = q(v), name = name),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        };
     check_id_source(
         ctx,
         "kategori",
@@ -369,7 +357,10 @@ pub(crate) fn validate_decl(
     ] {
         if let Some(Some(s)) = s {
             if s.format.is_none() && s.value.is_none() {
-                ctx.problem(&join(&sub(name), &["format"]), msg!("config-decl-format-missing"));
+                ctx.problem(
+                    &join(&sub(name), &["format"]),
+                    msg!("config-decl-format-missing"),
+                );
                 ok = false;
             }
         }
@@ -418,7 +409,10 @@ pub fn decl_reference_problems(
     let mut out = Vec::new();
     let mut check = |set: &BTreeSet<i64>, path: String, id: i64, what: &str| {
         if !set.is_empty() && !set.contains(&id) {
-            out.push((path, msg!("config-reference-unknown-id", what = what, id = id)));
+            out.push((
+                path,
+                msg!("config-reference-unknown-id", what = what, id = id),
+            ));
         }
     };
     for (name, id) in &m.kategori_table {

@@ -187,7 +187,11 @@ pub(crate) fn check_routes(channels: &[ChannelConfig], ctx: &mut Ctx) -> bool {
                 if let Some(other) = routes.insert(route, c.name.to_string()) {
                     ctx.problem(
                         &["channels".to_owned(), c.name.to_string(), "path".to_owned()],
-                        msg!("config-channel-same-route", route = q(&w.route), other = q(&other)),
+                        msg!(
+                            "config-channel-same-route",
+                            route = q(&w.route),
+                            other = q(&other)
+                        ),
                     );
                     ok = false;
                 }
@@ -195,7 +199,11 @@ pub(crate) fn check_routes(channels: &[ChannelConfig], ctx: &mut Ctx) -> bool {
             ChannelKind::CsvFolder(f) => {
                 if let Some(other) = inboxes.insert(f.inbox.clone(), c.name.to_string()) {
                     ctx.problem(
-                        &["channels".to_owned(), c.name.to_string(), "inbox".to_owned()],
+                        &[
+                            "channels".to_owned(),
+                            c.name.to_string(),
+                            "inbox".to_owned(),
+                        ],
                         msg!(
                             "config-channel-same-inbox",
                             inbox = f.inbox.display(),

@@ -199,10 +199,7 @@ pub(crate) fn parse_source(
         ok = false;
     }
     if !s.paths.is_empty() && s.value.is_some() {
-        ctx.problem(
-            key,
-            msg!("config-source-both"),
-        );
+        ctx.problem(key, msg!("config-source-both"));
         ok = false;
     }
     ok.then_some(s)

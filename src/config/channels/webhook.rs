@@ -107,10 +107,7 @@ pub(crate) fn validate_webhook(
     let rule = PathRule::Pointer(&fields);
     let id = match raw.id {
         None => {
-            ctx.missing(
-                &sub("id"),
-                msg!("config-webhook-id-missing"),
-            );
+            ctx.missing(&sub("id"), msg!("config-webhook-id-missing"));
             None
         }
         Some(v) => {
@@ -151,7 +148,12 @@ pub(crate) fn validate_webhook(
     } else {
         ctx.problem(
             &sub("max_body_bytes"),
-            msg!("config-out-of-range-short", value = max_body, min = 1024, max = 16_777_216),
+            msg!(
+                "config-out-of-range-short",
+                value = max_body,
+                min = 1024,
+                max = 16_777_216
+            ),
         );
         None
     };
@@ -161,7 +163,12 @@ pub(crate) fn validate_webhook(
     } else {
         ctx.problem(
             &sub("max_skew_secs"),
-            msg!("config-out-of-range-short", value = skew, min = 1, max = 3600),
+            msg!(
+                "config-out-of-range-short",
+                value = skew,
+                min = 1,
+                max = 3600
+            ),
         );
         None
     };

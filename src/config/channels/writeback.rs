@@ -177,7 +177,10 @@ pub(crate) fn validate_writeback(
     let not_for = |ctx: &mut Ctx, name: &str, set: bool, why: fn() -> Text| {
         if set {
             let kind = format!("{kind:?}");
-            ctx.problem(&sub(name), msg!("config-wb-not-used", kind = kind, why = why()));
+            ctx.problem(
+                &sub(name),
+                msg!("config-wb-not-used", kind = kind, why = why()),
+            );
         }
     };
     let record_var = |name: &str| -> Result<(), Text> {
@@ -288,10 +291,7 @@ pub(crate) fn validate_writeback(
     let max = positive(ctx, &sub("backoff_max_secs"), raw.backoff_max_secs, 900);
     if let (Some(i), Some(m)) = (initial, max) {
         if m * 1000 < i {
-            ctx.problem(
-                &sub("backoff_max_secs"),
-                msg!("config-wb-backoff-short"),
-            );
+            ctx.problem(&sub("backoff_max_secs"), msg!("config-wb-backoff-short"));
             ok = false;
         }
     }
@@ -382,10 +382,14 @@ fn http_target(
             for (name, src) in b {
                 let k = join(&sub("body"), &[name]);
                 match Template::parse(src, |n| {
-                    if n == "text" || TEXT_VARS.contains(&n) || (n.starts_with('/') && n.len() > 1) {
+                    if n == "text" || TEXT_VARS.contains(&n) || (n.starts_with('/') && n.len() > 1)
+                    {
                         Ok(())
                     } else {
-                        Err(msg!("config-wb-unknown-body-var", vars = TEXT_VARS.join(", ")))
+                        Err(msg!(
+                            "config-wb-unknown-body-var",
+                            vars = TEXT_VARS.join(", ")
+                        ))
                     }
                 }) {
                     Ok(t) => {
