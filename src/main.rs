@@ -61,7 +61,8 @@ async fn dispatch(command: Command) -> ExitCode {
                     }
                 }
             }
-            let (report, ok) = cli::check_config::check_config(&config, strict);
+            let lang = lapor_bridge::i18n::process_lang();
+            let (report, ok) = cli::check_config::check_config(lang, &config, strict);
             if ok {
                 println!("{report}");
                 ExitCode::SUCCESS

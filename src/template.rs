@@ -10,6 +10,34 @@ enum Part {
     Var(String),
 }
 
+/// Why a template does not parse; `E` is what `allowed` says about a placeholder name. The
+/// configuration turns it into a problem text in the operator's language; `Display` is the
+/// English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateError<E> {
+    /// `{name` with no closing brace.
+    Unclosed(String),
+    /// A `}` with no opening brace.
+    LoneBrace,
+    /// A placeholder `allowed` refused.
+    Placeholder(String, E),
+}
+
+impl<E: fmt::Display> fmt::Display for TemplateError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateError::Unclosed(name) => {
+                write!(
+                    f,
+                    "unclosed placeholder {{{name}; write {{{{ for a literal brace"
+                )
+            }
+            TemplateError::LoneBrace => f.write_str("a lone }; write }} for a literal brace"),
+            TemplateError::Placeholder(name, why) => write!(f, "placeholder {{{name}}}: {why}"),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct Template {
     source: String,
@@ -24,10 +52,10 @@ impl fmt::Debug for Template {
 
 impl Template {
     /// Parses `source`; `allowed` says whether a placeholder name exists, returning why not.
-    pub fn parse(
+    pub fn parse<E>(
         source: &str,
-        allowed: impl Fn(&str) -> Result<(), String>,
-    ) -> Result<Self, String> {
+        allowed: impl Fn(&str) -> Result<(), E>,
+    ) -> Result<Self, TemplateError<E>> {
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut chars = source.chars().peekable();
@@ -47,21 +75,19 @@ impl Template {
                         match chars.next() {
                             Some('}') => break,
                             Some(c) => name.push(c),
-                            None => {
-                                return Err(format!(
-                                    "unclosed placeholder {{{name}; write {{{{ for a literal brace"
-                                ))
-                            }
+                            None => return Err(TemplateError::Unclosed(name)),
                         }
                     }
                     let name = name.trim().to_owned();
-                    allowed(&name).map_err(|why| format!("placeholder {{{name}}}: {why}"))?;
+                    if let Err(why) = allowed(&name) {
+                        return Err(TemplateError::Placeholder(name, why));
+                    }
                     if !text.is_empty() {
                         parts.push(Part::Text(std::mem::take(&mut text)));
                     }
                     parts.push(Part::Var(name));
                 }
-                '}' => return Err("a lone }; write }} for a literal brace".into()),
+                '}' => return Err(TemplateError::LoneBrace),
                 c => text.push(c),
             }
         }
@@ -125,7 +151,7 @@ mod tests {
         };
         assert!(Template::parse("{a}", only_a).is_ok());
         assert_eq!(
-            Template::parse("{b}", only_a).unwrap_err(),
+            Template::parse("{b}", only_a).unwrap_err().to_string(),
             "placeholder {b}: unknown"
         );
         assert!(Template::parse("{a", only_a).is_err());

@@ -16,8 +16,11 @@ use crate::domain::ChannelName;
 use crate::dryrun::compare::{describe, diff, FieldChange};
 use crate::dryrun::verdict::Verdict;
 use crate::dryrun::{check_samples, input, load_config_for_check, CheckedRecord, Sample};
+use crate::i18n::format::{wrap, LINE_WIDTH};
+use crate::i18n::{process_lang, Lang};
 use crate::store::dry_run::read_reference_ids;
 use crate::store::DryRunRow;
+use crate::t;
 
 /// Exit code: every record is valid.
 pub const EXIT_VALID: u8 = 0;
@@ -82,25 +85,21 @@ pub fn run(args: DryRunArgs) -> ExitCode {
         Some(Action::Report { .. })
             if args.channel.is_some() || args.input.is_some() || args.compare.is_some() =>
         {
-            eprintln!(
-                "--channel, --input and --compare are for checking samples; `dry-run report` \
-                 lists what a dry-run daemon recorded: leave them out"
-            );
+            let text = t!(process_lang(), "dryrun-report-no-check-options");
+            eprintln!("{}", wrap(&text, LINE_WIDTH, 4));
             ExitCode::from(EXIT_USAGE)
         }
         Some(Action::Report {
             config,
             store,
             format,
-        }) => report(&config, store, format),
+        }) => report(process_lang(), &config, store, format),
         None => {
             // clap enforces these without a subcommand.
             let (Some(config), Some(channel), Some(input)) =
                 (args.config, args.channel, args.input)
             else {
-                eprintln!(
-                    "dry-run needs --config, --channel and --input (or the report subcommand)"
-                );
+                eprintln!("{}", t!(process_lang(), "dryrun-needs-options"));
                 return ExitCode::from(EXIT_USAGE);
             };
             match check(
@@ -109,6 +108,7 @@ pub fn run(args: DryRunArgs) -> ExitCode {
                 &input,
                 args.compare.as_deref(),
                 args.format,
+                process_lang(),
             ) {
                 Ok(code) => ExitCode::from(code),
                 Err(msg) => {
@@ -133,17 +133,20 @@ fn check(
     input_path: &Path,
     compare: Option<&Path>,
     format: CheckFormat,
+    lang: Lang,
 ) -> Result<u8, String> {
     let cfg = load_config_for_check(config)?;
     let name = ChannelName::parse(channel)?;
     let mappers = Mappers::from_config(&cfg);
     let mapper = mappers.get(&name).ok_or_else(|| {
         let known: Vec<&str> = mappers.channels().map(ChannelName::as_str).collect();
-        format!(
-            "channel {name} is not configured in {}; configured channels: {}",
-            config.display(),
-            if known.is_empty() {
-                "none".to_owned()
+        t!(
+            lang,
+            "dryrun-channel-not-configured",
+            channel = name.as_str(),
+            config = config.display().to_string(),
+            known = if known.is_empty() {
+                t!(lang, "none")
             } else {
                 known.join(", ")
             }
@@ -167,9 +170,11 @@ fn check(
             let old_cfg = load_config_for_check(old).map_err(|e| format!("--compare: {e}"))?;
             let m = Mappers::from_config(&old_cfg);
             if m.get(&name).is_none() {
-                return Err(format!(
-                    "--compare: channel {name} is not configured in {}",
-                    old.display()
+                return Err(t!(
+                    lang,
+                    "dryrun-compare-not-configured",
+                    channel = name.as_str(),
+                    config = old.display().to_string()
                 ));
             }
             Some(m)
@@ -208,7 +213,7 @@ fn check(
     let counts = Counts { invalid, ignored };
     match format {
         CheckFormat::Json => print_json(&name, config, compare, &results, counts),
-        CheckFormat::Text => print_text(&name, compare, &results, counts),
+        CheckFormat::Text => print_text(lang, &name, compare, &results, counts),
     }
     Ok(if invalid == 0 {
         EXIT_VALID
@@ -260,7 +265,24 @@ fn print_json(
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
+/// A verdict (`valid`, `invalid`, `ignored`) as people read it in `lang`.
+fn verdict_word(lang: Lang, label: &str) -> String {
+    match label {
+        "valid" => t!(lang, "dryrun-verdict-valid"),
+        "invalid" => t!(lang, "dryrun-verdict-invalid"),
+        "ignored" => t!(lang, "dryrun-verdict-ignored"),
+        other => other.to_owned(),
+    }
+}
+
+/// Prints `text` indented by `indent` spaces, wrapped at 100 columns.
+fn say(indent: usize, text: &str) {
+    let line = format!("{}{text}", " ".repeat(indent));
+    println!("{}", wrap(&line, LINE_WIDTH, indent + 2));
+}
+
 fn print_text(
+    lang: Lang,
     channel: &ChannelName,
     compare: Option<&Path>,
     results: &[Compared],
@@ -268,58 +290,80 @@ fn print_text(
 ) {
     for r in results {
         let c = &r.checked;
-        let key = c.key.as_deref().unwrap_or("(no id)");
-        let at = c.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-        println!(
-            "record {}{at}  {key}  {}",
-            c.index,
-            c.label().to_uppercase()
+        let no_id = t!(lang, "dryrun-no-id");
+        let key = c.key.as_deref().unwrap_or(&no_id);
+        let at = c
+            .line
+            .map(|l| t!(lang, "dryrun-at-line", line = l))
+            .unwrap_or_default();
+        let verdict = verdict_word(lang, c.label()).to_uppercase();
+        let index = c.index;
+        say(
+            0,
+            &t!(
+                lang,
+                "dryrun-record",
+                index = index,
+                at = at,
+                key = key,
+                verdict = verdict
+            ),
         );
         if let Some(why) = &c.ignored {
-            println!("  ignored: {why}");
+            say(2, &t!(lang, "dryrun-ignored", why = why.as_str()));
             println!();
             continue;
         }
         for reason in &c.verdict.reasons {
-            println!("  ✗ {reason}");
+            say(2, &format!("✗ {reason}"));
         }
         for note in &c.verdict.notes {
-            println!("  note: {note}");
+            say(2, &t!(lang, "dryrun-note", note = note.as_str()));
         }
         match &c.verdict.payload {
             Some(p) => {
-                println!("  payload:");
+                say(2, &t!(lang, "dryrun-payload"));
+                // A long text value wraps onto indented lines (`--format json` is the
+                // copyable form).
                 for line in serde_json::to_string_pretty(p).unwrap_or_default().lines() {
-                    println!("    {line}");
+                    let depth = line.len() - line.trim_start().len();
+                    say(4 + depth, line.trim_start());
                 }
             }
-            None => println!("  payload: none (the record cannot be mapped)"),
+            None => say(2, &t!(lang, "dryrun-payload-none")),
         }
         if let (Some((old, changes)), Some(path)) = (&r.old, compare) {
-            let was = if old.valid { "valid" } else { "invalid" };
-            println!("  compared with {} (was {was}):", path.display());
+            let was = verdict_word(lang, if old.valid { "valid" } else { "invalid" });
+            let path = path.display().to_string();
+            say(2, &t!(lang, "dryrun-compared", path = path, was = was));
             if old.payload.is_none() && c.verdict.payload.is_some() {
-                println!("    the old configuration could not map it");
+                say(4, &t!(lang, "dryrun-old-unmappable"));
             } else if changes.is_empty() {
-                println!("    no payload field changes");
+                say(4, &t!(lang, "dryrun-no-changes"));
             }
             if old.payload.is_some() {
                 for ch in changes {
-                    println!("    {}", describe(ch));
+                    say(4, &describe(ch));
                 }
             }
         }
         println!();
     }
-    println!(
-        "{channel}: {} record{}, {} valid, {invalid} invalid, {ignored} ignored",
-        results.len(),
-        if results.len() == 1 { "" } else { "s" },
-        results.len() - invalid - ignored
+    say(
+        0,
+        &t!(
+            lang,
+            "dryrun-summary",
+            channel = channel.as_str(),
+            n = results.len(),
+            valid = results.len() - invalid - ignored,
+            invalid = invalid,
+            ignored = ignored
+        ),
     );
 }
 
-fn report(config: &Path, store: Option<PathBuf>, format: ReportFormat) -> ExitCode {
+fn report(lang: Lang, config: &Path, store: Option<PathBuf>, format: ReportFormat) -> ExitCode {
     let opened = super::store_path(config, store)
         .and_then(|p| super::open_existing(&p, true).map(|s| (p, s)));
     let (path, store) = match opened {
@@ -331,23 +375,38 @@ fn report(config: &Path, store: Option<PathBuf>, format: ReportFormat) -> ExitCo
     };
     match store.mode() {
         Ok(Some(Mode::Live)) => {
-            eprintln!(
-                "store {} is a live store; the dry-run report lists dry-run stores only (see \
-                 `lapor-bridge dead-letters list` for a live store)",
-                path.display()
+            let text = t!(
+                lang,
+                "dryrun-report-live-store",
+                path = path.display().to_string()
             );
+            eprintln!("{}", wrap(&text, LINE_WIDTH, 4));
             return ExitCode::from(EXIT_USAGE);
         }
         Ok(_) => {}
         Err(e) => {
-            eprintln!("cannot read the store {}: {e}", path.display());
+            let path = path.display().to_string();
+            let text = t!(
+                lang,
+                "dryrun-store-unreadable",
+                path = path,
+                error = e.to_string()
+            );
+            eprintln!("{text}");
             return ExitCode::from(EXIT_USAGE);
         }
     }
     let rows = match store.dry_run_report() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot read the store {}: {e}", path.display());
+            let path = path.display().to_string();
+            let text = t!(
+                lang,
+                "dryrun-store-unreadable",
+                path = path,
+                error = e.to_string()
+            );
+            eprintln!("{text}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -367,46 +426,82 @@ fn report(config: &Path, store: Option<PathBuf>, format: ReportFormat) -> ExitCo
             });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
-        ReportFormat::Table => print_table(&rows, valid, invalid, waiting),
+        ReportFormat::Table => print!("{}", table(lang, &rows, valid, invalid, waiting)),
     }
     ExitCode::SUCCESS
 }
 
-fn print_table(rows: &[DryRunRow], valid: usize, invalid: usize, waiting: usize) {
-    println!(
-        "{:<28} {:>4}  {:<8} {:<23} reasons",
-        "record", "rev", "verdict", "checked at (WIB)"
-    );
-    for r in rows {
-        let verdict = match (&r.verdict, r.verdict_revision) {
-            (Some(v), Some(rev)) if rev == r.revision => v.clone(),
-            (Some(v), _) => format!("{v}*"),
-            (None, _) => "-".to_owned(),
-        };
-        let reasons: Vec<String> = r.reasons.iter().map(ToString::to_string).collect();
-        println!(
-            "{:<28} {:>4}  {:<8} {:<23} {}",
-            r.key,
-            r.revision,
-            verdict,
-            r.checked_at
-                .as_deref()
-                .map(crate::time::db_to_wib)
-                .unwrap_or("-".into()),
-            reasons.join("; ")
-        );
-    }
-    println!(
-        "\n{} record{}: {valid} valid, {invalid} invalid, {waiting} not checked yet{}",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" },
-        if rows
+/// The dry-run report as a table in `lang`, every line at most 100 columns: the reasons
+/// follow the other columns and wrap onto indented lines.
+fn table(lang: Lang, rows: &[DryRunRow], valid: usize, invalid: usize, waiting: usize) -> String {
+    let mut out = String::new();
+    let cells: Vec<[String; 4]> = rows
+        .iter()
+        .map(|r| {
+            let verdict = match (&r.verdict, r.verdict_revision) {
+                (Some(v), Some(rev)) if rev == r.revision => verdict_word(lang, v),
+                (Some(v), _) => format!("{}*", verdict_word(lang, v)),
+                (None, _) => "-".to_owned(),
+            };
+            // The header names the zone.
+            let at = r.checked_at.as_deref().map_or("-".into(), |s| {
+                crate::i18n::format::db_datetime(lang, s)
+                    .trim_end_matches(" WIB")
+                    .to_owned()
+            });
+            [r.key.clone(), r.revision.to_string(), verdict, at]
+        })
+        .collect();
+    let header = [
+        t!(lang, "dryrun-col-record"),
+        t!(lang, "dryrun-col-rev"),
+        t!(lang, "dryrun-col-verdict"),
+        t!(lang, "dryrun-col-checked-at"),
+    ];
+    let width = |i: usize| {
+        cells
             .iter()
-            .any(|r| r.verdict_revision.is_some_and(|v| v != r.revision))
-        {
-            " (* = verdict of an earlier revision; the edit waits for its check)"
-        } else {
-            ""
-        }
+            .chain([&header])
+            .map(|c| c[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2, w3) = (width(0).max(28), width(1).max(4), width(2).max(8), width(3));
+    let mut line = |c: &[String; 4], reasons: &str| {
+        let l = format!(
+            "{:<w0$} {:>w1$}  {:<w2$} {:<w3$} {reasons}",
+            c[0], c[1], c[2], c[3]
+        );
+        out.push_str(&wrap(l.trim_end(), LINE_WIDTH, 4));
+        out.push('\n');
+    };
+    line(&header, &t!(lang, "dryrun-col-reasons"));
+    for (r, c) in rows.iter().zip(&cells) {
+        let reasons: Vec<String> = r.reasons.iter().map(ToString::to_string).collect();
+        line(c, &reasons.join("; "));
+    }
+    let earlier = rows
+        .iter()
+        .any(|r| r.verdict_revision.is_some_and(|v| v != r.revision));
+    out.push('\n');
+    let summary = t!(
+        lang,
+        "dryrun-report-summary",
+        n = rows.len(),
+        valid = valid,
+        invalid = invalid,
+        waiting = waiting
     );
+    let note = if earlier {
+        t!(lang, "dryrun-report-earlier")
+    } else {
+        String::new()
+    };
+    out.push_str(&wrap(&format!("{summary}{note}"), LINE_WIDTH, 4));
+    out.push('\n');
+    out
 }
+
+#[cfg(test)]
+#[path = "dry_run_tests.rs"]
+mod tests;

@@ -12,6 +12,7 @@ use super::listener::{
     raw_with_limits, validate_limits, ListenerLimits, DEFAULT_ADMIN_MAX_CONNECTIONS,
 };
 use super::secret::parse_secret_source;
+use super::text::{msg, q};
 
 /// Default of `admin.listen`: loopback only.
 pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:9187";
@@ -65,7 +66,11 @@ pub(crate) fn validate_admin(
         Err(_) => {
             ctx.problem(
                 &join(&key, &["listen"]),
-                format!("{listen:?} is not an address and port, e.g. {DEFAULT_ADMIN_LISTEN:?}"),
+                msg!(
+                    "config-listen",
+                    value = q(&listen),
+                    example = q(DEFAULT_ADMIN_LISTEN)
+                ),
             );
             None
         }
@@ -88,10 +93,7 @@ pub(crate) fn validate_admin(
                     Ok(s) => {
                         use secrecy::ExposeSecret;
                         if s.expose_secret().trim().is_empty() {
-                            ctx.problem(
-                                &token_key,
-                                "is empty; leave `token` out to allow requests without one",
-                            );
+                            ctx.problem(&token_key, msg!("config-admin-token-empty"));
                             None
                         } else {
                             Some(Some(s))

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::ctx::Ctx;
 use super::secret::parse_secret_source;
+use super::text::{msg, q, Text};
 use crate::wire::lapor::types::Klasifikasi;
 
 pub(crate) fn validate_url(
@@ -19,25 +20,31 @@ pub(crate) fn validate_url(
     example: &str,
 ) -> Option<Url> {
     let Some(raw) = raw else {
-        ctx.missing(key, format!("missing; set the base URL, e.g. {example:?}"));
+        ctx.missing(key, msg!("config-url-missing", example = q(example)));
         return None;
     };
     let problem = match Url::parse(raw.trim()) {
-        Err(e) => Some(format!(
-            "{raw:?} is not a URL ({e}); give an absolute http(s) URL, e.g. {example:?}"
+        Err(e) => Some(msg!(
+            "config-url-invalid",
+            value = q(&raw),
+            error = e,
+            example = q(example)
         )),
-        Ok(u) if u.scheme() != "http" && u.scheme() != "https" => Some(format!(
-            "{raw:?} uses scheme {:?}; only http and https are supported",
-            u.scheme()
+        Ok(u) if u.scheme() != "http" && u.scheme() != "https" => Some(msg!(
+            "config-url-scheme",
+            value = q(&raw),
+            scheme = q(u.scheme())
         )),
-        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some(format!("{raw:?} has no host")),
-        Ok(u) if !u.username().is_empty() || u.password().is_some() => Some(
-            "contains user credentials; remove them from the URL (they would be logged) and \
-             use the secret settings instead"
-                .to_owned(),
-        ),
-        Ok(u) if u.query().is_some() || u.fragment().is_some() => Some(format!(
-            "{raw:?} has a query or fragment; give only the base URL, e.g. {example:?}"
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => {
+            Some(msg!("config-url-no-host", value = q(&raw)))
+        }
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => {
+            Some(msg!("config-url-credentials"))
+        }
+        Ok(u) if u.query().is_some() || u.fragment().is_some() => Some(msg!(
+            "config-url-query",
+            value = q(&raw),
+            example = q(example)
         )),
         Ok(u) => return Some(u),
     };
@@ -56,7 +63,7 @@ pub(crate) fn positive(
 ) -> Option<u64> {
     match raw.unwrap_or(default) {
         0 => {
-            ctx.problem(key, "must be greater than 0");
+            ctx.problem(key, msg!("config-positive"));
             None
         }
         v => Some(v),
@@ -76,10 +83,11 @@ pub(crate) fn in_range(
     } else {
         ctx.problem(
             key,
-            format!(
-                "{v} is out of range; use a value from {} to {}",
-                range.start(),
-                range.end()
+            msg!(
+                "config-out-of-range",
+                value = v,
+                min = range.start(),
+                max = range.end()
             ),
         );
         None
@@ -97,9 +105,10 @@ pub(crate) fn secret(
     let Some(raw) = raw else {
         ctx.missing(
             key,
-            format!(
-                "missing; give the secret's source, e.g. {key_name} = {example}",
-                key_name = key.last().map(String::as_str).unwrap_or("secret")
+            msg!(
+                "config-secret-missing",
+                name = key.last().map(String::as_str).unwrap_or("secret"),
+                example = example
             ),
         );
         return None;
@@ -165,12 +174,12 @@ pub(crate) fn nonzero(
     key: &[String],
     raw: Option<u32>,
     default: u32,
-    what: &str,
+    what: Text,
 ) -> Option<NonZeroU32> {
     match NonZeroU32::new(raw.unwrap_or(default)) {
         Some(v) => Some(v),
         None => {
-            ctx.problem(key, format!("must be at least 1 ({what})"));
+            ctx.problem(key, msg!("config-at-least-one", what = what));
             None
         }
     }
@@ -183,13 +192,7 @@ pub(crate) fn klasifikasi(ctx: &mut Ctx, key: &[String], raw: Option<&str>) -> O
         Some("aspirasi") => Some(Klasifikasi::Aspirasi),
         Some("permintaan_informasi") => Some(Klasifikasi::PermintaanInformasi),
         Some(other) => {
-            ctx.problem(
-                key,
-                format!(
-                    "{other:?} is not a LAPOR! klasifikasi; use \"pengaduan\", \"aspirasi\" or \
-                     \"permintaan_informasi\""
-                ),
-            );
+            ctx.problem(key, msg!("config-klasifikasi", value = q(other)));
             None
         }
     }

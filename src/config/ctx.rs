@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::problem::{ConfigErrors, ConfigProblem};
+use super::text::{msg, Text, ToArg};
 
 /// A key path as its segments.
 pub(crate) type KeyPath = Vec<String>;
@@ -70,23 +71,23 @@ impl Ctx {
     }
 
     /// Records a problem with a value at `key`.
-    pub(crate) fn problem(&mut self, key: &[String], message: impl Into<String>) {
-        let mut message = message.into();
+    pub(crate) fn problem(&mut self, key: &[String], text: impl Into<Text>) {
+        let mut problem = ConfigProblem::new(dotted(key), text);
         if let Some(var) = self.env_var(key) {
-            message.push_str(&format!(" (set by environment variable {var})"));
+            problem = problem.set_by_env(var);
         }
-        self.problems.push(ConfigProblem::new(dotted(key), message));
+        self.problems.push(problem);
     }
 
     /// Records a problem that made serde drop the key: later "missing" reports for it, its
     /// parents and children are suppressed.
-    fn type_problem(&mut self, key: &[String], message: String) {
+    fn type_problem(&mut self, key: &[String], message: Text) {
         self.errored.push(key.to_vec());
         self.problem(key, message);
     }
 
     /// Records a missing required key unless a related key already had a type error.
-    pub(crate) fn missing(&mut self, key: &[String], message: impl Into<String>) {
+    pub(crate) fn missing(&mut self, key: &[String], message: impl Into<Text>) {
         let related = self
             .errored
             .iter()
@@ -177,46 +178,76 @@ fn unknown_field_name(msg: &str) -> Option<String> {
     Some(rest[..rest.find('`')?].to_owned())
 }
 
-/// Rewords serde's messages for operators.
-fn humanise(raw: &str) -> String {
+/// Rewords serde's messages for operators, as catalog messages: an unknown key with the
+/// closest known one, and serde's `invalid type: <found>, expected <what>` with both halves
+/// translated where serde's wording is known (anything else is shown as serde wrote it).
+fn humanise(raw: &str) -> Text {
     if let Some(field) = unknown_field_name(raw) {
         let expected: Vec<&str> = raw
             .split_once("expected")
             .map(|(_, tail)| tail.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
-        let mut msg = "unknown key".to_owned();
-        if let Some(best) = closest(&field, &expected) {
-            msg.push_str(&format!(" (did you mean `{best}`?)"));
-        }
         if expected.is_empty() {
-            msg.push_str("; this table takes no keys here");
+            return msg!("config-unknown-key-none");
+        }
+        let list = expected.join(", ");
+        return match closest(&field, &expected) {
+            Some(best) => msg!("config-unknown-key-suggest", best = best, expected = list),
+            None => msg!("config-unknown-key", expected = list),
+        };
+    }
+    if raw.contains("expected struct Raw") {
+        return msg!("config-wrong-type-table");
+    }
+    for (prefix, invalid_type) in [("invalid type: ", true), ("invalid value: ", false)] {
+        let Some(rest) = raw.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+            continue;
+        };
+        let (found, expected) = (found_text(found), expected_text(expected));
+        return if invalid_type {
+            msg!("config-wrong-type", found = found, expected = expected)
         } else {
-            msg.push_str(&format!("; expected one of: {}", expected.join(", ")));
-        }
-        return msg;
+            msg!("config-invalid-value", found = found, expected = expected)
+        };
     }
-    let mut msg = raw.to_owned();
-    for (from, to) in [
-        ("expected u64", "expected a whole number ≥ 0"),
-        (
-            "expected u32",
-            "expected a whole number ≥ 0 (at most 4294967295)",
-        ),
-        ("expected i64", "expected a whole number"),
-        ("expected a string", "expected a string (in quotes)"),
-        ("expected a map", "expected a table"),
+    Text::Verbatim(raw.to_owned())
+}
+
+/// serde's description of the value it found: `string "abc"`, `integer `5``, `map`, …
+fn found_text(found: &str) -> Text {
+    for (kind, id) in [
+        ("string ", "config-found-string"),
+        ("integer ", "config-found-integer"),
+        ("floating point ", "config-found-float"),
+        ("boolean ", "config-found-boolean"),
     ] {
-        if let Some(stripped) = msg.strip_suffix(from) {
-            msg = format!("{stripped}{to}");
+        if let Some(value) = found.strip_prefix(kind) {
+            return Text::message(id, vec![("value", ToArg::to_arg(value))]);
         }
     }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        msg = format!("wrong type: {rest}");
+    match found {
+        "map" => msg!("config-found-map"),
+        "sequence" => msg!("config-found-sequence"),
+        "null" | "unit value" => msg!("config-found-null"),
+        other => Text::Verbatim(other.to_owned()),
     }
-    if msg.contains("expected struct Raw") {
-        msg = "wrong type: expected a table".to_owned();
+}
+
+/// serde's description of what it expected (`u64`, `a string`, …) in the operators' words.
+fn expected_text(expected: &str) -> Text {
+    match expected {
+        "u64" => msg!("config-expected-u64"),
+        "u32" => msg!("config-expected-u32"),
+        "i64" => msg!("config-expected-i64"),
+        "a string" => msg!("config-expected-string"),
+        "a map" => msg!("config-expected-map"),
+        "a boolean" => msg!("config-expected-boolean"),
+        "a sequence" => msg!("config-expected-sequence"),
+        other => Text::Verbatim(other.to_owned()),
     }
-    msg
 }
 
 /// The candidate at edit distance ≤ 2 from `word`, if any.
@@ -302,7 +333,8 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_key() {
-        let m = humanise("unknown field `bse_url`, expected one of `base_url`, `client_id`");
+        let m =
+            humanise("unknown field `bse_url`, expected one of `base_url`, `client_id`").english();
         assert!(m.contains("did you mean `base_url`"), "{m}");
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }

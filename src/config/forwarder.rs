@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::checks::{in_range, positive};
 use super::ctx::{k, Ctx};
+use super::text::msg;
 
 #[derive(Clone, Debug)]
 pub struct ForwarderConfig {
@@ -62,10 +63,7 @@ pub(crate) fn validate_forwarder(raw: Option<Value>, ctx: &mut Ctx) -> Option<Fo
         if max.saturating_mul(1000) < init {
             ctx.problem(
                 &f("backoff_max_secs"),
-                format!(
-                    "{max} s is shorter than backoff_initial_ms ({init} ms); the maximum must be \
-                     at least the initial backoff"
-                ),
+                msg!("config-backoff-max-short", max = max, initial = init),
             );
         }
     }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::checks::{nonzero, positive, secret, validate_url};
 use super::ctx::{k, Ctx};
+use super::text::msg;
 
 #[derive(Clone, Debug)]
 pub struct LaporConfig {
@@ -77,10 +78,7 @@ pub(crate) fn validate_lapor(
     let raw: RawLapor = match raw {
         Some(v) => ctx.deserialize(v, &k(&["lapor"]))?,
         None => {
-            ctx.missing(
-                &k(&["lapor"]),
-                "missing section [lapor]; it needs at least base_url, client_id and client_secret",
-            );
+            ctx.missing(&k(&["lapor"]), msg!("config-lapor-missing"));
             return None;
         }
     };
@@ -94,12 +92,12 @@ pub(crate) fn validate_lapor(
         None => {
             ctx.missing(
                 &k(&["lapor", "client_id"]),
-                "missing; set the client id LAPOR! issued to this instansi, e.g. \"pemkot-malang\"",
+                msg!("config-lapor-client-id-missing"),
             );
             None
         }
         Some(c) if c.trim().is_empty() => {
-            ctx.problem(&k(&["lapor", "client_id"]), "is empty");
+            ctx.problem(&k(&["lapor", "client_id"]), msg!("config-empty"));
             None
         }
         Some(c) => Some(c),
@@ -142,14 +140,14 @@ pub(crate) fn validate_lapor(
         &k(&["lapor", "rate_limit", "per_minute"]),
         rl.per_minute,
         60,
-        "requests per minute for all LAPOR! calls together; the default quota is 60",
+        msg!("config-what-per-minute"),
     );
     let burst = nonzero(
         ctx,
         &k(&["lapor", "rate_limit", "burst"]),
         rl.burst,
         1,
-        "requests allowed at once",
+        msg!("config-what-burst"),
     );
     let background_share = background_share(ctx, rl.background_share, per_minute);
     Some(LaporConfig {

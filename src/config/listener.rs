@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::ctx::{join, Ctx};
+use super::text::msg;
 
 /// Default of `header_timeout_secs`.
 pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
@@ -85,7 +86,7 @@ pub(crate) fn validate_limits(
             Some(v) if v == 0 || v > max => {
                 ctx.problem(
                     &join(key, &[name]),
-                    format!("{v} is out of range; use a value from 1 to {max}"),
+                    msg!("config-out-of-range", value = v, min = 1, max = max),
                 );
                 ok = false;
                 None

@@ -1,6 +1,7 @@
 //! The loader: merges the TOML file with environment overrides and composes the sections,
 //! each validated by its own module, into one [`Config`].
 
+use super::text::{msg, q, Text};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -90,10 +91,7 @@ fn validate(
         None | Some("live") => Some(Mode::Live),
         Some("dry-run") => Some(Mode::DryRun),
         Some(other) => {
-            ctx.problem(
-                &k(&["mode"]),
-                format!("{other:?} is not a mode; use \"live\" or \"dry-run\""),
-            );
+            ctx.problem(&k(&["mode"]), msg!("config-mode", value = q(other)));
             None
         }
     };
@@ -135,7 +133,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigErrors {
         problems: vec![ConfigProblem::new(
             path.display().to_string(),
-            format!("cannot read the configuration file: {e}"),
+            msg!("config-file-unreadable", error = e),
         )],
     })?;
     let base_dir = match path.parent() {
@@ -211,8 +209,9 @@ fn env_key_paths(env: &[(String, String)]) -> BTreeMap<KeyPath, String> {
         .collect()
 }
 
-/// One line: `not valid TOML at line 3, column 7: invalid table header; expected `.`, `]``.
-fn toml_syntax_message(text: &str, e: &toml::de::Error) -> String {
+/// One line: `not valid TOML at line 3, column 7: invalid table header; expected `.`, `]``
+/// (the toml crate's own words after the colon, in English in every language).
+fn toml_syntax_message(text: &str, e: &toml::de::Error) -> Text {
     let what = e
         .message()
         .lines()
@@ -225,9 +224,9 @@ fn toml_syntax_message(text: &str, e: &toml::de::Error) -> String {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("not valid TOML at line {line}, column {column}: {what}")
+            msg!("config-toml-at", line = line, column = column, error = what)
         }
-        None => format!("not valid TOML: {what}"),
+        None => msg!("config-toml", error = what),
     }
 }
 
@@ -237,7 +236,7 @@ fn load_inner(
     base_dir: &Path,
     env: &[(String, String)],
 ) -> Result<Config, ConfigErrors> {
-    let file_error = |message: String| ConfigErrors {
+    let file_error = |message: Text| ConfigErrors {
         problems: vec![ConfigProblem::new(source_name, message)],
     };
     // The toml crate's own message points at the line and column.
@@ -253,7 +252,7 @@ fn load_inner(
                 .source(Some(env_map)),
         )
         .build()
-        .map_err(|e| file_error(format!("cannot merge the file with the environment: {e}")))?;
+        .map_err(|e| file_error(msg!("config-merge-env", error = e)))?;
     let value = to_json(merged.cache);
     let mut ctx = Ctx::new(env_key_paths(env));
     let config = validate(value, &mut ctx, base_dir, env);

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ctx::{k, Ctx};
+use super::text::{msg, q};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -36,7 +37,7 @@ pub(crate) fn validate_logging(raw: Option<Value>, ctx: &mut Ctx) -> Option<Logg
         Some(other) => {
             ctx.problem(
                 &k(&["logging", "format"]),
-                format!("{other:?} is not a log format; use \"text\" or \"json\""),
+                msg!("config-log-format", value = q(other)),
             );
             None
         }
@@ -48,19 +49,13 @@ pub(crate) fn validate_logging(raw: Option<Value>, ctx: &mut Ctx) -> Option<Logg
         Err(e) => {
             ctx.problem(
                 &k(&["logging", "level"]),
-                format!(
-                    "{level:?} is not a log filter ({e}); use a level such as \"info\" or \
-                     directives such as \"info,lapor_bridge=debug\""
-                ),
+                msg!("config-log-level", value = q(level), error = e),
             );
             return None;
         }
     };
     if !level_ok {
-        ctx.problem(
-            &k(&["logging", "level"]),
-            "is empty; use a level such as \"info\"",
-        );
+        ctx.problem(&k(&["logging", "level"]), msg!("config-log-level-empty"));
         return None;
     }
     Some(LoggingConfig {

@@ -36,6 +36,7 @@ mod sync;
 mod telegram;
 #[cfg(test)]
 mod tests;
+pub(crate) mod text;
 mod ui;
 mod warnings;
 mod webhooks;
@@ -61,9 +62,11 @@ pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{ServiceConfig, DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STATUS_INTERVAL_SECS};
 pub use store::StoreConfig;
-pub use summary::{problem_report, summary};
+pub use summary::{problem_report, problem_report_in, summary, summary_lines};
 pub use sync::SyncConfig;
 pub use telegram::TelegramConfig;
+pub(crate) use text::msg;
+pub use text::Text;
 pub use ui::{language_of_file_text, UiConfig};
 pub use warnings::warnings;
 pub use webhooks::{WebhooksConfig, DEFAULT_WEBHOOK_LISTEN};

@@ -1,6 +1,7 @@
 //! `[report]`: the annual SP4N-LAPOR! target, the operator's calendar file, the SLA at-risk
 //! margin and the optional SLA alert webhook (see the `report` module).
 
+use super::text::{msg, q};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -94,7 +95,7 @@ pub(crate) fn validate_report(
     let mut ok = true;
     let annual_target = raw.annual_target.unwrap_or(DEFAULT_ANNUAL_TARGET);
     if annual_target == 0 {
-        ctx.problem(&join(&key, &["annual_target"]), "must be greater than 0");
+        ctx.problem(&join(&key, &["annual_target"]), msg!("config-positive"));
         ok = false;
     }
     let margin = raw
@@ -103,10 +104,7 @@ pub(crate) fn validate_report(
     if margin > 2 {
         ctx.problem(
             &join(&key, &["at_risk_margin_days"]),
-            format!(
-                "{margin} is out of range; use 0 (no warnings), 1 (the last working day before \
-                 a deadline) or 2 (the shortest rule has 3 working days)"
-            ),
+            msg!("config-report-margin", value = margin),
         );
         ok = false;
     }
@@ -115,7 +113,7 @@ pub(crate) fn validate_report(
         Some(p) if p.trim().is_empty() => {
             ctx.problem(
                 &join(&key, &["calendar_file"]),
-                "is empty; leave it out to use the shipped calendar only",
+                msg!("config-report-calendar-empty"),
             );
             ok = false;
             None
@@ -173,16 +171,16 @@ fn validate_webhook(
     let mut ok = true;
     let url = match raw.url.as_deref().map(str::trim) {
         None => {
-            ctx.missing(
-                &join(key, &["url"]),
-                "is required in [report.sla_webhook], e.g. \"https://chat.example/hooks/sla\"",
-            );
+            ctx.missing(&join(key, &["url"]), msg!("config-sla-webhook-url-missing"));
             None
         }
         Some(u) => match Url::parse(u) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
             _ => {
-                ctx.problem(&join(key, &["url"]), format!("{u:?} is not an http(s) URL"));
+                ctx.problem(
+                    &join(key, &["url"]),
+                    msg!("config-not-http-url", value = q(u)),
+                );
                 None
             }
         },

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::text::{msg, q, Text};
 use secrecy::SecretString;
 use serde_json::Value;
 
@@ -25,8 +26,10 @@ pub enum SecretSource {
 /// The source keys a secret table may use.
 pub const SECRET_SOURCE_KEYS: [&str; 4] = ["env", "file", "credential", "value"];
 
-const SECRET_SHAPES: &str = "{ credential = \"name\" } (systemd LoadCredential), \
-{ env = \"VARIABLE\" }, { file = \"/path/to/file\" } or { value = \"...\" } (inline, for demos)";
+/// The four shapes, as problem texts list them.
+fn shapes() -> Text {
+    msg!("config-secret-shapes")
+}
 
 impl fmt::Debug for SecretSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,11 +64,7 @@ impl SecretSource {
     /// Reads the secret. `base_dir` resolves relative `file` paths; `env` is the environment
     /// the daemon runs with (`CREDENTIALS_DIRECTORY` and `env` sources are looked up in it).
     /// Errors name the source, never a value.
-    pub fn resolve(
-        &self,
-        base_dir: &Path,
-        env: &[(String, String)],
-    ) -> Result<SecretString, String> {
+    pub fn resolve(&self, base_dir: &Path, env: &[(String, String)]) -> Result<SecretString, Text> {
         let lookup = |name: &str| {
             env.iter()
                 .rev()
@@ -76,12 +75,7 @@ impl SecretSource {
             SecretSource::Value(v) => return Ok(v.clone()),
             SecretSource::Env(var) => match lookup(var) {
                 Some(v) => v.to_owned(),
-                None => {
-                    return Err(format!(
-                        "environment variable {var} is not set; set it in the daemon's \
-                         environment or choose another secret source"
-                    ))
-                }
+                None => return Err(msg!("config-secret-env-unset", var = var)),
             },
             SecretSource::File(p) => {
                 let path = if p.is_relative() {
@@ -93,27 +87,30 @@ impl SecretSource {
             }
             SecretSource::Credential(name) => {
                 let Some(dir) = lookup("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty()) else {
-                    return Err(format!(
-                        "systemd credential {name} needs CREDENTIALS_DIRECTORY, which is not set; \
-                         add `LoadCredential={name}:/path/to/secret` to the service unit, or use \
-                         {{ file = \"...\" }} / {{ env = \"...\" }} when not running under systemd"
-                    ));
+                    return Err(msg!("config-secret-no-credentials-dir", name = name));
                 };
                 read_secret_file(&Path::new(dir).join(name))
-                    .map_err(|e| format!("systemd credential {name}: {e}"))?
+                    .map_err(|e| msg!("config-secret-credential", name = name, error = e))?
             }
         };
         if text.trim().is_empty() {
-            return Err(format!(
-                "the secret from {} is empty",
-                describe_secret_source(self)
-            ));
+            return Err(msg!("config-secret-empty", source = source_text(self)));
         }
         Ok(SecretString::from(text))
     }
 }
 
-fn read_secret_file(path: &Path) -> Result<String, String> {
+/// [`describe_secret_source`] in the operator's language.
+fn source_text(source: &SecretSource) -> Text {
+    match source {
+        SecretSource::Env(v) => msg!("config-secret-source-env", var = v),
+        SecretSource::File(p) => msg!("config-secret-source-file", path = p.display()),
+        SecretSource::Credential(n) => msg!("config-secret-source-credential", name = n),
+        SecretSource::Value(_) => msg!("config-secret-source-value"),
+    }
+}
+
+fn read_secret_file(path: &Path) -> Result<String, Text> {
     match std::fs::read_to_string(path) {
         Ok(mut s) => {
             while s.ends_with('\n') || s.ends_with('\r') {
@@ -121,7 +118,11 @@ fn read_secret_file(path: &Path) -> Result<String, String> {
             }
             Ok(s)
         }
-        Err(e) => Err(format!("cannot read secret file {}: {e}", path.display())),
+        Err(e) => Err(msg!(
+            "config-secret-file-unreadable",
+            path = path.display(),
+            error = e
+        )),
     }
 }
 
@@ -131,18 +132,18 @@ fn read_secret_file(path: &Path) -> Result<String, String> {
 pub(crate) fn parse_secret_source(
     value: &Value,
     env_keys: &[&str],
-) -> Result<SecretSource, Vec<(Option<String>, String)>> {
+) -> Result<SecretSource, Vec<(Option<String>, Text)>> {
     let Value::Object(map) = value else {
         let what = match value {
-            Value::String(_) => "a bare string (value not shown)",
-            Value::Number(_) => "a number (value not shown)",
-            Value::Bool(_) => "a boolean",
-            Value::Array(_) => "an array",
-            _ => "something else",
+            Value::String(_) => msg!("config-secret-found-string"),
+            Value::Number(_) => msg!("config-secret-found-number"),
+            Value::Bool(_) => msg!("config-secret-found-boolean"),
+            Value::Array(_) => msg!("config-secret-found-array"),
+            _ => msg!("config-secret-found-other"),
         };
         return Err(vec![(
             None,
-            format!("must be a table, one of {SECRET_SHAPES}; found {what}"),
+            msg!("config-secret-not-table", shapes = shapes(), found = what),
         )]);
     };
     let mut problems = Vec::new();
@@ -151,16 +152,13 @@ pub(crate) fn parse_secret_source(
         if !SECRET_SOURCE_KEYS.contains(&k.as_str()) {
             problems.push((
                 Some(k.clone()),
-                format!("unknown secret source key; expected exactly one of {SECRET_SHAPES}"),
+                msg!("config-secret-unknown-key", shapes = shapes()),
             ));
             continue;
         }
         match v {
             Value::String(s) => given.push((k.as_str(), s.as_str())),
-            _ => problems.push((
-                Some(k.clone()),
-                "must be a string (value not shown)".to_owned(),
-            )),
+            _ => problems.push((Some(k.clone()), msg!("config-secret-not-string"))),
         }
     }
     if !problems.is_empty() {
@@ -177,37 +175,31 @@ pub(crate) fn parse_secret_source(
         }
     }
     match given.as_slice() {
-        [] => Err(vec![(
-            None,
-            format!("no secret source given; use one of {SECRET_SHAPES}"),
-        )]),
+        [] => Err(vec![(None, msg!("config-secret-none", shapes = shapes()))]),
         [(k, v)] => {
             let v = *v;
             match *k {
                 "value" => {
                     if v.is_empty() {
-                        Err(vec![(Some("value".into()), "is empty".into())])
+                        Err(vec![(Some("value".into()), msg!("config-empty"))])
                     } else {
                         Ok(SecretSource::Value(SecretString::from(v)))
                     }
                 }
-                "env" if v.is_empty() => Err(vec![(
-                    Some("env".into()),
-                    "the environment variable name is empty".into(),
-                )]),
-                "env" => Ok(SecretSource::Env(v.to_owned())),
-                "file" if v.is_empty() => {
-                    Err(vec![(Some("file".into()), "the path is empty".into())])
+                "env" if v.is_empty() => {
+                    Err(vec![(Some("env".into()), msg!("config-secret-env-empty"))])
                 }
+                "env" => Ok(SecretSource::Env(v.to_owned())),
+                "file" if v.is_empty() => Err(vec![(
+                    Some("file".into()),
+                    msg!("config-secret-path-empty"),
+                )]),
                 "file" => Ok(SecretSource::File(PathBuf::from(v))),
                 _ => {
                     if v.is_empty() || v.contains('/') || v == "." || v == ".." {
                         Err(vec![(
                             Some("credential".into()),
-                            format!(
-                                "{v:?} is not a credential name: give the plain name used in \
-                                 LoadCredential= (no '/')"
-                            ),
+                            msg!("config-secret-credential-name", value = q(v)),
                         )])
                     } else {
                         Ok(SecretSource::Credential(v.to_owned()))
@@ -219,10 +211,7 @@ pub(crate) fn parse_secret_source(
             let keys: Vec<_> = several.iter().map(|(k, _)| *k).collect();
             Err(vec![(
                 None,
-                format!(
-                    "several secret sources given ({}); keep exactly one",
-                    keys.join(", ")
-                ),
+                msg!("config-secret-several", keys = keys.join(", ")),
             )])
         }
     }
@@ -285,13 +274,15 @@ mod tests {
             r(SecretSource::Credential("cred".into())).unwrap(),
             "dari-kredensial"
         );
+        let r = |s: SecretSource| r(s).map_err(|e| e.english());
         let e = r(SecretSource::Env("NOPE".into())).unwrap_err();
         assert!(e.contains("NOPE"));
         let e = r(SecretSource::File("missing.txt".into())).unwrap_err();
         assert!(e.contains("missing.txt"));
         let e = SecretSource::Credential("cred".into())
             .resolve(dir.path(), &[])
-            .unwrap_err();
+            .unwrap_err()
+            .english();
         assert!(e.contains("CREDENTIALS_DIRECTORY"));
     }
 }

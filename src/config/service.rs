@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ctx::{join, Ctx};
+use super::text::msg;
 
 /// Default of `service.drain_timeout_secs`.
 pub const DEFAULT_DRAIN_TIMEOUT_SECS: u64 = 30;
@@ -52,14 +53,14 @@ pub(crate) fn validate_service(raw: Option<Value>, ctx: &mut Ctx) -> Option<Serv
     let mut positive = |name: &str, v: Option<u64>| -> Option<Option<Duration>> {
         match v {
             Some(0) => {
-                ctx.problem(&join(&key, &[name]), "must be greater than 0");
+                ctx.problem(&join(&key, &[name]), msg!("config-positive"));
                 ok = false;
                 None
             }
             Some(v) if v > 86_400 => {
                 ctx.problem(
                     &join(&key, &[name]),
-                    format!("{v} is out of range; use a value from 1 to 86400"),
+                    msg!("config-out-of-range", value = v, min = 1, max = 86_400),
                 );
                 ok = false;
                 None

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ctx::{k, Ctx};
+use super::text::msg;
 
 pub(crate) const DEFAULT_STORE_PATH: &str = "lapor-bridge.db";
 
@@ -28,11 +29,7 @@ pub(crate) fn validate_store(raw: Option<Value>, ctx: &mut Ctx) -> Option<StoreC
     let path = match raw.path {
         None => Some(PathBuf::from(DEFAULT_STORE_PATH)),
         Some(p) if p.trim().is_empty() => {
-            ctx.problem(
-                &k(&["store", "path"]),
-                "is empty; give the SQLite database file, e.g. \
-                 \"/var/lib/lapor-bridge/lapor-bridge.db\"",
-            );
+            ctx.problem(&k(&["store", "path"]), msg!("config-store-path-empty"));
             None
         }
         Some(p) => Some(PathBuf::from(p)),

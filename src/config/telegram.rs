@@ -1,6 +1,7 @@
 //! `[report.telegram]`: the Telegram alert sink (Bot API `sendMessage`) beside the SLA
 //! webhook: SLA at risk or breached, LAPOR! unreachable, new dead letters, a silent channel.
 
+use super::text::{msg, q};
 use std::path::Path;
 use std::time::Duration;
 
@@ -66,7 +67,11 @@ pub(super) fn validate_telegram(
             _ => {
                 ctx.problem(
                     &join(key, &["api_base"]),
-                    format!("{u:?} is not an http(s) URL; leave it out for {DEFAULT_API_BASE}"),
+                    msg!(
+                        "config-telegram-api-base",
+                        value = q(u),
+                        default = DEFAULT_API_BASE
+                    ),
                 );
                 None
             }
@@ -76,7 +81,7 @@ pub(super) fn validate_telegram(
         None => {
             ctx.missing(
                 &join(key, &["chat_id"]),
-                "is required in [report.telegram], the group's id, e.g. \"-1001234567890\"",
+                msg!("config-telegram-chat-missing"),
             );
             None
         }
@@ -85,7 +90,7 @@ pub(super) fn validate_telegram(
         Some(_) => {
             ctx.problem(
                 &join(key, &["chat_id"]),
-                "must be the group's id (e.g. \"-1001234567890\") or \"@channelname\"",
+                msg!("config-telegram-chat-invalid"),
             );
             None
         }
@@ -113,11 +118,7 @@ pub(super) fn validate_telegram(
     let token_key = join(key, &["bot_token"]);
     let bot_token = match raw.bot_token {
         None => {
-            ctx.missing(
-                &token_key,
-                "is required in [report.telegram]: the token @BotFather gave, e.g. \
-                 bot_token = { credential = \"telegram-bot-token\" }",
-            );
+            ctx.missing(&token_key, msg!("config-telegram-token-missing"));
             None
         }
         Some(v) => optional_secret(ctx, &token_key, Some(v), base_dir, env, resolve_secrets),

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ctx::{k, Ctx};
+use super::text::{msg, q};
 use crate::i18n::Lang;
 
 #[derive(Clone, Debug, Default)]
@@ -28,7 +29,10 @@ pub(crate) fn validate_ui(raw: Option<Value>, ctx: &mut Ctx) -> Option<UiConfig>
         None => Some(UiConfig::default()),
         Some(Ok(language)) => Some(UiConfig { language }),
         Some(Err(e)) => {
-            ctx.problem(&k(&["ui", "language"]), e.to_string());
+            ctx.problem(
+                &k(&["ui", "language"]),
+                msg!("config-ui-language", value = q(&e.0)),
+            );
             None
         }
     }

@@ -6,6 +6,7 @@
 use super::channels::{ChannelKind, WritebackTarget};
 use super::load::Config;
 use super::problem::ConfigProblem;
+use super::text::msg;
 use crate::template::Template;
 
 /// Every warning for `config` that the configuration alone shows, each with its key path.
@@ -43,7 +44,7 @@ fn placeholder_urls(config: &Config) -> Vec<ConfigProblem> {
         if is_placeholder_host(host) {
             out.push(ConfigProblem::new(
                 key,
-                format!("{url} is a placeholder address; set the real one before going live"),
+                msg!("check-placeholder-url", url = url),
             ));
         }
     };
@@ -87,10 +88,10 @@ fn pointers_outside_fields(config: &Config) -> Vec<ConfigProblem> {
                 if !known {
                     out.push(ConfigProblem::new(
                         format!("channels.{}.writeback.{name}", c.name),
-                        format!(
-                            "placeholder {{{p}}} is not one of this channel's fields ({}): it \
-                             would be written as empty text",
-                            w.fields.join(", ")
+                        msg!(
+                            "check-pointer-outside-fields",
+                            pointer = p,
+                            fields = w.fields.join(", ")
                         ),
                     ));
                 }

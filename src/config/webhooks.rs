@@ -8,6 +8,7 @@ use super::ctx::{join, Ctx};
 use super::listener::{
     raw_with_limits, validate_limits, ListenerLimits, DEFAULT_WEBHOOK_MAX_CONNECTIONS,
 };
+use super::text::{msg, q};
 
 /// Default listener of the webhook receiver.
 pub const DEFAULT_WEBHOOK_LISTEN: &str = "127.0.0.1:8088";
@@ -54,7 +55,11 @@ pub(crate) fn validate_webhooks(raw: Option<Value>, ctx: &mut Ctx) -> Option<Web
         Err(_) => {
             ctx.problem(
                 &join(&key, &["listen"]),
-                format!("{listen:?} is not an address and port, e.g. \"127.0.0.1:8088\""),
+                msg!(
+                    "config-listen",
+                    value = q(&listen),
+                    example = q("127.0.0.1:8088")
+                ),
             );
             None
         }

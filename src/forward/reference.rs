@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use crate::config::{ChannelKind, Config, ConfigProblem};
+use crate::config::{msg, ChannelKind, Config, ConfigProblem, Text};
 use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{ReferenceItem, Store, StoreError};
 use crate::wire::lapor::{LaporClient, LaporError};
@@ -65,6 +65,14 @@ pub async fn refresh(
 /// Mapping-table entries whose LAPOR! id the cached reference data does not list, as
 /// `(key path, message)`. Empty when the cache is empty (nothing fetched yet).
 pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(check_mapping_texts(cfg, store)?
+        .into_iter()
+        .map(|(key, text)| (key, text.english()))
+        .collect())
+}
+
+/// [`check_mappings`] with each message as a catalog text, for `check-config`.
+fn check_mapping_texts(cfg: &Config, store: &Store) -> Result<Vec<(String, Text)>, StoreError> {
     let kategori = store.reference_ids("kategori")?;
     let instansi = store.reference_ids("instansi")?;
     let mut out = Vec::new();
@@ -97,7 +105,7 @@ pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String
                 if !kategori.contains(id) {
                     out.push((
                         format!("{base}.kategori.{name}"),
-                        format!("kategori_id {id} is not in LAPOR!'s /kategori"),
+                        msg!("config-reference-unknown-id", what = "kategori", id = id),
                     ));
                 }
             }
@@ -111,7 +119,7 @@ pub fn check_mappings(cfg: &Config, store: &Store) -> Result<Vec<(String, String
                 if !instansi.contains(&id) {
                     out.push((
                         path,
-                        format!("instansi_id {id} is not in LAPOR!'s /instansi"),
+                        msg!("config-reference-unknown-id", what = "instansi", id = id),
                     ));
                 }
             }
@@ -130,15 +138,16 @@ pub fn cached_reference_problems(config: &Config) -> Vec<ConfigProblem> {
     let Ok(store) = Store::open(&config.store.path) else {
         return Vec::new();
     };
-    check_mappings(config, &store)
+    check_mapping_texts(config, &store)
         .unwrap_or_default()
         .into_iter()
-        .map(|(key, msg)| {
+        .map(|(key, problem)| {
             ConfigProblem::new(
                 key,
-                format!(
-                    "{msg} (reference data cached in {})",
-                    config.store.path.display()
+                msg!(
+                    "config-reference-cached",
+                    problem = problem,
+                    path = config.store.path.display()
                 ),
             )
         })

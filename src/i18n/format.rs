@@ -214,6 +214,38 @@ pub fn decimal_plain(lang: Lang, x: f64, places: usize) -> String {
     }
 }
 
+/// Most columns a line the CLI prints may take: fits a 100-column terminal.
+pub const LINE_WIDTH: usize = 100;
+
+/// `text` word-wrapped to `width` columns (counted in chars), continuation lines indented by
+/// `indent` spaces. A word longer than a line (a long path) is kept whole on its own line.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    for (i, given) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        // Chars on the current line, and whether it holds anything but its indent.
+        let (mut len, mut empty) = (0, true);
+        for word in given.split(' ') {
+            let n = word.chars().count();
+            if !empty && len + 1 + n > width {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                (len, empty) = (indent, true);
+            }
+            if !empty {
+                out.push(' ');
+                len += 1;
+            }
+            out.push_str(word);
+            len += n;
+            empty = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

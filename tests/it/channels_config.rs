@@ -154,7 +154,11 @@ fn check_config_names_ids_the_cached_reference_data_does_not_list() {
     let text = DEMO_TOML.replace("demo-placeholder.db", &store_path.display().to_string());
     let file = dir.path().join("bridge.toml");
     std::fs::write(&file, text).unwrap();
-    let (report, ok) = lapor_bridge::cli::check_config::check_config(&file, false);
+    let (report, ok) = lapor_bridge::cli::check_config::check_config(
+        lapor_bridge::i18n::Lang::English,
+        &file,
+        false,
+    );
     assert!(!ok, "{report}");
     for k in [
         "channels.call112.mapping.tables.kategori.\"keluhan-layanan/sampah\"",

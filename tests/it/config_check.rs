@@ -498,7 +498,11 @@ fn check_config_reports_ok_or_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.toml");
     std::fs::write(&good, GOOD).unwrap();
-    let (report, ok) = lapor_bridge::cli::check_config::check_config(&good, false);
+    let (report, ok) = lapor_bridge::cli::check_config::check_config(
+        lapor_bridge::i18n::Lang::English,
+        &good,
+        false,
+    );
     assert!(ok, "{report}");
     assert!(report.starts_with("config OK: "), "{report}");
     for part in [
@@ -519,14 +523,21 @@ fn check_config_reports_ok_or_every_problem() {
             .replace("[lapor]", "[lapor]\ntimeout = 5"),
     )
     .unwrap();
-    let (report, ok) = lapor_bridge::cli::check_config::check_config(&bad, false);
+    let (report, ok) = lapor_bridge::cli::check_config::check_config(
+        lapor_bridge::i18n::Lang::English,
+        &bad,
+        false,
+    );
     assert!(!ok);
     assert!(report.contains("lapor.timeout: unknown key"), "{report}");
     assert!(report.contains("store.size: unknown key"), "{report}");
     assert!(!report.contains("rahasia-lapor-123"));
 
-    let (report, ok) =
-        lapor_bridge::cli::check_config::check_config(&dir.path().join("missing.toml"), false);
+    let (report, ok) = lapor_bridge::cli::check_config::check_config(
+        lapor_bridge::i18n::Lang::English,
+        &dir.path().join("missing.toml"),
+        false,
+    );
     assert!(!ok);
     assert!(report.contains("cannot read"), "{report}");
 }
@@ -678,8 +689,14 @@ fn check_config_warns_of_unchecked_ids_placeholder_addresses_and_unknown_pointer
     let text = format!("{GOOD}{SOSMED}").replace("/tmp/x.db", &store.display().to_string());
     std::fs::write(&file, text).unwrap();
 
-    let (report, ok) = lapor_bridge::cli::check_config::check_config(&file, false);
+    let (report, ok) = lapor_bridge::cli::check_config::check_config(
+        lapor_bridge::i18n::Lang::English,
+        &file,
+        false,
+    );
     assert!(ok, "warnings alone keep exit 0: {report}");
+    // Long lines are wrapped at 100 columns with a 4-space indent: read them whole.
+    let report = report.replace("\n    ", " ");
     assert!(report.starts_with("config OK: "), "{report}");
     let warnings: Vec<&str> = report
         .lines()
@@ -717,7 +734,11 @@ fn check_config_warns_of_unchecked_ids_placeholder_addresses_and_unknown_pointer
     // The check never creates the store.
     assert!(!store.exists());
 
-    let (report, ok) = lapor_bridge::cli::check_config::check_config(&file, true);
+    let (report, ok) = lapor_bridge::cli::check_config::check_config(
+        lapor_bridge::i18n::Lang::English,
+        &file,
+        true,
+    );
     assert!(!ok, "--strict makes warnings errors: {report}");
     assert!(
         report.contains("has 3 problems") && report.contains("--strict"),

@@ -22,6 +22,7 @@ fn fixture(name: &str) -> String {
 /// a test puts one there).
 fn bridge(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
+        .args(["--lang", "en"])
         .args(args)
         .env("LAPOR_BRIDGE__STORE__PATH", dir.join("cache.db"))
         .env_remove("LAPOR_BRIDGE_CONFIG")
@@ -316,4 +317,42 @@ async fn dry_run_and_live_stores_never_mix() {
     let store = env.store_path().display().to_string();
     let o = bridge(env.dir.path(), &["dry-run", "report", "--store", &store]);
     assert_eq!(code(&o), 2, "{}", text(&o));
+}
+
+#[test]
+fn the_check_speaks_indonesian_by_default_within_100_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .args([
+            "dry-run",
+            "--config",
+            common::DEMO_TOML,
+            "--channel",
+            "sambat",
+        ])
+        .arg("--input")
+        .arg(fixture("sambat-mixed.jsonl"))
+        .env("LAPOR_BRIDGE__STORE__PATH", dir.path().join("cache.db"))
+        .env_remove("LAPOR_BRIDGE_CONFIG")
+        .env_remove("LAPOR_BRIDGE_LANG")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for l in out.lines() {
+        assert!(
+            l.chars().count() <= 100,
+            "{} columns: {l}",
+            l.chars().count()
+        );
+    }
+    assert!(out.starts_with("aduan 1  sambat:20001  SAH\n"), "{out}");
+    assert!(out.contains("isi kiriman:"), "{out}");
+    assert!(out.contains("TIDAK SAH"), "{out}");
+    assert!(
+        out.lines().last().is_some_and(
+            |l| l.starts_with("sambat: ") && l.contains(" sah, 2 tidak sah, 0 diabaikan")
+        ),
+        "{out}"
+    );
 }

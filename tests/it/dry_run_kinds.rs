@@ -59,6 +59,8 @@ fn text_run(channel: &str, input: &Path) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let o = Command::new(BIN)
         .args([
+            "--lang",
+            "en",
             "dry-run",
             "--config",
             common::DEMO_TOML,

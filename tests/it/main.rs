@@ -10,6 +10,7 @@ mod support;
 mod backup;
 mod channels_config;
 mod channels_proptest;
+mod check_config_cli;
 mod cli_lang;
 mod clocks;
 mod config_check;

@@ -1,5 +1,6 @@
 //! A `kind = "csv_folder"` channel: spreadsheet exports dropped in an inbox (Ngombe).
 
+use crate::config::text::{msg, q};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -64,14 +65,11 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     let sub = |s: &str| join(key, &[s]);
     let inbox = match raw.inbox {
         None => {
-            ctx.missing(&sub("inbox"), "missing; the folder exports are dropped in, e.g. \"/var/lib/lapor-bridge/ngombe/inbox\"");
+            ctx.missing(&sub("inbox"), msg!("config-csv-inbox-missing"));
             None
         }
         Some(p) if p.trim().is_empty() => {
-            ctx.problem(
-                &sub("inbox"),
-                "is empty; give the folder exports are dropped in",
-            );
+            ctx.problem(&sub("inbox"), msg!("config-csv-inbox-empty"));
             None
         }
         // Relative to the daemon's working directory, like store.path.
@@ -82,7 +80,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
         (Some(_), _) => {
             ctx.problem(
                 &sub("processed"),
-                "is empty; leave it out for <inbox>/processed",
+                msg!("config-csv-folder-empty", default = "<inbox>/processed"),
             );
             None
         }
@@ -94,7 +92,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
         (Some(_), _) => {
             ctx.problem(
                 &sub("rejected"),
-                "is empty; leave it out for <inbox>/rejected",
+                msg!("config-csv-folder-empty", default = "<inbox>/rejected"),
             );
             None
         }
@@ -109,7 +107,12 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     } else {
         ctx.problem(
             &sub("max_file_bytes"),
-            format!("{max_file} is out of range; use 1024 to 1073741824"),
+            msg!(
+                "config-out-of-range-short",
+                value = max_file,
+                min = 1024,
+                max = 1_073_741_824
+            ),
         );
         None
     };
@@ -120,13 +123,22 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     let max_row_bytes = if !(1024..=16 * 1024 * 1024).contains(&max_row) {
         ctx.problem(
             &sub("max_row_bytes"),
-            format!("{max_row} is out of range; use 1024 to 16777216"),
+            msg!(
+                "config-out-of-range-short",
+                value = max_row,
+                min = 1024,
+                max = 16_777_216
+            ),
         );
         None
     } else if max_row > max_file {
         ctx.problem(
             &sub("max_row_bytes"),
-            format!("{max_row} is larger than max_file_bytes ({max_file}): no file could hold such a row"),
+            msg!(
+                "config-csv-row-too-large",
+                value = max_row,
+                max_file = max_file
+            ),
         );
         None
     } else {
@@ -134,14 +146,11 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
     };
     let stable = raw.stable_secs.unwrap_or(5);
     if stable == 0 {
-        ctx.problem(
-            &sub("stable_secs"),
-            "must be greater than 0: a file being copied must not be read",
-        );
+        ctx.problem(&sub("stable_secs"), msg!("config-csv-stable-zero"));
     }
     let scan = raw.scan_interval_ms.unwrap_or(1000);
     if scan == 0 {
-        ctx.problem(&sub("scan_interval_ms"), "must be greater than 0");
+        ctx.problem(&sub("scan_interval_ms"), msg!("config-positive"));
     }
     let columns: Vec<String> = raw
         .columns
@@ -151,17 +160,14 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
         .collect();
     let mut cols_ok = true;
     if columns.is_empty() {
-        ctx.missing(
-            &sub("columns"),
-            "missing; the export's header in order, e.g. [\"no\", \"tanggal\", \"nama\", …]",
-        );
+        ctx.missing(&sub("columns"), msg!("config-csv-columns-missing"));
         cols_ok = false;
     }
     for (i, c) in columns.iter().enumerate() {
         if c.is_empty() || columns[..i].contains(c) {
             ctx.problem(
                 &join(key, &["columns", &i.to_string()]),
-                format!("{c:?} is empty or repeated"),
+                msg!("config-csv-column-repeated", value = q(c)),
             );
             cols_ok = false;
         }
@@ -178,10 +184,7 @@ pub(crate) fn validate_csv(table: Value, key: &[String], ctx: &mut Ctx) -> Optio
             .map(|c| c.trim().to_lowercase())
             .collect();
         if v.is_empty() && required {
-            ctx.missing(
-                &sub(name),
-                "missing; the columns that identify a row, e.g. [\"no\", \"tanggal\"]",
-            );
+            ctx.missing(&sub(name), msg!("config-csv-id-missing"));
             return None;
         }
         let mut ok = true;

@@ -2,6 +2,7 @@
 //! [`Source`], filters, and the reporter and `anonim`/`rahasia` rules. Every field path is
 //! checked against what the channel's kind can deliver ([`PathRule`]).
 
+use crate::config::text::{msg, q, Text};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
@@ -161,10 +162,7 @@ pub(crate) fn filters(
                 }
             }
             _ => {
-                ctx.problem(
-                    &fk,
-                    "a filter needs both path and prefix, e.g. { path = \"/category\", prefix = \"keluhan-layanan/\" }",
-                );
+                ctx.problem(&fk, msg!("config-decl-filter"));
                 ok = false;
             }
         }
@@ -179,7 +177,7 @@ pub(crate) fn validate_decl(
     rule: &PathRule<'_>,
 ) -> Option<DeclMapping> {
     let Some(raw) = raw else {
-        ctx.missing(key, "missing; a webhook or CSV channel needs a [mapping] with at least isi, kategori, instansi and waktu_lapor");
+        ctx.missing(key, msg!("config-decl-mapping-missing"));
         return None;
     };
     let raw: RawDecl = ctx.deserialize(raw, key)?;
@@ -195,28 +193,22 @@ pub(crate) fn validate_decl(
         Some("handle") => Reporter::Handle,
         Some("anonymous") => Reporter::Anonymous,
         Some(o) => {
-            ctx.problem(
-                &sub("reporter"),
-                format!("{o:?} is not a reporter rule; use \"named\", \"handle\" or \"anonymous\""),
-            );
+            ctx.problem(&sub("reporter"), msg!("config-decl-reporter", value = q(o)));
             ok = false;
             Reporter::Named
         }
     };
-    let src = |ctx: &mut Ctx,
-               name: &str,
-               v: Option<Value>,
-               required: bool|
-     -> Option<Option<Source>> {
-        match v {
-            None if required => {
-                ctx.missing(&sub(name), format!("missing; where LAPOR! {name} comes from, e.g. {name} = \"/field\" or {{ value = … }}"));
-                None
+    let src =
+        |ctx: &mut Ctx, name: &str, v: Option<Value>, required: bool| -> Option<Option<Source>> {
+            match v {
+                None if required => {
+                    ctx.missing(&sub(name), msg!("config-decl-field-missing", name = name));
+                    None
+                }
+                None => Some(None),
+                Some(v) => parse_source(ctx, &sub(name), v, rule).map(Some),
             }
-            None => Some(None),
-            Some(v) => parse_source(ctx, &sub(name), v, rule).map(Some),
-        }
-    };
+        };
     let judul = src(ctx, "judul", raw.judul, false);
     let isi = src(ctx, "isi", raw.isi, true);
     let kategori = src(ctx, "kategori", raw.kategori, true);
@@ -243,7 +235,10 @@ pub(crate) fn validate_decl(
         let mut out = BTreeMap::new();
         for (name, id) in m.unwrap_or_default() {
             if id <= 0 {
-                ctx.problem(&join(&tk(t), &[&name]), format!("{id} is not a LAPOR! {what} id; ids are positive integers from GET /{what}"));
+                ctx.problem(
+                    &join(&tk(t), &[&name]),
+                    msg!("config-mapping-id", value = id, what = what),
+                );
                 ok = false;
             }
             out.insert(normalise_key(&name), id);
@@ -257,7 +252,7 @@ pub(crate) fn validate_decl(
         if !is_kode_wilayah(&code) {
             ctx.problem(
                 &join(&tk("wilayah"), &[&name]),
-                format!("{code:?} is not a Kemendagri code like \"35.73.02\" or \"35.73.02.1007\""),
+                msg!("config-decl-wilayah-code", value = q(&code)),
             );
             ok = false;
         }
@@ -271,9 +266,10 @@ pub(crate) fn validate_decl(
                 if !LAMPIRAN_TIPE.contains(&t.as_str()) {
                     ctx.problem(
                         &join(key, &["lampiran_types", &i.to_string()]),
-                        format!(
-                            "{t:?} is not a type LAPOR! accepts ({})",
-                            LAMPIRAN_TIPE.join(", ")
+                        msg!(
+                            "config-decl-lampiran-type",
+                            value = q(t),
+                            types = LAMPIRAN_TIPE.join(", ")
                         ),
                     );
                     ok = false;
@@ -285,52 +281,55 @@ pub(crate) fn validate_decl(
 
     // Sources and their tables: each table a source names must be the right one and non-empty;
     // constants and defaults of id fields must be ids.
-    let mut check_id_source = |ctx: &mut Ctx,
-                               name: &str,
-                               s: &Option<Option<Source>>,
-                               table: Table,
-                               filled: bool| {
-        let Some(Some(s)) = s else { return };
-        if let Some(t) = s.table {
-            if t != table {
-                ctx.problem(
-                    &join(&sub(name), &["table"]),
-                    format!(
-                        "{name} looks up in the {} table, not {}",
-                        table.name(),
-                        t.name()
-                    ),
-                );
-                ok = false;
-            } else if !filled {
-                ctx.problem(
-                    &join(&sub(name), &["table"]),
-                    format!(
-                        "the {} table is empty; add [{}.tables.{}]",
-                        t.name(),
-                        dotted(key),
-                        t.name()
-                    ),
-                );
-                ok = false;
-            }
-        } else if !s.paths.is_empty() && table != Table::Wilayah {
-            ctx.problem(&sub(name), format!("a path for {name} needs table = \"{}\" (LAPOR! wants an id, the record has a name)", table.name()));
-            ok = false;
-        }
-        for (what, v) in [("value", &s.value), ("default", &s.default)] {
-            if let Some(v) = v {
-                let good = match table {
-                    Table::Wilayah => is_kode_wilayah(v),
-                    _ => v.parse::<i64>().is_ok_and(|i| i > 0),
-                };
-                if !good {
-                    ctx.problem(&join(&sub(name), &[what]), format!("{v:?} is not a valid {name} (a positive LAPOR! id, or a Kemendagri code for kode_wilayah)"));
+    let mut check_id_source =
+        |ctx: &mut Ctx, name: &str, s: &Option<Option<Source>>, table: Table, filled: bool| {
+            let Some(Some(s)) = s else { return };
+            if let Some(t) = s.table {
+                if t != table {
+                    ctx.problem(
+                        &join(&sub(name), &["table"]),
+                        msg!(
+                            "config-decl-wrong-table",
+                            name = name,
+                            table = table.name(),
+                            given = t.name()
+                        ),
+                    );
+                    ok = false;
+                } else if !filled {
+                    ctx.problem(
+                        &join(&sub(name), &["table"]),
+                        msg!(
+                            "config-decl-table-empty",
+                            table = t.name(),
+                            key = dotted(key)
+                        ),
+                    );
                     ok = false;
                 }
+            } else if !s.paths.is_empty() && table != Table::Wilayah {
+                ctx.problem(
+                    &sub(name),
+                    msg!("config-decl-needs-table", name = name, table = table.name()),
+                );
+                ok = false;
             }
-        }
-    };
+            for (what, v) in [("value", &s.value), ("default", &s.default)] {
+                if let Some(v) = v {
+                    let good = match table {
+                        Table::Wilayah => is_kode_wilayah(v),
+                        _ => v.parse::<i64>().is_ok_and(|i| i > 0),
+                    };
+                    if !good {
+                        ctx.problem(
+                            &join(&sub(name), &[what]),
+                            msg!("config-decl-id-value", value = q(v), name = name),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        };
     check_id_source(
         ctx,
         "kategori",
@@ -358,13 +357,16 @@ pub(crate) fn validate_decl(
     ] {
         if let Some(Some(s)) = s {
             if s.format.is_none() && s.value.is_none() {
-                ctx.problem(&join(&sub(name), &["format"]), "missing; the date format: \"rfc3339\", \"DD/MM/YYYY\" or \"YYYY-MM-DD HH:MM:SS\"");
+                ctx.problem(
+                    &join(&sub(name), &["format"]),
+                    msg!("config-decl-format-missing"),
+                );
                 ok = false;
             }
         }
     }
     if reporter == Reporter::Handle && !matches!(pelapor_nama, Some(Some(_))) {
-        ctx.problem(&sub("pelapor_nama"), "reporter = \"handle\" needs pelapor_nama: the path of the public handle, e.g. \"/author/handle\"");
+        ctx.problem(&sub("pelapor_nama"), msg!("config-decl-handle-needs-name"));
         ok = false;
     }
     ok.then_some(())?;
@@ -402,12 +404,15 @@ pub fn decl_reference_problems(
     m: &DeclMapping,
     kategori: &BTreeSet<i64>,
     instansi: &BTreeSet<i64>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Text)> {
     let base = format!("channels.{channel}.mapping");
     let mut out = Vec::new();
     let mut check = |set: &BTreeSet<i64>, path: String, id: i64, what: &str| {
         if !set.is_empty() && !set.contains(&id) {
-            out.push((path, format!("{what}_id {id} is not in LAPOR!'s /{what}")));
+            out.push((
+                path,
+                msg!("config-reference-unknown-id", what = what, id = id),
+            ));
         }
     };
     for (name, id) in &m.kategori_table {

@@ -10,6 +10,7 @@ mod source;
 mod webhook;
 mod writeback;
 
+use crate::config::text::{msg, q};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -72,21 +73,16 @@ pub(crate) fn validate_channels(
         let key = k(&["channels", &name]);
         let channel_name = match ChannelName::parse(&name) {
             Ok(n) => Some(n),
-            Err(e) => {
-                ctx.problem(
-                    &key,
-                    format!("{e}; the table name is the LAPOR! `kanal`, e.g. [channels.sambat]"),
-                );
+            // `ChannelName::parse`'s English text, with the hint, is in the catalog.
+            Err(_) => {
+                ctx.problem(&key, msg!("config-channel-name", value = q(&name)));
                 None
             }
         };
         let Value::Object(mut table) = table else {
             ctx.problem(
                 &key,
-                format!(
-                    "must be a table, e.g. [channels.{name}] with kind = \"sambat\"; known kinds: \
-                     {known}"
-                ),
+                msg!("config-channel-not-table", name = name, known = known),
             );
             ok = false;
             continue;
@@ -96,7 +92,7 @@ pub(crate) fn validate_channels(
             None => {
                 ctx.problem(
                     &kind_key,
-                    format!("missing; set the channel's kind, one of: {known}"),
+                    msg!("config-channel-kind-missing", known = known),
                 );
                 None
             }
@@ -104,14 +100,14 @@ pub(crate) fn validate_channels(
             Some(Value::String(s)) => {
                 ctx.problem(
                     &kind_key,
-                    format!("unknown channel kind {s:?}; known kinds: {known}"),
+                    msg!("config-channel-kind-unknown", value = q(&s), known = known),
                 );
                 None
             }
             Some(other) => {
                 ctx.problem(
                     &kind_key,
-                    format!("wrong type: {other}, expected a string, one of: {known}"),
+                    msg!("config-channel-kind-type", found = other, known = known),
                 );
                 None
             }
@@ -155,10 +151,11 @@ pub(crate) fn validate_channels(
             if let Some(other) = sources.insert(src, name.clone()) {
                 ctx.problem(
                     &join(&key, &["base_url"]),
-                    format!(
-                        "channel {other:?} already polls {} with kind {kind}; the same source \
-                         twice would forward every complaint twice — remove one of them",
-                        s.base_url
+                    msg!(
+                        "config-channel-same-source",
+                        other = q(&other),
+                        url = s.base_url,
+                        kind = kind
                     ),
                 );
                 ok = false;
@@ -190,7 +187,11 @@ pub(crate) fn check_routes(channels: &[ChannelConfig], ctx: &mut Ctx) -> bool {
                 if let Some(other) = routes.insert(route, c.name.to_string()) {
                     ctx.problem(
                         &["channels".to_owned(), c.name.to_string(), "path".to_owned()],
-                        format!("{:?} is already channel {other:?}'s route; give each webhook channel its own path", w.route),
+                        msg!(
+                            "config-channel-same-route",
+                            route = q(&w.route),
+                            other = q(&other)
+                        ),
                     );
                     ok = false;
                 }
@@ -198,8 +199,16 @@ pub(crate) fn check_routes(channels: &[ChannelConfig], ctx: &mut Ctx) -> bool {
             ChannelKind::CsvFolder(f) => {
                 if let Some(other) = inboxes.insert(f.inbox.clone(), c.name.to_string()) {
                     ctx.problem(
-                        &["channels".to_owned(), c.name.to_string(), "inbox".to_owned()],
-                        format!("{} is already channel {other:?}'s inbox; give each CSV channel its own folder", f.inbox.display()),
+                        &[
+                            "channels".to_owned(),
+                            c.name.to_string(),
+                            "inbox".to_owned(),
+                        ],
+                        msg!(
+                            "config-channel-same-inbox",
+                            inbox = f.inbox.display(),
+                            other = q(&other)
+                        ),
                     );
                     ok = false;
                 }

@@ -1,5 +1,6 @@
 //! A `kind = "sambat"` channel: the city's SAMBAT portal, polled.
 
+use crate::config::text::{msg, q};
 use std::path::Path;
 use std::time::Duration;
 
@@ -87,10 +88,7 @@ pub(crate) fn validate_sambat(
             None => {
                 ctx.problem(
                     &sub("start_from"),
-                    format!(
-                        "{s:?} is not a WIB wall-clock time; use \"YYYY-MM-DD HH:MM:SS\" without \
-                         an offset, e.g. \"2024-01-01 00:00:00\""
-                    ),
+                    msg!("config-sambat-start-from", value = q(&s)),
                 );
                 None
             }

@@ -1,6 +1,7 @@
 //! `[channels.<sambat>.mapping]`: the lookup tables from SAMBAT's names to LAPOR! ids and
 //! Kemendagri codes.
 
+use crate::config::text::{msg, q, Text};
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -51,7 +52,7 @@ fn normalise_table<V: Clone>(
     key: &[String],
     table: BTreeMap<String, V>,
     normalise: fn(&str) -> String,
-    check: impl Fn(&V) -> Result<(), String>,
+    check: impl Fn(&V) -> Result<(), Text>,
 ) -> Option<BTreeMap<String, V>> {
     let mut out: BTreeMap<String, (String, V, bool)> = BTreeMap::new();
     let mut ok = true;
@@ -60,7 +61,7 @@ fn normalise_table<V: Clone>(
         let from_env = ctx.env_var(&entry_key).is_some();
         let norm = normalise(&name);
         if norm.is_empty() {
-            ctx.problem(&entry_key, "the name is empty");
+            ctx.problem(&entry_key, msg!("config-mapping-name-empty"));
             ok = false;
             continue;
         }
@@ -71,9 +72,11 @@ fn normalise_table<V: Clone>(
             Some((first, _, _)) => {
                 ctx.problem(
                     &entry_key,
-                    format!(
-                        "{name:?} and {first:?} are the same name once case, spaces (and for \
-                         places hyphens) are ignored ({norm:?}); keep only one of them"
+                    msg!(
+                        "config-mapping-same-name",
+                        name = q(&name),
+                        first = q(first),
+                        normalised = q(&norm)
                     ),
                 );
                 ok = false;
@@ -101,7 +104,7 @@ pub(crate) fn validate_mapping(
         Some(id) if id <= 0 => {
             ctx.problem(
                 &sub("default_instansi_id"),
-                format!("{id} is not a LAPOR! instansi id; ids are positive integers"),
+                msg!("config-mapping-default-instansi", value = id),
             );
             None
         }
@@ -112,9 +115,7 @@ pub(crate) fn validate_mapping(
             if *v > 0 {
                 Ok(())
             } else {
-                Err(format!(
-                    "{v} is not a LAPOR! {what} id; ids are positive integers from GET /{what}"
-                ))
+                Err(msg!("config-mapping-id", value = v, what = what))
             }
         }
     };
@@ -141,10 +142,7 @@ pub(crate) fn validate_mapping(
             if is_code(v, &[2, 2, 2]) {
                 Ok(())
             } else {
-                Err(format!(
-                    "{v:?} is not a Kemendagri kecamatan code; use NN.NN.NN, e.g. \"35.73.02\" \
-                     for Klojen"
-                ))
+                Err(msg!("config-mapping-kecamatan-code", value = q(v)))
             }
         },
     );
@@ -157,10 +155,7 @@ pub(crate) fn validate_mapping(
             if is_code(v, &[2, 2, 2, 4]) {
                 Ok(())
             } else {
-                Err(format!(
-                    "{v:?} is not a Kemendagri kelurahan code; use NN.NN.NN.NNNN, e.g. \
-                     \"35.73.02.1007\" for Kauman, Klojen"
-                ))
+                Err(msg!("config-mapping-kelurahan-code", value = q(v)))
             }
         },
     );
@@ -186,7 +181,7 @@ pub(crate) fn validate_mapping(
 pub(crate) fn kelurahan_outside_kecamatan(
     kecamatan: &BTreeMap<String, String>,
     kelurahan: &BTreeMap<String, String>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Text)> {
     if kecamatan.is_empty() {
         return Vec::new();
     }
@@ -197,10 +192,11 @@ pub(crate) fn kelurahan_outside_kecamatan(
             let known: Vec<&str> = kecamatan.values().map(String::as_str).collect();
             out.push((
                 name.clone(),
-                format!(
-                    "{code:?} starts with {prefix}, which is no kecamatan of the kecamatan table \
-                     ({}): a kelurahan code starts with its kecamatan's code",
-                    known.join(", ")
+                msg!(
+                    "config-mapping-kelurahan-outside",
+                    value = q(code),
+                    prefix = prefix,
+                    known = known.join(", ")
                 ),
             ));
         }

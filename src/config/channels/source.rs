@@ -1,6 +1,7 @@
 //! One LAPOR! field's source in a declarative mapping (a path, joined paths, a constant, a
 //! default, a lookup table, a date format), and the paths a channel's kind can deliver.
 
+use crate::config::text::{msg, q, Text};
 use serde_json::Value;
 
 use crate::config::ctx::{join, Ctx};
@@ -55,22 +56,21 @@ pub(crate) enum PathRule<'a> {
 }
 
 impl PathRule<'_> {
-    pub(crate) fn check(&self, path: &str) -> Result<(), String> {
+    pub(crate) fn check(&self, path: &str) -> Result<(), Text> {
         match self {
             PathRule::Pointer(fields) => {
                 if !path.starts_with('/') {
-                    return Err(format!(
-                        "{path:?} is not a JSON pointer; write it like \"/caller/name\""
-                    ));
+                    return Err(msg!("config-source-not-pointer", path = q(path)));
                 }
                 if !fields.is_empty()
                     && !fields
                         .iter()
                         .any(|f| f == path || path.starts_with(&format!("{f}/")))
                 {
-                    return Err(format!(
-                        "{path:?} is not one of this channel's fields ({})",
-                        fields.join(", ")
+                    return Err(msg!(
+                        "config-source-not-field",
+                        path = q(path),
+                        fields = fields.join(", ")
                     ));
                 }
                 Ok(())
@@ -79,9 +79,10 @@ impl PathRule<'_> {
                 if cols.iter().any(|c| c == path) {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "{path:?} is not a column of this export ({})",
-                        cols.join(", ")
+                    Err(msg!(
+                        "config-source-not-column",
+                        path = q(path),
+                        columns = cols.join(", ")
                     ))
                 }
             }
@@ -124,7 +125,7 @@ pub(crate) fn parse_source(
                                 _ => {
                                     ctx.problem(
                                         &join(&kk, &[&i.to_string()]),
-                                        "expected a path (a string)",
+                                        msg!("config-source-join-path"),
                                     );
                                     ok = false;
                                 }
@@ -140,7 +141,7 @@ pub(crate) fn parse_source(
                             "opd" => Some(Table::Opd),
                             "wilayah" | "kecamatan" => Some(Table::Wilayah),
                             _ => {
-                                ctx.problem(&kk, format!("{t:?} is not a lookup table; use \"kategori\", \"opd\" or \"wilayah\""));
+                                ctx.problem(&kk, msg!("config-source-table", value = q(&t)));
                                 ok = false;
                                 None
                             }
@@ -152,7 +153,7 @@ pub(crate) fn parse_source(
                             "dd/mm/yyyy" => Some(DateFormat::DdMmYyyy),
                             "yyyy-mm-dd hh:mm:ss" => Some(DateFormat::WibDateTime),
                             _ => {
-                                ctx.problem(&kk, format!("{f:?} is not a date format; use \"rfc3339\", \"DD/MM/YYYY\" or \"YYYY-MM-DD HH:MM:SS\""));
+                                ctx.problem(&kk, msg!("config-source-format", value = q(&f)));
                                 ok = false;
                                 None
                             }
@@ -162,11 +163,11 @@ pub(crate) fn parse_source(
                         if ["path", "join", "sep", "value", "default", "table", "format"]
                             .contains(&other) =>
                     {
-                        ctx.problem(&kk, "wrong type for this key");
+                        ctx.problem(&kk, msg!("config-source-key-type"));
                         ok = false;
                     }
                     _ => {
-                        ctx.problem(&kk, "unknown key; a source takes path, join, sep, value, default, table, format");
+                        ctx.problem(&kk, msg!("config-source-unknown-key"));
                         ok = false;
                     }
                 }
@@ -174,11 +175,11 @@ pub(crate) fn parse_source(
         }
         other => {
             let shown = if other.is_number() || other.is_boolean() {
-                other.to_string()
+                Text::Verbatim(other.to_string())
             } else {
-                "this".into()
+                msg!("config-source-this")
             };
-            ctx.problem(key, format!("{shown} is not a source; give a path (\"/field\" or a column) or {{ value = … }}"));
+            ctx.problem(key, msg!("config-source-invalid", value = shown));
             return None;
         }
     }
@@ -194,14 +195,11 @@ pub(crate) fn parse_source(
         }
     }
     if s.paths.is_empty() && s.value.is_none() && ok {
-        ctx.problem(key, "gives neither a path nor a value");
+        ctx.problem(key, msg!("config-source-empty"));
         ok = false;
     }
     if !s.paths.is_empty() && s.value.is_some() {
-        ctx.problem(
-            key,
-            "has both a path and a value; a constant is `value` alone",
-        );
+        ctx.problem(key, msg!("config-source-both"));
         ok = false;
     }
     ok.then_some(s)

@@ -1,6 +1,7 @@
 //! A `kind = "webhook"` channel: signed HTTP deliveries (Call Center 112, the social-media
 //! desk) on a route of the `[webhooks]` listener.
 
+use crate::config::text::{msg, q};
 use std::path::Path;
 use std::time::Duration;
 
@@ -87,7 +88,7 @@ pub(crate) fn validate_webhook(
         Some(p) => {
             ctx.problem(
                 &sub("path"),
-                format!("{p:?} is not a route; use an absolute path like \"/webhooks/{name}\""),
+                msg!("config-webhook-route", value = q(p), name = name),
             );
             None
         }
@@ -98,7 +99,7 @@ pub(crate) fn validate_webhook(
         if !f.starts_with('/') {
             ctx.problem(
                 &join(key, &["fields", &i.to_string()]),
-                format!("{f:?} is not a JSON pointer; write it like \"/caller/name\""),
+                msg!("config-source-not-pointer", path = q(f)),
             );
             fields_ok = false;
         }
@@ -106,10 +107,7 @@ pub(crate) fn validate_webhook(
     let rule = PathRule::Pointer(&fields);
     let id = match raw.id {
         None => {
-            ctx.missing(
-                &sub("id"),
-                "missing; the JSON pointer of the delivery's stable id, e.g. \"/ticket_id\"",
-            );
+            ctx.missing(&sub("id"), msg!("config-webhook-id-missing"));
             None
         }
         Some(v) => {
@@ -130,7 +128,7 @@ pub(crate) fn validate_webhook(
                 };
                 match p {
                     None => {
-                        ctx.problem(&pk, "expected a JSON pointer (a string) or a list of them, e.g. \"/ticket_id\"");
+                        ctx.problem(&pk, msg!("config-webhook-id-type"));
                         ok = false;
                     }
                     Some(p) => {
@@ -150,7 +148,12 @@ pub(crate) fn validate_webhook(
     } else {
         ctx.problem(
             &sub("max_body_bytes"),
-            format!("{max_body} is out of range; use 1024 to 16777216"),
+            msg!(
+                "config-out-of-range-short",
+                value = max_body,
+                min = 1024,
+                max = 16_777_216
+            ),
         );
         None
     };
@@ -160,7 +163,12 @@ pub(crate) fn validate_webhook(
     } else {
         ctx.problem(
             &sub("max_skew_secs"),
-            format!("{skew} is out of range; use 1 to 3600"),
+            msg!(
+                "config-out-of-range-short",
+                value = skew,
+                min = 1,
+                max = 3600
+            ),
         );
         None
     };

@@ -1,6 +1,7 @@
 //! `[channels.<name>.writeback]`: how a LAPOR! status and response reach the citizen on
 //! that channel: SAMBAT's own API, an HTTP post, or a status file.
 
+use crate::config::text::{msg, q, Text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 use crate::config::checks::{in_range, positive, secret};
 use crate::config::ctx::{join, Ctx};
-use crate::template::Template;
+use crate::template::{Template, TemplateError};
 use crate::wire::lapor::status;
 
 #[derive(Clone, Debug)]
@@ -173,19 +174,20 @@ pub(crate) fn validate_writeback(
         return None;
     }
     let sub = |s: &str| join(&key, &[s]);
-    let not_for = |ctx: &mut Ctx, name: &str, set: bool, why: &str| {
+    let not_for = |ctx: &mut Ctx, name: &str, set: bool, why: fn() -> Text| {
         if set {
-            ctx.problem(&sub(name), format!("not used by a {kind:?} channel: {why}"));
+            let kind = format!("{kind:?}");
+            ctx.problem(
+                &sub(name),
+                msg!("config-wb-not-used", kind = kind, why = why()),
+            );
         }
     };
-    let record_var = |name: &str| -> Result<(), String> {
+    let record_var = |name: &str| -> Result<(), Text> {
         if TEXT_VARS.contains(&name) || (name.starts_with('/') && name.len() > 1) {
             Ok(())
         } else {
-            Err(format!(
-                "unknown; use one of {} or a field of the record as a JSON pointer, e.g. {{/ticket_id}}",
-                TEXT_VARS.join(", ")
-            ))
+            Err(msg!("config-wb-unknown-var", vars = TEXT_VARS.join(", ")))
         }
     };
     let mut ok = true;
@@ -201,7 +203,7 @@ pub(crate) fn validate_writeback(
             }) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    ctx.problem(&sub(name), e);
+                    ctx.problem(&sub(name), template_text(e));
                     ok = false;
                     None
                 }
@@ -224,7 +226,7 @@ pub(crate) fn validate_writeback(
 
     let target = match kind {
         Kind::Sambat => {
-            let why = "SAMBAT write-backs go to its own API at the channel's base_url";
+            let why = || msg!("config-wb-why-sambat");
             not_for(ctx, "url", raw.url.is_some(), why);
             not_for(ctx, "token", raw.token.is_some(), why);
             not_for(ctx, "body", raw.body.is_some(), why);
@@ -234,14 +236,14 @@ pub(crate) fn validate_writeback(
             Some(WritebackTarget::Sambat)
         }
         Kind::Webhook => {
-            let why = "a webhook channel writes back over HTTP (url, token, body)";
+            let why = || msg!("config-wb-why-webhook");
             not_for(ctx, "status_file", raw.status_file.is_some(), why);
             not_for(ctx, "columns", raw.columns.is_some(), why);
             not_for(ctx, "delimiter", raw.delimiter.is_some(), why);
             http_target(&raw, &key, ctx, base_dir, env, &mut template)
         }
         Kind::CsvFolder => {
-            let why = "a CSV channel writes back to its status_file";
+            let why = || msg!("config-wb-why-csv");
             not_for(ctx, "url", raw.url.is_some(), why);
             not_for(ctx, "token", raw.token.is_some(), why);
             not_for(ctx, "body", raw.body.is_some(), why);
@@ -262,9 +264,10 @@ pub(crate) fn validate_writeback(
             if !SAMBAT_STATUSES.contains(&word.as_str()) {
                 ctx.problem(
                     &join(&sub("status"), &[lapor]),
-                    format!(
-                        "{word:?} is not a SAMBAT status; use one of {}",
-                        SAMBAT_STATUSES.join(", ")
+                    msg!(
+                        "config-wb-sambat-status",
+                        value = q(word),
+                        statuses = SAMBAT_STATUSES.join(", ")
                     ),
                 );
                 ok = false;
@@ -288,10 +291,7 @@ pub(crate) fn validate_writeback(
     let max = positive(ctx, &sub("backoff_max_secs"), raw.backoff_max_secs, 900);
     if let (Some(i), Some(m)) = (initial, max) {
         if m * 1000 < i {
-            ctx.problem(
-                &sub("backoff_max_secs"),
-                "must not be shorter than backoff_initial_ms",
-            );
+            ctx.problem(&sub("backoff_max_secs"), msg!("config-wb-backoff-short"));
             ok = false;
         }
     }
@@ -321,15 +321,12 @@ fn status_table(
         if !status::is_known(&k) {
             ctx.problem(
                 &join(key, &[&k]),
-                format!(
-                    "not a LAPOR! status; the statuses are {}",
-                    status::ALL.join(", ")
-                ),
+                msg!("config-wb-not-status", statuses = status::ALL.join(", ")),
             );
             continue;
         }
         if v.trim().is_empty() {
-            ctx.problem(&join(key, &[&k]), "must not be empty");
+            ctx.problem(&join(key, &[&k]), msg!("config-wb-empty"));
             continue;
         }
         defaults.insert(k, v);
@@ -353,7 +350,7 @@ fn http_target(
     let sub = |s: &str| join(key, &[s]);
     let url = match raw.url.as_deref() {
         None => {
-            ctx.missing(&sub("url"), "missing; the URL to POST to, with record fields as placeholders, e.g. \"https://112.example/api/tickets/{/ticket_id}/notes\"");
+            ctx.missing(&sub("url"), msg!("config-wb-url-missing"));
             None
         }
         Some(u) => {
@@ -363,7 +360,7 @@ fn http_target(
                 let sample = t.render(|_| Some("x".into()));
                 match Url::parse(&sample) {
                     Ok(p) if p.scheme() == "http" || p.scheme() == "https" => {}
-                    _ => ctx.problem(&sub("url"), format!("{u:?} is not an absolute http(s) URL")),
+                    _ => ctx.problem(&sub("url"), msg!("config-wb-url-invalid", value = q(u))),
                 }
             }
             t
@@ -379,22 +376,26 @@ fn http_target(
     );
     let mut body = BTreeMap::new();
     match &raw.body {
-        None => ctx.missing(&sub("body"), "missing; the JSON fields to send, e.g. body = { text = \"{text}\", status = \"{status}\", tracking_id = \"{tracking_id}\" }"),
-        Some(b) if b.is_empty() => ctx.problem(&sub("body"), "must have at least one field"),
+        None => ctx.missing(&sub("body"), msg!("config-wb-body-missing")),
+        Some(b) if b.is_empty() => ctx.problem(&sub("body"), msg!("config-wb-body-empty")),
         Some(b) => {
             for (name, src) in b {
                 let k = join(&sub("body"), &[name]);
                 match Template::parse(src, |n| {
-                    if n == "text" || TEXT_VARS.contains(&n) || (n.starts_with('/') && n.len() > 1) {
+                    if n == "text" || TEXT_VARS.contains(&n) || (n.starts_with('/') && n.len() > 1)
+                    {
                         Ok(())
                     } else {
-                        Err(format!("unknown; use text, {} or a record field like {{/ticket_id}}", TEXT_VARS.join(", ")))
+                        Err(msg!(
+                            "config-wb-unknown-body-var",
+                            vars = TEXT_VARS.join(", ")
+                        ))
                     }
                 }) {
                     Ok(t) => {
                         body.insert(name.clone(), t);
                     }
-                    Err(e) => ctx.problem(&k, e),
+                    Err(e) => ctx.problem(&k, template_text(e)),
                 }
             }
         }
@@ -413,6 +414,17 @@ fn http_target(
     }))
 }
 
+/// A template's parse error as a problem text.
+fn template_text(e: TemplateError<Text>) -> Text {
+    match e {
+        TemplateError::Unclosed(name) => msg!("config-wb-template-unclosed", name = name),
+        TemplateError::LoneBrace => msg!("config-wb-template-lone-brace"),
+        TemplateError::Placeholder(name, why) => {
+            msg!("config-wb-template-placeholder", name = name, why = why)
+        }
+    }
+}
+
 fn status_file_target(
     raw: &RawWriteback,
     key: &[String],
@@ -421,7 +433,7 @@ fn status_file_target(
     let sub = |s: &str| join(key, &[s]);
     let path = match raw.status_file.as_deref().map(str::trim) {
         None | Some("") => {
-            ctx.missing(&sub("status_file"), "missing; the status file the forum team reads, e.g. \"/var/lib/lapor-bridge/ngombe/outbox/ngombe-status.csv\"");
+            ctx.missing(&sub("status_file"), msg!("config-wb-status-file-missing"));
             None
         }
         Some(p) => {
@@ -436,7 +448,7 @@ fn status_file_target(
         Some(other) => {
             ctx.problem(
                 &sub("delimiter"),
-                format!("{other:?}; use \";\", \",\" or \"auto\" (the inbox's)"),
+                msg!("config-wb-delimiter", value = q(other)),
             );
             None
         }
@@ -455,7 +467,7 @@ fn status_file_target(
         .to_vec()
     });
     if columns.is_empty() {
-        ctx.problem(&sub("columns"), "must list at least one column");
+        ctx.problem(&sub("columns"), msg!("config-wb-columns-empty"));
         return None;
     }
     Some(WritebackTarget::StatusFile(StatusFileTarget {
