@@ -51,7 +51,12 @@ pub fn run(args: BackupArgs) -> ExitCode {
     let report = match backup::backup(&source, &dest) {
         Ok(r) => r,
         Err(e) => {
-            let text = t!(lang, "backup-failed", store = source_shown, error = e.to_string());
+            let text = t!(
+                lang,
+                "backup-failed",
+                store = source_shown,
+                error = e.to_string()
+            );
             fit::eprintln(&text);
             return ExitCode::from(1);
         }

@@ -205,7 +205,11 @@ pub fn execute(store: &Store, action: Action, lang: Lang) -> Result<String, Stri
             .map(|(n, one)| match one {
                 Some(key) => t!(lang, "dl-acknowledged-one", record = key.to_string()) + "\n",
                 None => {
-                    t!(lang, "dl-acknowledged-many", count = labels::int(lang, n as u64)) + "\n"
+                    t!(
+                        lang,
+                        "dl-acknowledged-many",
+                        count = labels::int(lang, n as u64)
+                    ) + "\n"
                 }
             })
         }
@@ -239,7 +243,10 @@ fn bulk(
         fit::eprintln(&format!("  {k}"));
     }
     if keys.len() > 20 {
-        fit::eprintln(&format!("  {}", t!(lang, "dl-more", count = count(keys.len() - 20))));
+        fit::eprintln(&format!(
+            "  {}",
+            t!(lang, "dl-more", count = count(keys.len() - 20))
+        ));
     }
     if keys.is_empty() {
         return Ok((0, None));
@@ -272,9 +279,17 @@ fn bulk(
 fn confirm(n: usize, verb: Verb, lang: Lang) -> Result<bool, String> {
     let count = labels::int(lang, n as u64);
     if !std::io::stdin().is_terminal() {
-        return Err(t!(lang, "dl-no-terminal", count = count, verb = verb.word(lang)));
+        return Err(t!(
+            lang,
+            "dl-no-terminal",
+            count = count,
+            verb = verb.word(lang)
+        ));
     }
-    eprint!("{} ", t!(lang, "dl-confirm", count = count, verb = verb.word(lang)));
+    eprint!(
+        "{} ",
+        t!(lang, "dl-confirm", count = count, verb = verb.word(lang))
+    );
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()

@@ -88,12 +88,18 @@ pub fn detail(lang: Lang, d: &RecordDetail) -> String {
     let mut fact = |label: String, value: String| facts.row(vec![label, value]);
     fact(t!(lang, "dl-record"), d.key.clone());
     fact(t!(lang, "dl-state"), labels::state(lang, d.state));
-    fact(t!(lang, "dl-attempts"), labels::int(lang, u64::from(d.attempts)));
+    fact(
+        t!(lang, "dl-attempts"),
+        labels::int(lang, u64::from(d.attempts)),
+    );
     fact(
         t!(lang, "show-col-tracking-id"),
         d.tracking_id.clone().unwrap_or_else(|| "-".into()),
     );
-    fact(t!(lang, "dl-received"), labels::db_time(lang, &d.received_at));
+    fact(
+        t!(lang, "dl-received"),
+        labels::db_time(lang, &d.received_at),
+    );
     fact(t!(lang, "dl-reported"), at(&d.reported_at));
     fact(t!(lang, "dl-forwarded"), at(&d.forwarded_at));
     fact(t!(lang, "dl-next-attempt"), at(&d.next_attempt_at));

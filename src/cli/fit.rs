@@ -306,7 +306,10 @@ mod tests {
         let p = format!("/var/lib/{}/lapor-bridge.db", "x".repeat(200));
         let e = elide_middle(&p, 60);
         assert_eq!(width(&e), 60);
-        assert!(e.starts_with("/var/lib/") && e.ends_with("lapor-bridge.db"), "{e}");
+        assert!(
+            e.starts_with("/var/lib/") && e.ends_with("lapor-bridge.db"),
+            "{e}"
+        );
         assert_eq!(truncate("sambat-online-kota", 10), "sambat-on…");
     }
 
@@ -322,6 +325,10 @@ mod tests {
         let out = t.render();
         assert!(fits(&out), "{out}");
         assert!(out.contains('…'), "{out}");
-        assert_eq!(out.matches("kata").count(), 30, "the reason is whole: {out}");
+        assert_eq!(
+            out.matches("kata").count(),
+            30,
+            "the reason is whole: {out}"
+        );
     }
 }

@@ -218,8 +218,14 @@ pub fn parse_record(lang: Lang, s: &str) -> Result<RecordKey, String> {
     match s.split_once(':') {
         None => Err(t!(lang, "cli-record-not-a-key", record = s)),
         Some((_, "")) => Err(t!(lang, "cli-record-empty-id", record = s)),
-        Some((channel, _)) => RecordKey::parse(s)
-            .map_err(|_| t!(lang, "cli-record-bad-channel", record = s, channel = channel)),
+        Some((channel, _)) => RecordKey::parse(s).map_err(|_| {
+            t!(
+                lang,
+                "cli-record-bad-channel",
+                record = s,
+                channel = channel
+            )
+        }),
     }
 }
 

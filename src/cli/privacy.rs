@@ -203,7 +203,11 @@ fn confirm(found: &[(String, Option<String>)], lang: Lang) -> Result<bool, Strin
                 record = record.as_str(),
                 tracking = t.as_str()
             ),
-            None => t!(lang, "privacy-confirm-not-forwarded", record = record.as_str()),
+            None => t!(
+                lang,
+                "privacy-confirm-not-forwarded",
+                record = record.as_str()
+            ),
         };
         fit::eprintln(&format!("  {line}"));
     }

@@ -47,8 +47,14 @@ pub fn run_purge(
     let path = super::store_path(config, store)?;
     let shown = path.display().to_string();
     let store = super::open_existing(&path, true)?;
-    let plan = purge::plan(&store, &settings.csv_folders, days, Timestamp::now())
-        .map_err(|e| t!(lang, "purge-cannot-plan", store = shown.as_str(), error = e.to_string()))?;
+    let plan = purge::plan(&store, &settings.csv_folders, days, Timestamp::now()).map_err(|e| {
+        t!(
+            lang,
+            "purge-cannot-plan",
+            store = shown.as_str(),
+            error = e.to_string()
+        )
+    })?;
     let int = |n: usize| format::int(lang, n as i64);
     let mut text = t!(
         lang,
@@ -80,8 +86,14 @@ pub fn run_purge(
         }
         text.clear();
     }
-    let out = purge::execute(&store, &plan)
-        .map_err(|e| t!(lang, "purge-stopped", store = shown.as_str(), error = e.to_string()))?;
+    let out = purge::execute(&store, &plan).map_err(|e| {
+        t!(
+            lang,
+            "purge-stopped",
+            store = shown.as_str(),
+            error = e.to_string()
+        )
+    })?;
     text += &t!(
         lang,
         "purge-done",

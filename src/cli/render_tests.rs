@@ -242,7 +242,10 @@ fn show_in_both_languages() {
         insta::assert_snapshot!(format!("show_{lang}"), text);
     }
     let id = super::show::text(Lang::Id, &detail(), Some("ditindaklanjuti"), &writebacks());
-    assert!(id.contains("Ditindaklanjuti") && id.contains("01/12/2026 12:26 WIB"), "{id}");
+    assert!(
+        id.contains("Ditindaklanjuti") && id.contains("01/12/2026 12:26 WIB"),
+        "{id}"
+    );
     // The long response wraps: its last words are shown, not cut.
     assert_eq!(id.matches("kecamatan.").count(), 3, "{id}");
 }
@@ -255,8 +258,14 @@ fn dead_letters() -> Vec<DeadLetter> {
             attempts: 8,
             last_error: Some("LAPOR! answered 422".into()),
             problems: vec![
-                FieldProblem::new("kategori_id", "912 is not a LAPOR! kategori id (cached 2026-11-30)"),
-                FieldProblem::new("lokasi.kode_wilayah", "35.73.09 is not a kelurahan of Kota Malang"),
+                FieldProblem::new(
+                    "kategori_id",
+                    "912 is not a LAPOR! kategori id (cached 2026-11-30)",
+                ),
+                FieldProblem::new(
+                    "lokasi.kode_wilayah",
+                    "35.73.09 is not a kelurahan of Kota Malang",
+                ),
             ],
             updated_at: crate::time::db(at(86_400)),
         },
@@ -298,5 +307,8 @@ fn dead_letters_show_fits_and_keeps_seconds() {
         insta::assert_snapshot!(format!("dead_letters_show_{lang}"), text);
     }
     let id = super::dead_letters_render::detail(Lang::Id, &d);
-    assert!(id.contains("gagal terkirim") && id.contains("01/12/2026 12:28:20 WIB"), "{id}");
+    assert!(
+        id.contains("gagal terkirim") && id.contains("01/12/2026 12:28:20 WIB"),
+        "{id}"
+    );
 }

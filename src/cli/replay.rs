@@ -82,12 +82,22 @@ pub fn run(args: ReplayArgs) -> ExitCode {
     match channel_kind(&args.config, channel.as_str()) {
         Some(Ok(kind)) if kind == "sambat" || kind == "csv_folder" => {}
         Some(Ok(kind)) => {
-            let text = t!(lang, "replay-pushed-channel", channel = name.as_str(), kind = kind);
+            let text = t!(
+                lang,
+                "replay-pushed-channel",
+                channel = name.as_str(),
+                kind = kind
+            );
             return fail(text, 2);
         }
         Some(Err(())) => {
             let config = args.config.display().to_string();
-            let text = t!(lang, "replay-no-channel", channel = name.as_str(), config = config);
+            let text = t!(
+                lang,
+                "replay-no-channel",
+                channel = name.as_str(),
+                config = config
+            );
             return fail(text, 2);
         }
         None => {}
@@ -117,7 +127,15 @@ pub fn run(args: ReplayArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             let error = super::store_error(lang, &e);
-            return fail(t!(lang, "replay-not-requested", channel = name.as_str(), error = error), 1);
+            return fail(
+                t!(
+                    lang,
+                    "replay-not-requested",
+                    channel = name.as_str(),
+                    error = error
+                ),
+                1,
+            );
         }
     };
     let requested = t!(
@@ -164,7 +182,10 @@ pub fn run(args: ReplayArgs) -> ExitCode {
         }
         if Instant::now() >= end {
             let secs = labels::int(lang, args.timeout);
-            return fail(t!(lang, "replay-timeout", channel = name.as_str(), secs = secs), 1);
+            return fail(
+                t!(lang, "replay-timeout", channel = name.as_str(), secs = secs),
+                1,
+            );
         }
         // Polling a row another process writes: the store offers no notification.
         std::thread::sleep(Duration::from_millis(200));

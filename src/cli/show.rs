@@ -136,7 +136,11 @@ pub fn text(
     table.wrap_last = true;
     for e in timeline(detail) {
         let what = if e.kind == "reported" {
-            t!(lang, "show-on-channel", channel = detail.key.split(':').next().unwrap_or(""))
+            t!(
+                lang,
+                "show-on-channel",
+                channel = detail.key.split(':').next().unwrap_or("")
+            )
         } else {
             one_line(e.detail.as_deref().unwrap_or(""))
         };
@@ -184,7 +188,12 @@ pub fn text(
                     "-".into()
                 },
                 labels::int(lang, u64::from(w.attempts)),
-                one_line(w.last_error.as_deref().or(w.outcome.as_deref()).unwrap_or("")),
+                one_line(
+                    w.last_error
+                        .as_deref()
+                        .or(w.outcome.as_deref())
+                        .unwrap_or(""),
+                ),
             ]);
         }
         out += &table.render();

@@ -41,7 +41,10 @@ mod tests {
         assert_eq!(at("29/07/2024 08:15:00 WIB").unwrap(), iso);
         assert_eq!(at("2024-07-29T08:15:00").unwrap(), iso);
         assert_eq!(at("29/07/2024").unwrap(), "2024-07-28T17:00:00.000Z");
-        assert_eq!(at("2024-07-29T08:15:00+00:00").unwrap(), "2024-07-29T08:15:00.000Z");
+        assert_eq!(
+            at("2024-07-29T08:15:00+00:00").unwrap(),
+            "2024-07-29T08:15:00.000Z"
+        );
         assert_eq!(at("07/29/2024"), None, "month first is not a date here");
         assert_eq!(at("kemarin"), None);
     }

@@ -83,7 +83,11 @@ fn daemon(lang: Lang, snapshot: Option<&Snapshot>, now: Timestamp, out: &mut Str
             t!(lang, "status-daemon-running"),
             t!(lang, "status-pid", pid = s.pid.to_string()),
             format!("v{}", s.version),
-            t!(lang, "status-up-for", span = labels::since(lang, now, s.started_at)),
+            t!(
+                lang,
+                "status-up-for",
+                span = labels::since(lang, now, s.started_at)
+            ),
             t!(lang, "status-reported", ago = ago(s.at)),
         ];
         if let Some(a) = &s.admin {
@@ -91,7 +95,10 @@ fn daemon(lang: Lang, snapshot: Option<&Snapshot>, now: Timestamp, out: &mut Str
         }
         *out += &labelled(&label, &segments);
     } else if s.stopped {
-        *out += &labelled(&label, &[t!(lang, "status-daemon-stopped", ago = ago(s.at))]);
+        *out += &labelled(
+            &label,
+            &[t!(lang, "status-daemon-stopped", ago = ago(s.at))],
+        );
     } else {
         *out += &labelled(&label, &[t!(lang, "status-daemon-silent", ago = ago(s.at))]);
     }
@@ -279,7 +286,13 @@ fn writebacks(lang: Lang, facts: &Facts, out: &mut String) {
             .find(|(c, _)| c == ch)
             .map(|(_, s)| labels::span(lang, s.round() as i64))
             .unwrap_or_else(|| "-".into());
-        table.row(vec![ch.to_string(), n("done"), n("pending"), oldest, n("dead")]);
+        table.row(vec![
+            ch.to_string(),
+            n("done"),
+            n("pending"),
+            oldest,
+            n("dead"),
+        ]);
     }
     *out += &table.render();
 }

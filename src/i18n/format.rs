@@ -302,6 +302,9 @@ mod tests {
         assert_eq!(db_datetime(Lang::Id, "not a time"), "not a time");
         let secs: Timestamp = "2026-12-01T07:30:05Z".parse().unwrap();
         assert_eq!(datetime_seconds(Lang::Id, secs), "01/12/2026 14:30:05 WIB");
-        assert_eq!(datetime_seconds(Lang::English, secs), "2026-12-01 14:30:05 WIB");
+        assert_eq!(
+            datetime_seconds(Lang::English, secs),
+            "2026-12-01 14:30:05 WIB"
+        );
     }
 }

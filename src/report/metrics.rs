@@ -14,8 +14,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::sla::RuleSummary;
+use super::sla_cache::SlaCache;
 use crate::config::ReportConfig;
 use crate::store::Store;
+use std::sync::Arc;
 
 type Labels = Vec<(String, String)>;
 
@@ -50,21 +52,27 @@ pub struct FigureCache(Mutex<Option<(Instant, Key, Figures)>>);
 impl FigureCache {
     /// Fresh figures, or the cached ones if computed under `ttl` ago with the same settings.
     /// A scrape that arrives while another computes waits for it and takes its result.
-    fn get(&self, store: &Store, cfg: &ReportConfig, ttl: Duration) -> Option<Figures> {
+    fn get(
+        &self,
+        store: &Store,
+        cfg: &ReportConfig,
+        sla: &Arc<SlaCache>,
+        ttl: Duration,
+    ) -> Option<Figures> {
         let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((at, k, f)) = slot.as_ref() {
             if at.elapsed() < ttl && *k == key(cfg) {
                 return Some(f.clone());
             }
         }
-        let f = compute(store, cfg)?;
+        let f = compute(store, cfg, sla)?;
         *slot = Some((Instant::now(), key(cfg), f.clone()));
         Some(f)
     }
 }
 
 /// The figures as of now; `None` (logged) when the calendar or the SLA watch cannot be read.
-fn compute(store: &Store, cfg: &ReportConfig) -> Option<Figures> {
+fn compute(store: &Store, cfg: &ReportConfig, sla_cache: &Arc<SlaCache>) -> Option<Figures> {
     let now = Timestamp::now();
     let cal = match super::calendar_for(cfg) {
         Ok(c) => c,
@@ -73,7 +81,8 @@ fn compute(store: &Store, cfg: &ReportConfig) -> Option<Figures> {
             return None;
         }
     };
-    let sla = match super::sla_report(store, cfg, &cal, now) {
+    // The dashboard's SLA report, at most a minute old (it reads the whole history).
+    let sla = match sla_cache.get(store, cfg) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "metrics: cannot compute the SLA watch");
@@ -91,15 +100,21 @@ fn compute(store: &Store, cfg: &ReportConfig) -> Option<Figures> {
             )
         });
     Some(Figures {
-        rules: sla.rules,
+        rules: sla.rules.clone(),
         year,
     })
 }
 
 /// Registers the report families in `reg`; logs and skips them when the store or the
 /// calendar cannot be read (the rest of `/metrics` still answers).
-pub fn register(reg: &mut Registry, store: &Store, cfg: &ReportConfig, cache: &FigureCache) {
-    let Some(figures) = cache.get(store, cfg, FIGURES_TTL) else {
+pub fn register(
+    reg: &mut Registry,
+    store: &Store,
+    cfg: &ReportConfig,
+    cache: &FigureCache,
+    sla: &Arc<SlaCache>,
+) {
+    let Some(figures) = cache.get(store, cfg, sla, FIGURES_TTL) else {
         return;
     };
     let open = Family::<Labels, Gauge>::default();

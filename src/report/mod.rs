@@ -15,6 +15,7 @@ mod oracle_tests;
 mod query;
 pub mod render;
 pub mod sla;
+pub mod sla_cache;
 pub mod telegram;
 pub mod timeline;
 

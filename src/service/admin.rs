@@ -127,7 +127,11 @@ pub fn readiness(shared: &Shared, now: Timestamp) -> (serde_json::Value, bool) {
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
-    match super::metrics::render(&shared) {
+    // Off the workers: the report figures read the store once a minute.
+    let rendered = tokio::task::spawn_blocking(move || super::metrics::render(&shared))
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()));
+    match rendered {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,

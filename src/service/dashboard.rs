@@ -39,7 +39,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/dashboard/dashboard.js", get(js))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct Params {
     from: Option<String>,
     to: Option<String>,
@@ -108,13 +108,27 @@ fn figures(shared: &Shared, q: &Params) -> Result<Figures, Failure> {
     };
     let cal = report::calendar_for(&cfg).map_err(fail)?;
     let kpi = report::kpi_report(&shared.store, &cfg, &cal, from, to, as_of).map_err(fail)?;
-    let sla = report::sla_report(&shared.store, &cfg, &cal, as_of).map_err(fail)?;
+    // As of now: the kept report (at most a minute old); as of another time: computed.
+    let sla = match &q.as_of {
+        Some(s) if !s.trim().is_empty() => {
+            report::sla_report(&shared.store, &cfg, &cal, as_of).map_err(fail)?
+        }
+        _ => (*shared.sla_cache.get(&shared.store, &cfg).map_err(fail)?).clone(),
+    };
     Ok(Figures { kpi, sla })
+}
+
+/// The figures on the blocking pool: a report reads the store for up to a second.
+async fn figures_off_the_workers(shared: &Arc<Shared>, q: &Params) -> Result<Figures, Failure> {
+    let (shared, q) = (shared.clone(), q.clone());
+    tokio::task::spawn_blocking(move || figures(&shared, &q))
+        .await
+        .unwrap_or_else(|e| Err((StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n"))))
 }
 
 async fn data(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Response {
     let q = q.day_first_dates_as_iso();
-    match figures(&shared, &q) {
+    match figures_off_the_workers(&shared, &q).await {
         Ok(f) => Json(serde_json::json!({"report": f.kpi, "sla": f.sla})).into_response(),
         Err(r) => r.into_response(),
     }
@@ -138,7 +152,7 @@ async fn page(State(shared): State<Arc<Shared>>, Query(q): Query<Params>) -> Res
         Ok(v) => v,
         Err(r) => return r.into_response(),
     };
-    match figures(&shared, &q) {
+    match figures_off_the_workers(&shared, &q).await {
         Ok(f) => Html(dashboard_page::render(&shared, &f, &view)).into_response(),
         Err(r) => r.into_response(),
     }

@@ -275,7 +275,13 @@ pub fn render(shared: &Shared) -> Result<String, String> {
 
     // SLA watch, alerts and target progress: src/report/metrics.rs.
     let report_cfg = shared.config().map(|c| c.report).unwrap_or_default();
-    crate::report::metrics::register(&mut reg, &shared.store, &report_cfg, &shared.report_figures);
+    crate::report::metrics::register(
+        &mut reg,
+        &shared.store,
+        &report_cfg,
+        &shared.report_figures,
+        &shared.sla_cache,
+    );
 
     reg.register_with_unit(
         "lapor_request_duration",

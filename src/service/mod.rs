@@ -91,6 +91,9 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
             info!(admin = %a, "admin listener on /healthz /readyz /metrics");
         }
         let app = admin::router(shared.clone());
+        // The dashboard's first SLA report reads the whole history: computed now, off the
+        // workers, rather than at the first admin's request.
+        shared.sla_cache.refresh_in_background(&store, &cfg.report);
         let mut stop = process_shutdown.clone();
         let limits = cfg.admin.limits.clone();
         admin_task = Some(tokio::spawn(async move {

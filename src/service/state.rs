@@ -123,6 +123,8 @@ pub struct Shared {
     pub watchdog: Option<Duration>,
     /// The report figures `/metrics` shows, computed at most once a minute.
     pub report_figures: crate::report::metrics::FigureCache,
+    /// The dashboard's SLA report, at most a minute old.
+    pub sla_cache: Arc<crate::report::sla_cache::SlaCache>,
 }
 
 impl Shared {
@@ -138,6 +140,7 @@ impl Shared {
             reloads_ok: AtomicU64::new(0),
             reloads_rejected: AtomicU64::new(0),
             report_figures: Default::default(),
+            sla_cache: Default::default(),
             watchdog,
         })
     }

@@ -150,7 +150,9 @@ impl Store {
         match tokio::task::spawn_blocking(move || f(&store)).await {
             Ok(r) => r,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(e) => Err(StoreError::Invalid(format!("a store task was cancelled: {e}"))),
+            Err(e) => Err(StoreError::Invalid(format!(
+                "a store task was cancelled: {e}"
+            ))),
         }
     }
 

@@ -118,8 +118,9 @@ impl Store {
             }
         }
         // '@…' keys are the bridge's own cursors (LAPOR!'s feed), not channels.
-        let mut stmt = conn
-            .prepare_cached("SELECT channel, updated_at FROM cursors WHERE channel NOT LIKE '@%'")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT channel, updated_at FROM cursors WHERE channel NOT LIKE '@%'",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let q = queue(&mut by, r.get(0)?);

@@ -9,7 +9,7 @@ use super::ChannelQueue;
 use crate::domain::{FieldProblem, RecordKey};
 use crate::store::dry_run::Verdict;
 use crate::store::testing::temp_store;
-use crate::store::{Intake, Outcome, OutboxState, Store};
+use crate::store::{Intake, OutboxState, Outcome, Store};
 use crate::time;
 
 /// The query `channel_queues` ran before migration 7, every record read.
@@ -207,7 +207,16 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
     let expected = scanned(&store);
     let states: std::collections::BTreeSet<(u64, u64, u64, u64, u64, u64)> = expected
         .iter()
-        .map(|q| (q.pending, q.held, q.forwarded, q.dead, q.acknowledged, q.dry_run_checked))
+        .map(|q| {
+            (
+                q.pending,
+                q.held,
+                q.forwarded,
+                q.dead,
+                q.acknowledged,
+                q.dry_run_checked,
+            )
+        })
         .collect();
     // The store really is in every state, or the comparison proves little.
     let sum = |f: fn(&ChannelQueue) -> u64| expected.iter().map(f).sum::<u64>();
@@ -221,7 +230,9 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
     ] {
         assert!(n > 0, "no record {name}: {states:?}");
     }
-    assert!(expected.iter().all(|q| q.attempts > 0 && q.last_forwarded_at.is_some()));
+    assert!(expected
+        .iter()
+        .all(|q| q.attempts > 0 && q.last_forwarded_at.is_some()));
     assert_eq!(store.channel_queues().unwrap(), expected);
     let grouped: Vec<(String, String, u64)> = store
         .read()
@@ -230,7 +241,9 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
              GROUP BY r.channel, o.state ORDER BY r.channel, o.state",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
@@ -241,7 +254,11 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
         .map(|c| (c.channel, c.state.as_str().to_owned(), c.count))
         .collect();
     assert_eq!(counts, grouped);
-    let pending: u64 = grouped.iter().filter(|g| g.1 == "pending").map(|g| g.2).sum();
+    let pending: u64 = grouped
+        .iter()
+        .filter(|g| g.1 == "pending")
+        .map(|g| g.2)
+        .sum();
     assert_eq!(store.count_in_state(OutboxState::Pending).unwrap(), pending);
 }
 
@@ -289,7 +306,10 @@ fn oldest_pending_reads_the_pending_rows_through_the_state_index() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     let plan = plan.join(" | ");
-    assert!(plan.contains("SEARCH o USING COVERING INDEX outbox_due (state=?)"), "{plan}");
+    assert!(
+        plan.contains("SEARCH o USING COVERING INDEX outbox_due (state=?)"),
+        "{plan}"
+    );
     assert!(!plan.contains("SCAN r"), "{plan}");
 }
 
@@ -315,9 +335,13 @@ fn sync_figures(store: &Store) -> SyncFigures {
 fn scanned_sync(store: &Store) -> SyncFigures {
     let conn = store.read();
     let wb = conn
-        .prepare("SELECT channel, state, COUNT(*) FROM writebacks GROUP BY channel, state ORDER BY 1, 2")
+        .prepare(
+            "SELECT channel, state, COUNT(*) FROM writebacks GROUP BY channel, state ORDER BY 1, 2",
+        )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
@@ -367,7 +391,9 @@ fn synced(store: &Store) {
     ups.push(up("u-again".into(), &tracking[0], "terverifikasi"));
     ups.push(up("u-unknown".into(), "LAP-none", "terverifikasi"));
     let channels = ["sambat", "call112", "ngombe"].map(String::from).into();
-    store.apply_updates(&ups, None, &channels, at(5_000)).unwrap();
+    store
+        .apply_updates(&ups, None, &channels, at(5_000))
+        .unwrap();
     for ch in ["sambat", "call112"] {
         let claimed = store.claim_writebacks(ch, at(6_000), 100).unwrap();
         for (i, wb) in claimed.iter().enumerate() {

@@ -61,7 +61,8 @@ async fn operator_commands_speak_indonesian_by_default_and_english_on_request() 
     .await;
     let isi = "Lampu penerangan jalan padam sejak tiga malam, jalan gelap dan rawan kecelakaan.";
     let dead = env.sambat.insert(complaint("Drainase", isi));
-    env.sambat.insert(complaint("Kategori Yang Tidak Dikenal Oleh Pemetaan", isi));
+    env.sambat
+        .insert(complaint("Kategori Yang Tidak Dikenal Oleh Pemetaan", isi));
     let p = env.pipeline(&[(
         "LAPOR_BRIDGE__CHANNELS__SAMBAT__MAPPING__KATEGORI__DRAINASE",
         "999999".into(),
@@ -97,11 +98,17 @@ async fn operator_commands_speak_indonesian_by_default_and_english_on_request() 
     assert!(s.contains("gagal terkirim") && s.contains("ditahan"), "{s}");
     assert!(s.contains("ALASAN"), "{s}");
     let s = en(&list);
-    assert!(s.contains("REASON") && s.contains("dead letter") && s.contains("held"), "{s}");
+    assert!(
+        s.contains("REASON") && s.contains("dead letter") && s.contains("held"),
+        "{s}"
+    );
 
     let show = ["show", &k, "--store", f];
     let s = id(&show);
-    assert!(s.contains("penerusan gagal terkirim") && s.contains("diterima"), "{s}");
+    assert!(
+        s.contains("penerusan gagal terkirim") && s.contains("diterima"),
+        "{s}"
+    );
     assert!(s.lines().any(|l| l.contains(" WIB  gagal terkirim")), "{s}");
     let s = en(&show);
     assert!(s.contains("forwarding dead letter"), "{s}");
@@ -111,14 +118,20 @@ async fn operator_commands_speak_indonesian_by_default_and_english_on_request() 
 
     let purge = ["privacy", "purge", "--dry-run", "--store", f];
     let s = id(&purge);
-    assert!(s.contains("0 aduan yang final di LAPOR!") && s.contains("Uji coba:"), "{s}");
+    assert!(
+        s.contains("0 aduan yang final di LAPOR!") && s.contains("Uji coba:"),
+        "{s}"
+    );
     assert!(en(&purge).contains("0 complaint(s) final in LAPOR!"));
 
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("salinan.db");
     let backup = ["backup", "--output", copy.to_str().unwrap(), "--store", f];
     let s = id(&backup);
-    assert!(s.starts_with("Cadangan ") && s.contains("(2 aduan, "), "{s}");
+    assert!(
+        s.starts_with("Cadangan ") && s.contains("(2 aduan, "),
+        "{s}"
+    );
 
     // `$LAPOR_BRIDGE_LANG` picks English too; JSON is the same in both.
     let o = bridge(&[("LAPOR_BRIDGE_LANG", "en")], &list);
@@ -137,18 +150,27 @@ fn operator_errors_speak_the_language_too() {
     let o = bridge(&[], &args);
     assert_eq!(o.status.code(), Some(2));
     let (_, err) = fitted(&args, &o);
-    assert!(err.contains("Penyimpanan /nonexistent/lapor-bridge.db tidak ada"), "{err}");
+    assert!(
+        err.contains("Penyimpanan /nonexistent/lapor-bridge.db tidak ada"),
+        "{err}"
+    );
     let o = bridge(&[], &[&["--lang", "en"], &args[..]].concat());
     assert!(fitted(&args, &o).1.contains("no store at"));
 
     let args = ["show", "sambat", "--store", missing];
     let o = bridge(&[], &args);
-    assert!(fitted(&args, &o).1.contains("bukan <kanal>:<id lokal>"), "{o:?}");
+    assert!(
+        fitted(&args, &o).1.contains("bukan <kanal>:<id lokal>"),
+        "{o:?}"
+    );
 
     let args = ["--store", missing, "run"];
     let o = bridge(&[], &args);
     assert_eq!(o.status.code(), Some(2));
-    assert!(fitted(&args, &o).1.contains("--store bukan opsi `run`"), "{o:?}");
+    assert!(
+        fitted(&args, &o).1.contains("--store bukan opsi `run`"),
+        "{o:?}"
+    );
 
     let args = ["demo"];
     let o = bridge(&[], &args);

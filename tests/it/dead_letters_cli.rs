@@ -169,7 +169,9 @@ async fn bulk_retry_and_acknowledge_leave_who_and_why_on_the_timeline() {
     // On a terminal (util-linux `script` gives it one) it asks; anything but yes does nothing.
     if Path::new("/usr/bin/script").exists() {
         let o = on_terminal(
-            &format!("{BIN} --lang en dead-letters acknowledge --reason 422 --note 'x' --store {f}"),
+            &format!(
+                "{BIN} --lang en dead-letters acknowledge --reason 422 --note 'x' --store {f}"
+            ),
             "n\n",
         );
         assert!(

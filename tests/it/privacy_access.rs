@@ -325,7 +325,9 @@ async fn the_commands_export_erase_and_report_through_the_binary() {
     assert_eq!(held["channels"][0]["telepon"], 1, "{held}");
     // Without --yes and without a terminal it refuses.
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-        .args(["--lang", "en", "privacy", "erase", "--nik", NIK, "--reason", "test"])
+        .args([
+            "--lang", "en", "privacy", "erase", "--nik", NIK, "--reason", "test",
+        ])
         .args(["--config", common::DEMO_TOML, "--store"])
         .arg(env.store_path())
         .stdin(std::process::Stdio::null())

@@ -315,6 +315,9 @@ fn an_empty_period_says_so_and_its_warnings_fit_the_terminal() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Tidak ada data untuk periode ini"), "{text}");
     // 2027 has no shipped holidays: the caveat is printed, wrapped within 100 columns.
-    assert!(text.contains("Peringatan:") && text.contains("2027"), "{text}");
+    assert!(
+        text.contains("Peringatan:") && text.contains("2027"),
+        "{text}"
+    );
     assert_fits_100(&text);
 }

@@ -229,7 +229,13 @@ mod tests {
         assert_eq!(BackgroundShare::DEFAULT.of(nz(50)).get(), 3);
         assert_eq!(BackgroundShare::DEFAULT.of(nz(49)).get(), 2);
         // Never zero: a tiny share still lets one background call a minute through.
-        assert_eq!(BackgroundShare::from_fraction(0.001).unwrap().of(nz(60)).get(), 1);
+        assert_eq!(
+            BackgroundShare::from_fraction(0.001)
+                .unwrap()
+                .of(nz(60))
+                .get(),
+            1
+        );
     }
 
     #[test]
@@ -299,7 +305,10 @@ mod tests {
         });
         let deadline = Instant::now() + Duration::from_secs(5);
         while g.stats.background_held.load(Ordering::Relaxed) < 2 {
-            assert!(Instant::now() < deadline, "the second call never reached the limiter");
+            assert!(
+                Instant::now() < deadline,
+                "the second call never reached the limiter"
+            );
             tokio::task::yield_now().await;
         }
         assert!(!held.is_finished());
@@ -313,7 +322,11 @@ mod tests {
 
     #[tokio::test]
     async fn without_creates_waiting_background_uses_the_whole_quota() {
-        let g = QuotaGate::new(nz(6000), nz(50), BackgroundShare::from_fraction(0.001).unwrap());
+        let g = QuotaGate::new(
+            nz(6000),
+            nz(50),
+            BackgroundShare::from_fraction(0.001).unwrap(),
+        );
         // 50 at once: the main burst, none of them held by the 1/min background limiter.
         for _ in 0..50 {
             assert_eq!(g.pass(CallClass::Background).await.waited, None);

@@ -79,7 +79,10 @@ pub async fn quota_use(a: QuotaArgs) -> Result<(), String> {
         ("LAPOR_BRIDGE__FORWARDER__CONCURRENCY", "8".into()),
     ];
     if let Some(s) = a.background_share {
-        overrides.push(("LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BACKGROUND_SHARE", s.to_string()));
+        overrides.push((
+            "LAPOR_BRIDGE__LAPOR__RATE_LIMIT__BACKGROUND_SHARE",
+            s.to_string(),
+        ));
     }
     let pipeline = rig.pipeline(&overrides)?;
     let share = pipeline.cfg.lapor.rate_limit.background_share.fraction();
