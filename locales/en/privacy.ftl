@@ -46,5 +46,5 @@ purge-stopped = purge of { $store } stopped: { $error }
 purge-done =
     removed the personal data of { $records } complaint(s) ({ $rows } row(s) rewritten);
     deleted { $files } file(s)
-purge-compacted = store compacted (WAL checkpointed and truncated, VACUUM)
+purge-compacted = store compacted (WAL checkpointed and truncated)
 purge-not-deleted = not deleted: { $error }; check its permissions and run again

@@ -46,5 +46,5 @@ purge-stopped = Pembersihan { $store } terhenti: { $error }
 purge-done =
     Data pribadi { $records } { -aduan } dihapus ({ $rows } baris ditulis ulang);
     { $files } berkas dihapus
-purge-compacted = Penyimpanan dipadatkan (WAL di-checkpoint dan dipotong, VACUUM)
+purge-compacted = Penyimpanan dipadatkan (WAL di-checkpoint dan dipotong)
 purge-not-deleted = Tidak terhapus: { $error }; periksa izin aksesnya lalu jalankan lagi

@@ -195,12 +195,6 @@ impl PurgeStage {
             heartbeat: Arc::new(Heartbeat::default()),
         }
     }
-
-    /// One purge now; what it did.
-    pub fn purge_once(&self, now: Timestamp) -> Result<Outcome, PrivacyError> {
-        let plan = plan(&self.store, &self.folders, self.retention_days, now)?;
-        execute(&self.store, &plan)
-    }
 }
 
 impl Stage for PurgeStage {
@@ -210,8 +204,19 @@ impl Stage for PurgeStage {
 
     fn step(&self) -> BoxFuture<'_, Step> {
         Box::pin(async move {
+            // On the blocking pool: a first purge of an old store scrubs for minutes.
+            let (store, folders, days) = (
+                self.store.clone(),
+                self.folders.clone(),
+                self.retention_days,
+            );
+            let done = tokio::task::spawn_blocking(move || {
+                plan(&store, &folders, days, Timestamp::now()).and_then(|p| execute(&store, &p))
+            })
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
             // Counts only: never a name, number or file name in the log.
-            match self.purge_once(Timestamp::now()) {
+            match done {
                 Ok(o) => tracing::info!(
                     records = o.records,
                     files_deleted = o.files_deleted,

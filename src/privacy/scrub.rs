@@ -66,10 +66,9 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
     let mut counts = ScrubCounts::default();
     let raw: Option<String> = {
         use rusqlite::OptionalExtension;
-        tx.query_row("SELECT raw FROM records WHERE id = ?1", [record_id], |r| {
-            r.get(0)
-        })
-        .optional()?
+        tx.prepare_cached("SELECT raw FROM records WHERE id = ?1")?
+            .query_row([record_id], |r| r.get(0))
+            .optional()?
     };
     let Some(raw) = raw else {
         return Err(StoreError::NotFound(format!("id {record_id}")));
@@ -83,7 +82,7 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         "SELECT payload FROM outbox WHERE record_id = ?1 AND payload IS NOT NULL",
         "SELECT payload FROM dry_run_verdicts WHERE record_id = ?1 AND payload IS NOT NULL",
     ] {
-        let mut st = tx.prepare(sql)?;
+        let mut st = tx.prepare_cached(sql)?;
         let rows = st.query_map([record_id], |r| r.get::<_, String>(0))?;
         for row in rows {
             sources.push(row?);
@@ -97,7 +96,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
     let needles = needles.sorted();
 
     let now = crate::time::db(jiff::Timestamp::now());
-    counts.records = tx.execute(
+    counts.records = exec(
+        tx,
         "UPDATE records SET raw = ?2,
              personal_data_removed_at = COALESCE(personal_data_removed_at, ?3)
          WHERE id = ?1",
@@ -112,7 +112,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     for (id, raw) in revs {
-        counts.revisions += tx.execute(
+        counts.revisions += exec(
+            tx,
             "UPDATE revisions SET raw = ?2 WHERE id = ?1",
             params![id, scrub_stored(&raw, &needles)],
         )?;
@@ -134,7 +135,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
     for (payload, problems, notes, last_error, divergence) in outbox {
-        counts.outbox += tx.execute(
+        counts.outbox += exec(
+            tx,
             "UPDATE outbox SET payload = ?2, problems = ?3, notes = ?4, last_error = ?5,
                  divergence = ?6
              WHERE record_id = ?1",
@@ -157,7 +159,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     for (id, detail) in events {
-        counts.events += tx.execute(
+        counts.events += exec(
+            tx,
             "UPDATE events SET detail = ?2 WHERE id = ?1",
             params![id, scrub_opt(detail, &needles)],
         )?;
@@ -171,7 +174,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     for (id, payload, reasons, notes) in verdicts {
-        counts.dry_run_verdicts += tx.execute(
+        counts.dry_run_verdicts += exec(
+            tx,
             "UPDATE dry_run_verdicts SET payload = ?2, reasons = ?3, notes = ?4 WHERE id = ?1",
             params![
                 id,
@@ -191,7 +195,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     for (id, isi, oleh) in updates {
-        counts.lapor_updates += tx.execute(
+        counts.lapor_updates += exec(
+            tx,
             "UPDATE lapor_updates SET tanggapan_isi = ?2, tanggapan_oleh = ?3 WHERE id = ?1",
             params![
                 id,
@@ -209,7 +214,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     for (id, last_error, outcome) in wbs {
-        counts.writebacks += tx.execute(
+        counts.writebacks += exec(
+            tx,
             "UPDATE writebacks SET last_error = ?2, outcome = ?3 WHERE id = ?1",
             params![
                 id,
@@ -219,7 +225,8 @@ pub fn scrub_record(tx: &Transaction, record_id: i64) -> Result<ScrubCounts, Sto
         )?;
     }
 
-    counts.sla_alerts += tx.execute(
+    counts.sla_alerts += exec(
+        tx,
         "UPDATE sla_alerts SET last_error = ?2 WHERE record_id = ?1 AND last_error IS NOT NULL",
         params![record_id, REMOVED],
     )?;
@@ -232,20 +239,41 @@ fn collect<T>(
     record_id: i64,
     f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>, StoreError> {
-    let mut st = tx.prepare(sql)?;
+    let mut st = tx.prepare_cached(sql)?;
     let rows = st.query_map([record_id], f)?;
     Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
 }
 
-/// Makes removed data unrecoverable from the files: secure delete on, the WAL checkpointed
-/// into the database, `VACUUM` (rebuilds the file from live rows only), and the WAL
-/// checkpointed and truncated again. Fails if another connection's read keeps the WAL from
-/// being truncated (then run it again once that reader is done).
+/// Through the statement cache: a purge runs these for every record of a batch.
+fn exec(tx: &Transaction, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    tx.prepare_cached(sql)?.execute(p)
+}
+
+/// Set once the store has been rebuilt by `VACUUM` with secure delete on.
+pub const VACUUMED_KEY: &str = "privacy.vacuumed_with_secure_delete";
+
+/// Makes removed data unrecoverable from the files. Every connection of the store has secure
+/// delete on (`Store::open`), so what a scrub removes is zeroed in its pages as it is written;
+/// checkpointing the WAL into the database and truncating it leaves it nowhere else. Content
+/// removed before secure delete was on (a store from an older version) may still sit in free
+/// space, so the first compaction also rebuilds the file with `VACUUM`, once: a daily one
+/// would rewrite a store of 300k complaints (1 GB, as much again in WAL) to drop one day's.
+/// Fails if another connection's read keeps the WAL from being truncated (then run it again
+/// once that reader is done).
 pub fn compact(store: &Store) -> Result<(), StoreError> {
     let busy = store.with_write_conn(|c| {
         c.pragma_update(None, "secure_delete", true)?;
         checkpoint(c)?;
-        c.execute_batch("VACUUM")?;
+        let vacuumed = c
+            .prepare_cached("SELECT 1 FROM settings WHERE key = ?1")?
+            .exists([VACUUMED_KEY])?;
+        if !vacuumed {
+            c.execute_batch("VACUUM")?;
+            c.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                [VACUUMED_KEY, &crate::time::db(jiff::Timestamp::now())],
+            )?;
+        }
         checkpoint(c)
     })?;
     if busy {

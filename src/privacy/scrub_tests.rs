@@ -246,3 +246,19 @@ fn compact_leaves_an_empty_wal_and_no_removed_bytes_in_the_file() {
     assert!(!hay.contains(NIK), "the NIK is still in the file");
     assert!(!hay.contains("Budi Santoso"));
 }
+
+#[test]
+fn after_the_first_rebuild_a_compaction_without_vacuum_still_leaves_no_removed_bytes() {
+    let (dir, store, id) = store_with_one();
+    compact(&store).unwrap();
+    assert!(store.setting(VACUUMED_KEY).unwrap().is_some());
+    store.with_tx(|tx| scrub_record(tx, id)).unwrap();
+    compact(&store).unwrap();
+    let db = std::fs::read(dir.path().join("test.db")).unwrap();
+    let wal = std::fs::read(dir.path().join("test.db-wal")).unwrap_or_default();
+    assert!(wal.is_empty(), "WAL holds {} bytes", wal.len());
+    let hay = String::from_utf8_lossy(&db);
+    assert!(!hay.contains(NIK), "the NIK is still in the file");
+    assert!(!hay.contains("Budi Santoso"));
+    assert!(!hay.contains("0812-3456-7890"));
+}

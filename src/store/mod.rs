@@ -73,6 +73,11 @@ impl Store {
         // FULL: a commit is on disk before intake answers "accepted", even across power loss.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The forwarder, sync and the purge each keep a dozen or more statements; at
+        // rusqlite's default of 16 they pushed one another out and were parsed again.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // Removed personal data is zeroed as it is written (privacy::scrub::compact).
+        conn.pragma_update(None, "secure_delete", true)?;
         migrations::run(&mut conn)?;
         restrict_companions(path);
         let reader = open_reader(path)?;
@@ -183,8 +188,13 @@ fn open_reader(path: &Path) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.pragma_update(None, "secure_delete", true)?;
     Ok(conn)
 }
+
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 64;
 
 /// Creates the store file with mode 0600 if it does not exist yet (an empty file is an empty
 /// SQLite database).
