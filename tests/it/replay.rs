@@ -124,6 +124,19 @@ async fn a_replay_beside_the_daemon_finds_missed_and_edited_records_once() {
     )
     .await;
 
+    // Each forwarded record's write-back moves its `diperbarui` to SAMBAT's clock; one landing
+    // after the edit below would show the edit to a regular poll. So they are all done first.
+    wait_for("the four write-backs sent", Duration::from_secs(60), || {
+        let sent = env.sambat.writebacks();
+        [a, b, c, d]
+            .iter()
+            .all(|id| sent.iter().any(|w| w.aduan_id == *id))
+            && read()
+                .and_then(|s| s.writeback_counts().ok())
+                .is_some_and(|counts| counts.iter().all(|w| w.state != "pending"))
+    })
+    .await;
+
     // SAMBAT comes back from its outage with an edit and a record stamped 09:00, behind the
     // cursor: regular polls do not see them.
     env.sambat.set_clock("2024-07-29 09:00:00");
