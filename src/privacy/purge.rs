@@ -205,16 +205,16 @@ impl Stage for PurgeStage {
     fn step(&self) -> BoxFuture<'_, Step> {
         Box::pin(async move {
             // On the blocking pool: a first purge of an old store scrubs for minutes.
-            let (store, folders, days) = (
-                self.store.clone(),
-                self.folders.clone(),
-                self.retention_days,
-            );
-            let done = tokio::task::spawn_blocking(move || {
-                plan(&store, &folders, days, Timestamp::now()).and_then(|p| execute(&store, &p))
-            })
-            .await
-            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            let (folders, days) = (self.folders.clone(), self.retention_days);
+            let done = self
+                .store
+                .blocking(move |store| {
+                    Ok(plan(store, &folders, days, Timestamp::now())
+                        .and_then(|p| execute(store, &p)))
+                })
+                .await
+                .map_err(PrivacyError::from)
+                .and_then(|r| r);
             // Counts only: never a name, number or file name in the log.
             match done {
                 Ok(o) => tracing::info!(
