@@ -69,6 +69,7 @@ impl Store {
         create_private(path)?;
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        plan_once(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a commit is on disk before intake answers "accepted", even across power loss.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -191,11 +192,22 @@ impl Store {
 fn open_reader(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    plan_once(&conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "secure_delete", true)?;
     Ok(conn)
+}
+
+/// Turns on SQLite's query planner stability guarantee: a statement keeps the plan it was
+/// prepared with. Without it, SQLite 3.54 prepares every cached statement with a join again
+/// each time a parameter is bound (the planner looks at bound values), and that was 12% of
+/// the bridge's CPU while forwarding (BENCHMARKS.md, issue 16). The store's queries are
+/// written for their indexes, so a value never needs another plan.
+pub(crate) fn plan_once(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 /// The writer's page cache, KiB (as a negative `cache_size`).
@@ -322,6 +334,25 @@ mod tests {
         assert_eq!(mode("test.db"), 0o600);
         assert_eq!(mode("test.db-wal"), 0o600);
         assert_eq!(mode("test.db-shm"), 0o600);
+    }
+
+    #[test]
+    fn a_cached_join_keeps_its_plan_across_binds() {
+        let (_dir, store) = temp_store();
+        let sql = "SELECT r.id FROM records r JOIN outbox o ON o.record_id = r.id \
+                   WHERE r.channel = ?1 AND r.local_id = ?2";
+        let reprepares = |conn: &rusqlite::Connection| {
+            for id in ["a", "b", "c"] {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let _: Vec<i64> = stmt
+                    .query_map(["sambat", id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+            }
+            let stmt = conn.prepare_cached(sql)?;
+            Ok(stmt.get_status(rusqlite::StatementStatus::RePrepare))
+        };
+        assert_eq!(store.with_write_conn(reprepares).unwrap(), 0, "writer");
+        assert_eq!(store.with_conn(reprepares).unwrap(), 0, "reader");
     }
 
     #[test]
