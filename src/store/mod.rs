@@ -206,7 +206,10 @@ fn open_reader(path: &Path) -> Result<Connection> {
 /// the bridge's CPU while forwarding (BENCHMARKS.md, issue 16). The store's queries are
 /// written for their indexes, so a value never needs another plan.
 pub(crate) fn plan_once(conn: &Connection) -> rusqlite::Result<()> {
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
 }
 
