@@ -312,6 +312,11 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
     let mut last_status = tokio::time::Instant::now() - status_every(&shared);
     let mut last_line = String::new();
     let mut was_wedged: Vec<String> = Vec::new();
+    // Once the status line has stood still for a while, the caches a busy spell filled are
+    // given back once (until the line moves again): an idle daemon on a large store kept
+    // ~10 MB of page cache and freed heap it no longer used.
+    let mut line_unchanged_rounds = 0u32;
+    let mut trimmed = false;
     loop {
         let reloading = shared.reloading.load(Ordering::Relaxed);
         let wedged = if reloading {
@@ -343,16 +348,25 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
                 // On the blocking pool: the figures are read from the store and the snapshot
                 // is a commit (an fsync), neither of which may hold an async worker.
                 let s = shared.clone();
+                let quiet = line_unchanged_rounds >= QUIET_ROUNDS && !trimmed;
                 let line = tokio::task::spawn_blocking(move || {
                     let line = status_line(&s);
                     write_snapshot(&s, false);
+                    if quiet {
+                        s.store.release_memory();
+                    }
                     line
                 })
                 .await
                 .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+                trimmed |= quiet;
                 if line != last_line {
                     notify::status(&line);
                     last_line = line;
+                    line_unchanged_rounds = 0;
+                    trimmed = false;
+                } else {
+                    line_unchanged_rounds += 1;
                 }
             }
         }
@@ -368,6 +382,10 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
         }
     }
 }
+
+/// Status rounds with the same line before the daemon counts as quiet (with the default
+/// interval of 5 s, 30 s).
+const QUIET_ROUNDS: u32 = 6;
 
 /// One line for STATUS=: queue, dead letters, LAPOR!'s state, wedged loops.
 pub fn status_line(shared: &Shared) -> String {
