@@ -316,7 +316,6 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
     // given back once (until the line moves again): an idle daemon on a large store kept
     // ~10 MB of page cache and freed heap it no longer used.
     let mut line_unchanged_rounds = 0u32;
-    let mut trimmed = false;
     loop {
         let reloading = shared.reloading.load(Ordering::Relaxed);
         let wedged = if reloading {
@@ -348,7 +347,8 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
                 // On the blocking pool: the figures are read from the store and the snapshot
                 // is a commit (an fsync), neither of which may hold an async worker.
                 let s = shared.clone();
-                let quiet = line_unchanged_rounds >= QUIET_ROUNDS && !trimmed;
+                // Exactly once per quiet spell: the count only grows until the line moves.
+                let quiet = line_unchanged_rounds == QUIET_ROUNDS;
                 let line = tokio::task::spawn_blocking(move || {
                     let line = status_line(&s);
                     write_snapshot(&s, false);
@@ -359,14 +359,12 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
                 })
                 .await
                 .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-                trimmed |= quiet;
                 if line != last_line {
                     notify::status(&line);
                     last_line = line;
                     line_unchanged_rounds = 0;
-                    trimmed = false;
                 } else {
-                    line_unchanged_rounds += 1;
+                    line_unchanged_rounds = line_unchanged_rounds.saturating_add(1);
                 }
             }
         }
