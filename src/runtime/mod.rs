@@ -6,6 +6,7 @@
 pub mod backoff;
 pub mod listener;
 pub mod liveness;
+pub mod memory;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -354,6 +354,7 @@ async fn watch(shared: Arc<Shared>, mut stop: shutdown::Shutdown) {
                     write_snapshot(&s, false);
                     if quiet {
                         s.store.release_memory();
+                        crate::runtime::memory::release();
                     }
                     line
                 })

@@ -167,22 +167,17 @@ impl Store {
         }
     }
 
-    /// Gives back what the connections' page caches and the allocator hold beyond what is in
-    /// use: for a quiet daemon, whose caches a busy spell or a start-up on a large store filled
-    /// (on a 300k-complaint store an idle daemon stayed at 29 MB; BENCHMARKS.md, issue 16).
-    /// The caches fill again from the OS's page cache as work comes.
+    /// Gives back what the connections' page caches hold beyond what is in use, for a quiet
+    /// daemon whose caches a busy spell or a start-up on a large store filled (on a
+    /// 300k-complaint store an idle daemon stayed at 29 MB; BENCHMARKS.md, issue 16). The
+    /// caches fill again from the OS's page cache as work comes. The process's own share is
+    /// [`crate::runtime::memory::release`].
     pub fn release_memory(&self) {
         for conn in [&self.conn, &self.reader] {
             let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(e) = conn.execute_batch("PRAGMA shrink_memory") {
                 tracing::debug!(error = %e, "cannot shrink the store's cache");
             }
-        }
-        // glibc keeps freed memory in its arenas (one per thread that allocated) until asked.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        // SAFETY: malloc_trim only returns free pages to the OS; it has no preconditions.
-        unsafe {
-            libc::malloc_trim(0);
         }
     }
 
