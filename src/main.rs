@@ -81,6 +81,7 @@ async fn dispatch(command: Command) -> ExitCode {
         Command::Report(args) => cli::report::run(args),
         Command::Privacy(args) => cli::privacy::run(args),
         Command::Backup(args) => cli::backup::run(args),
+        Command::Store(args) => cli::store_migrate::run(args).await,
         Command::Replay(args) => cli::replay::run(args),
         Command::Completions(args) => cli::package::completions(args),
         Command::Manpage(args) => cli::package::manpage(args),

@@ -200,3 +200,14 @@ replay-outcome-unreadable = cannot read the replay's outcome: { $error }
 replay-timeout =
     the { -baca-ulang } of { $channel } was not done within { $secs } s: is lapor-bridge running
     (systemctl status lapor-bridge)? The request stays and is taken when it runs
+
+## store migrate
+
+store-migrate-bad-address = --to: { $error }
+store-migrate-no-password-file = cannot read the password file { $path }: { $error }
+store-migrate-start = moving the store { $store } into { $target } (one transaction: nothing is kept if any check fails)
+store-migrate-table = { $table }: { $rows } rows
+store-migrate-done =
+    moved { $complaints } complaints into { $target } in { $seconds } s; every table's count
+    and the counts { $counts } checked equal
+store-migrate-failed = the store { $store } was not moved into { $target }: { $error }

@@ -198,3 +198,14 @@ replay-outcome-unreadable = Hasil { -baca-ulang } tidak dapat dibaca: { $error }
 replay-timeout =
     Baca ulang { $channel } belum selesai dalam { $secs } detik: apakah lapor-bridge berjalan
     (systemctl status lapor-bridge)? Permintaan tetap tercatat dan dikerjakan saat layanan berjalan
+
+## store migrate
+
+store-migrate-bad-address = --to: { $error }
+store-migrate-no-password-file = Berkas kata sandi { $path } tidak dapat dibaca: { $error }
+store-migrate-start = Memindahkan penyimpanan { $store } ke { $target } (satu transaksi: tidak ada yang disimpan bila satu pemeriksaan gagal)
+store-migrate-table = { $table }: { $rows } baris
+store-migrate-done =
+    { $complaints } { -aduan } dipindahkan ke { $target } dalam { $seconds } detik; jumlah baris
+    setiap tabel dan hitungan { $counts } diperiksa sama
+store-migrate-failed = Penyimpanan { $store } tidak dipindahkan ke { $target }: { $error }

@@ -17,6 +17,7 @@ pub mod show;
 pub mod since;
 pub mod status;
 pub mod status_render;
+pub mod store_migrate;
 
 use std::path::{Path, PathBuf};
 
@@ -169,6 +170,10 @@ pub enum Command {
     /// A consistent copy of the store (SQLite online backup), taken while the daemon runs;
     /// `--output DIR --keep N` writes a dated copy and keeps the newest N.
     Backup(backup::BackupArgs),
+    /// The store itself: `store migrate` moves a SQLite store into an empty PostgreSQL
+    /// database and checks the counts (for several bridges on one database; the daemon runs
+    /// on SQLite until that lands).
+    Store(store_migrate::StoreArgs),
     /// Re-read a SAMBAT channel, or a CSV folder's processed files, from a time, through the
     /// usual identity and dedupe; the running daemon does it on the channel's next step.
     Replay(replay::ReplayArgs),

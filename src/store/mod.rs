@@ -10,6 +10,7 @@ mod migrations;
 mod operator;
 mod outbox;
 mod overview;
+pub mod postgres;
 mod records;
 mod reference;
 pub mod replay;

@@ -127,7 +127,7 @@ mod idle;
 mod quota;
 mod report_timing;
 mod rig;
-mod store;
+pub mod store;
 mod sync_latency;
 mod throughput;
 mod webhook_latency;
