@@ -56,9 +56,10 @@ const TABLES: &[&str] = &[
     "reference",
     "settings",
     "channel_times",
-    "queue_counts",
-    "writeback_counts",
-    "update_effect_counts",
+    // The counts, without those that went back to 0 (the SQLite store keeps their rows).
+    "queue_counts WHERE records <> 0",
+    "writeback_counts WHERE n <> 0",
+    "update_effect_counts WHERE n <> 0",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,6 +69,16 @@ async fn a_store_moves_whole_into_postgres_once() {
     lapor_tools::bench::store::build_store(2_000, 2, &store)
         .await
         .unwrap();
+    {
+        // A count that went back to 0 (a state every record left), as a daemon's store has.
+        let conn = Connection::open(&store).unwrap();
+        conn.execute(
+            "INSERT INTO queue_counts (channel, state, records, attempts)
+             VALUES ('sambat', 'dry_run_checked', 0, 0)",
+            [],
+        )
+        .unwrap();
+    }
     let pg = TestPostgres::start().unwrap();
     let url = pg.create_database("kota").unwrap();
     let pwfile = dir.path().join("pg-password");
@@ -117,9 +128,26 @@ async fn a_store_moves_whole_into_postgres_once() {
         .unwrap()
         .get(0);
     assert_eq!(next, want.4 + 1);
-    db.execute("DELETE FROM records WHERE local_id = 'baru-1'", &[])
-        .await
-        .unwrap();
+    // The counts' triggers are on again after the move: a new outbox row is counted.
+    let pending = "SELECT coalesce(sum(records), 0)::bigint FROM queue_counts
+                   WHERE channel = 'sambat' AND state = 'pending'";
+    let before: i64 = db.query_one(pending, &[]).await.unwrap().get(0);
+    db.execute(
+        "INSERT INTO outbox (record_id, state) VALUES ($1, 'pending')",
+        &[&next],
+    )
+    .await
+    .unwrap();
+    let after: i64 = db.query_one(pending, &[]).await.unwrap().get(0);
+    assert_eq!(after, before + 1);
+    db.batch_execute(&format!(
+        "DELETE FROM outbox WHERE record_id = {next};
+         UPDATE queue_counts SET records = records - 1
+          WHERE channel = 'sambat' AND state = 'pending';
+         DELETE FROM records WHERE id = {next};"
+    ))
+    .await
+    .unwrap();
 
     // Again into the same database: refused, nothing added.
     let again = migrate(&store, &url, &pwfile);
@@ -210,4 +238,40 @@ async fn a_row_postgres_cannot_take_leaves_the_database_untouched() {
         tables, 0,
         "the schema and rows were rolled back with the copy"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_that_disagree_with_the_rows_stop_the_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kota.db");
+    lapor_tools::bench::store::build_store(300, 1, &store)
+        .await
+        .unwrap();
+    Connection::open(&store)
+        .unwrap()
+        .execute(
+            "UPDATE queue_counts SET records = records + 1
+             WHERE channel = 'sambat' AND state = 'forwarded'",
+            [],
+        )
+        .unwrap();
+    let pg = TestPostgres::start().unwrap();
+    let url = pg.create_database("kota").unwrap();
+    let pwfile = dir.path().join("pg-password");
+    std::fs::write(&pwfile, PASSWORD).unwrap();
+
+    let out = migrate(&store, &url, &pwfile);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("the counts in queue_counts differ"),
+        "{}",
+        text(&out)
+    );
+    let db = client(&url).await;
+    let exists: bool = db
+        .query_one("SELECT to_regclass('records') IS NOT NULL", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!exists, "nothing was committed");
 }

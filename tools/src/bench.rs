@@ -6,7 +6,8 @@
 //! of it is used, how much by creates while a backlog exists, and how many 429s.
 //! `csv-memory`: peak RSS of the CSV folder on a large file refused and on large files taken in.
 //! `store`: builds a realistic store of N complaints; `report`: times the reports and the
-//! dashboard on such a store, with peak RSS.
+//! dashboard on such a store, with peak RSS. `migrate`: `store migrate` of a store into a
+//! PostgreSQL cluster started here (the downtime of moving a city over).
 
 use std::process::ExitCode;
 
@@ -116,6 +117,11 @@ pub enum Which {
         #[arg(long)]
         bin: Option<std::path::PathBuf>,
     },
+    /// Times `lapor-bridge store migrate` of a store into a PostgreSQL cluster started here.
+    Migrate {
+        #[arg(long)]
+        store: std::path::PathBuf,
+    },
 }
 
 mod backlog_rss;
@@ -124,6 +130,7 @@ mod cpu;
 mod csv_memory;
 mod daemon;
 mod idle;
+mod migrate;
 mod quota;
 mod report_timing;
 mod rig;
@@ -180,6 +187,7 @@ pub async fn run(args: BenchArgs) -> ExitCode {
             output,
         } => store::build_store(records, years, &output).await,
         Which::Report { store, bin } => report_timing::time_reports(&store, bin).await,
+        Which::Migrate { store } => migrate::migrate(&store).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

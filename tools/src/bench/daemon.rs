@@ -21,7 +21,7 @@ pub const PRODUCTION_INTERVALS: [(&str, &str); 8] = [
 ];
 
 /// `LAPOR_BRIDGE_BIN`, else the workspace's `target/release/lapor-bridge`.
-fn binary() -> Result<PathBuf, String> {
+pub(super) fn binary() -> Result<PathBuf, String> {
     let p = match std::env::var_os("LAPOR_BRIDGE_BIN") {
         Some(p) => PathBuf::from(p),
         None => {
