@@ -1,9 +1,11 @@
 //! The store on PostgreSQL, for a city that runs several bridges on one database (issue 17).
-//! What is here so far: the schema, versioned like the SQLite store's, and moving a SQLite
-//! store into it with its counts checked (`lapor-bridge store migrate`). The daemon itself
+//! What is here so far: the schema, versioned like the SQLite store's; moving a SQLite store
+//! into it with its counts checked (`lapor-bridge store migrate`); and the leases by which
+//! one replica at a time will own a poller, a folder or the feed cursor. The daemon itself
 //! still runs on SQLite only.
 
 pub mod connect;
+pub mod lease;
 pub mod migrate;
 pub mod schema;
 

@@ -159,6 +159,15 @@ CREATE INDEX records_final_at ON records (lapor_status_at)
 CREATE INDEX records_sla_open ON records (id)
     WHERE lapor_status IS NULL OR lapor_status NOT IN ('selesai', 'ditolak', 'diarsipkan');
 
+-- Singular work (a poller, a CSV folder, the updates-feed cursor) owned by one replica at a
+-- time (lease.rs). The database's clock decides expiry; the generation goes up on takeover.
+CREATE TABLE leases (
+    name        TEXT COLLATE "C" PRIMARY KEY,
+    holder      TEXT COLLATE "C" NOT NULL,
+    generation  BIGINT NOT NULL,
+    expires_at  TIMESTAMPTZ NOT NULL
+);
+
 -- Counts kept in the same transactions as the rows they count, as in the SQLite store, so the
 -- status line and /metrics never scan the store.
 CREATE TABLE queue_counts (
