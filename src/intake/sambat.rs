@@ -119,12 +119,19 @@ impl SambatPoller {
         // read again until a pass finds no record it had not seen, and the stored cursor stays
         // on it until then.
         let mut crowded: Option<CrowdedSecond> = None;
+        // The page committing on the blocking pool while the next one is fetched: commits
+        // stay in page order (each waits for the one before), so the cursor only moves on.
+        let mut in_flight: Option<PageCommit> = None;
         while report.pages < MAX_PAGES_PER_POLL {
-            let page = self.fetch(&sejak, halaman).await?;
+            let fetched = self.fetch(&sejak, halaman).await;
+            self.settle(in_flight.take(), &mut report).await?;
+            let page = fetched?;
             self.heartbeat.beat();
             report.pages += 1;
             let cap = crowded.as_ref().map(|c| c.second.clone());
-            let newest = self.commit_page(&page.data, &sejak, cap.as_deref(), &mut report)?;
+            let prepared = self.prepare_page(&page.data, &sejak, cap.as_deref(), &mut report)?;
+            let newest = prepared.newest.clone();
+            in_flight = Some(self.spawn_commit(prepared));
             let at_end = page.data.is_empty() || halaman >= page.total_halaman;
             if newest == sejak && !at_end {
                 let c = crowded.get_or_insert_with(|| CrowdedSecond::new(&sejak));
@@ -142,8 +149,11 @@ impl SambatPoller {
                 }
                 crowded = None;
                 // The crowded second is complete: the cursor may move on.
+                self.settle(in_flight.take(), &mut report).await?;
+                let (channel, newest) = (self.channel.clone(), newest.clone());
                 self.store
-                    .intake(&[], Some((&self.channel, &newest)), Timestamp::now())?;
+                    .blocking(move |s| s.intake(&[], Some((&channel, &newest)), Timestamp::now()))
+                    .await?;
             }
             if at_end {
                 break;
@@ -153,6 +163,7 @@ impl SambatPoller {
             sejak = newest;
             halaman = 1;
         }
+        self.settle(in_flight.take(), &mut report).await?;
         if let Some(request) = replay {
             let done = crate::store::replay::ReplayDone {
                 request,
@@ -191,18 +202,24 @@ impl SambatPoller {
 
     /// Commits one page with the cursor it justifies (never beyond `cap`); returns the
     /// page's newest second.
-    fn commit_page(
+    /// A page's records made ready to commit (minimised, hashed, mapped), and the cursor the
+    /// page justifies; counts what cannot be identified or mapped.
+    fn prepare_page(
         &self,
         data: &[serde_json::Value],
         sejak: &str,
         cap: Option<&str>,
         report: &mut PollReport,
-    ) -> Result<String, StoreError> {
+    ) -> Result<PreparedPage, StoreError> {
         let now = Timestamp::now();
         let reference = reference_ids(&self.store)?;
         let mut newest = sejak.to_owned();
-        let mut keys = Vec::with_capacity(data.len());
-        let mut prepared = Vec::with_capacity(data.len());
+        let mut page = PreparedPage {
+            records: Vec::with_capacity(data.len()),
+            newest: String::new(),
+            cursor: String::new(),
+            now,
+        };
         for (i, raw) in data.iter().enumerate() {
             let Some(local_id) = local_id(raw) else {
                 report.unidentifiable += 1;
@@ -215,39 +232,82 @@ impl SambatPoller {
                     newest = d.to_owned();
                 }
             }
-            keys.push(RecordKey::new(self.channel.clone(), local_id));
+            let key = RecordKey::new(self.channel.clone(), local_id);
             // An anonymous record keeps no identity at rest; the hash is of what is stored.
             let mut raw = raw.clone();
             crate::mapping::minimise::sambat(&mut raw);
-            prepared.push(raw);
+            let mapping = self
+                .mappers
+                .map(&key, &raw, &reference, now)
+                .map(|m| m.notes);
+            if mapping.is_err() {
+                report.held += 1;
+            }
+            page.records.push(PreparedRecord {
+                content_hash: content_hash_sambat(&raw),
+                reported_at: raw
+                    .get("dibuat")
+                    .and_then(|v| v.as_str())
+                    .and_then(time::parse_wib),
+                key,
+                raw,
+                mapping,
+            });
         }
-        let items: Vec<Intake<'_>> = keys
-            .iter()
-            .zip(&prepared)
-            .map(|(key, raw)| {
-                let mapping = self.mappers.map(key, raw, &reference, now).map(|m| m.notes);
-                if mapping.is_err() {
-                    report.held += 1;
-                }
-                Intake {
-                    key,
-                    raw,
-                    content_hash: content_hash_sambat(raw),
-                    reported_at: raw
-                        .get("dibuat")
-                        .and_then(|v| v.as_str())
-                        .and_then(time::parse_wib),
-                    mapping,
-                }
-            })
-            .collect();
-        let cursor = match cap {
-            Some(c) if c < newest.as_str() => c,
-            _ => newest.as_str(),
+        page.cursor = match cap {
+            Some(c) if c < newest.as_str() => c.to_owned(),
+            _ => newest.clone(),
         };
-        let outcomes = self
-            .store
-            .intake(&items, Some((&self.channel, cursor)), now)?;
+        page.newest = newest;
+        Ok(page)
+    }
+
+    /// Starts the page's commit on the blocking pool (its fsync must not hold an async
+    /// worker); [`Self::settle`] waits for it.
+    fn spawn_commit(&self, page: PreparedPage) -> PageCommit {
+        let store = self.store.clone();
+        let channel = self.channel.clone();
+        tokio::task::spawn_blocking(move || {
+            let (held, owned): (Vec<_>, Vec<_>) = page
+                .records
+                .into_iter()
+                .map(|r| ((r.key, r.raw), (r.content_hash, r.reported_at, r.mapping)))
+                .unzip();
+            let items: Vec<Intake<'_>> = held
+                .iter()
+                .zip(owned)
+                .map(
+                    |((key, raw), (content_hash, reported_at, mapping))| Intake {
+                        key,
+                        raw,
+                        content_hash,
+                        reported_at,
+                        mapping,
+                    },
+                )
+                .collect();
+            store.intake(&items, Some((&channel, &page.cursor)), page.now)
+        })
+    }
+
+    /// Waits for a page's commit and counts its outcomes.
+    async fn settle(
+        &self,
+        commit: Option<PageCommit>,
+        report: &mut PollReport,
+    ) -> Result<(), StoreError> {
+        let Some(commit) = commit else {
+            return Ok(());
+        };
+        let outcomes = match commit.await {
+            Ok(r) => r?,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => {
+                return Err(StoreError::Invalid(format!(
+                    "a page's commit was cancelled: {e}"
+                )))
+            }
+        };
         for o in outcomes {
             if matches!(
                 o,
@@ -265,8 +325,28 @@ impl SambatPoller {
                 IntakeOutcome::Requeued => report.requeued += 1,
             }
         }
-        Ok(newest)
+        Ok(())
     }
+}
+
+type PageCommit = tokio::task::JoinHandle<Result<Vec<IntakeOutcome>, StoreError>>;
+
+/// A page's records, owned, so its commit can run while the next page is fetched.
+struct PreparedPage {
+    records: Vec<PreparedRecord>,
+    /// The newest `diperbarui` of the page (the next poll's `sejak`).
+    newest: String,
+    /// What the commit stores as the cursor: `newest`, or a crowded second's start.
+    cursor: String,
+    now: Timestamp,
+}
+
+struct PreparedRecord {
+    key: RecordKey,
+    raw: serde_json::Value,
+    content_hash: String,
+    reported_at: Option<Timestamp>,
+    mapping: Result<Vec<String>, Vec<crate::domain::FieldProblem>>,
 }
 
 /// One poll per interval.
