@@ -2,7 +2,7 @@
 //! (`scripts/ensure-postgres.sh` installs them when missing), a data folder in a temporary
 //! directory, a free port on 127.0.0.1, and password authentication for TCP, so the bridge's
 //! tests connect the way a city's server does. Stopped and removed on drop. No container and
-//! no system service.
+//! no system service. The server is this process's child and dies with it.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -13,9 +13,14 @@ pub const USER: &str = "lapor";
 pub const PASSWORD: &str = "uji-sandi-lokal";
 
 pub struct TestPostgres {
+    /// The server, started directly (not daemonised by pg_ctl), so it cannot outlive the
+    /// test: killed on drop, and by the kernel if the test process dies first.
+    server: Option<std::process::Child>,
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// Debian's `postgres` user, when the tests run as root (initdb and postgres refuse root).
+    owner: Option<(u32, u32)>,
 }
 
 impl TestPostgres {
@@ -31,14 +36,19 @@ impl TestPostgres {
         std::fs::create_dir(&data).map_err(|e| e.to_string())?;
         let pwfile = dir.path().join("pwfile");
         std::fs::write(&pwfile, PASSWORD).map_err(|e| e.to_string())?;
-        let as_root = unsafe { libc::geteuid() } == 0;
-        if as_root {
-            // initdb and postgres refuse to run as root: the cluster belongs to Debian's
-            // `postgres` user, who must be able to reach the folder.
-            give_to_postgres(dir.path(), &data, &pwfile)?;
-        }
+        let owner = if unsafe { libc::geteuid() } == 0 {
+            Some(give_to_postgres(dir.path(), &data, &pwfile)?)
+        } else {
+            None
+        };
         let port = free_port()?;
-        let cluster = TestPostgres { dir, bin, port };
+        let mut cluster = TestPostgres {
+            server: None,
+            dir,
+            bin,
+            port,
+            owner,
+        };
         cluster.run(
             "initdb",
             &[
@@ -55,30 +65,61 @@ impl TestPostgres {
                 "--no-sync",
             ],
         )?;
-        // fsync off: a test kills the bridge's processes, never the machine.
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -c port={port} -k {} -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            path_str(cluster.dir.path())
-        );
         let log = cluster.dir.path().join("server.log");
-        if let Err(e) = cluster.run(
-            "pg_ctl",
-            &[
-                "-D",
-                &path_str(&data),
-                "-l",
-                &path_str(&log),
-                "-o",
-                &options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-        ) {
-            let server_log = std::fs::read_to_string(&log).unwrap_or_default();
-            return Err(format!("{e}\nserver log:\n{server_log}"));
+        let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+        if let Some((uid, gid)) = owner {
+            let _ = std::os::unix::fs::chown(&log, Some(uid), Some(gid));
+        }
+        let mut cmd = cluster.command("postgres");
+        // fsync off: a test kills the bridge's processes, never the machine.
+        cmd.args(["-D", &path_str(&data), "-k", &path_str(cluster.dir.path())])
+            .args([
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                &format!("port={port}"),
+            ])
+            .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
+            .args(["-c", "full_page_writes=off", "-c", "max_connections=200"])
+            .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log_file);
+        // The kernel kills the server when the thread that started it ends (the test's
+        // thread, or the bench's runtime worker): never start one from a short-lived thread.
+        // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        cluster.server = Some(
+            cmd.spawn()
+                .map_err(|e| format!("cannot start postgres: {e}"))?,
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let ready = cluster
+                .command("pg_isready")
+                .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q"])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ready {
+                break;
+            }
+            let exited = cluster
+                .server
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
+            if exited.is_some() || std::time::Instant::now() > deadline {
+                let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+                return Err(format!(
+                    "postgres did not accept connections ({exited:?})\nserver log:\n{server_log}"
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
         Ok(cluster)
     }
@@ -109,21 +150,23 @@ impl TestPostgres {
         self.port
     }
 
+    /// One of the server's programs, as the cluster's owner.
+    fn command(&self, tool: &str) -> Command {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = Command::new(self.bin.join(tool));
+        if let Some((uid, gid)) = self.owner {
+            cmd.uid(uid).gid(gid);
+        }
+        cmd.current_dir(self.dir.path()).stdin(Stdio::null());
+        cmd
+    }
+
     fn run(&self, tool: &str, args: &[&str]) -> Result<(), String> {
-        let exe = self.bin.join(tool);
-        let mut cmd = if unsafe { libc::geteuid() } == 0 {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
-        let out = cmd
+        let out = self
+            .command(tool)
             .args(args)
-            .current_dir(self.dir.path())
-            .stdin(Stdio::null())
             .output()
-            .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+            .map_err(|e| format!("cannot run {tool}: {e}"))?;
         if out.status.success() {
             Ok(())
         } else {
@@ -139,8 +182,14 @@ impl TestPostgres {
 
 impl Drop for TestPostgres {
     fn drop(&mut self) {
-        let data = path_str(&self.dir.path().join("data"));
-        let _ = self.run("pg_ctl", &["-D", &data, "-m", "immediate", "-w", "stop"]);
+        if let Some(mut server) = self.server.take() {
+            // SIGQUIT: PostgreSQL's immediate shutdown, which also ends its backends.
+            // SAFETY: a signal to our own child, which has not been waited for yet.
+            unsafe {
+                libc::kill(server.id() as libc::pid_t, libc::SIGQUIT);
+            }
+            let _ = server.wait();
+        }
     }
 }
 
@@ -165,7 +214,7 @@ fn server_binaries() -> Result<PathBuf, String> {
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
-fn give_to_postgres(dir: &Path, data: &Path, pwfile: &Path) -> Result<(), String> {
+fn give_to_postgres(dir: &Path, data: &Path, pwfile: &Path) -> Result<(u32, u32), String> {
     use std::ffi::CString;
     use std::os::unix::fs::PermissionsExt;
     let user = CString::new("postgres").expect("no NUL");
@@ -187,7 +236,8 @@ fn give_to_postgres(dir: &Path, data: &Path, pwfile: &Path) -> Result<(), String
             .map_err(|e| format!("cannot give {} to postgres: {e}", p.display()))?;
     }
     std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    Ok((uid, gid))
 }
 
 fn free_port() -> Result<u16, String> {
