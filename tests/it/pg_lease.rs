@@ -4,14 +4,10 @@
 use std::time::{Duration, Instant};
 
 use lapor_bridge::store::postgres::{lease, schema};
-use lapor_tools::postgres::{TestPostgres, PASSWORD};
+use lapor_tools::postgres::TestPostgres;
 
 async fn client(url: &str) -> tokio_postgres::Client {
-    let mut config: tokio_postgres::Config = url.parse().unwrap();
-    config.password(PASSWORD);
-    let (client, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(conn);
-    client
+    TestPostgres::connect(url).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,7 +3,7 @@
 //! table against the file; a second run, a wrong password and a bad row refused with nothing
 //! changed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use lapor_tools::postgres::{TestPostgres, PASSWORD};
@@ -31,58 +31,75 @@ fn text(o: &Output) -> String {
 }
 
 async fn client(url: &str) -> tokio_postgres::Client {
-    let mut config: tokio_postgres::Config = url.parse().unwrap();
-    config.password(PASSWORD);
-    let (client, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(conn);
-    client
+    TestPostgres::connect(url).await
+}
+
+/// A realistic SQLite store of `records` complaints (`bench store`), changed by `damage`, and
+/// an empty database in a cluster of its own, with the password in a file.
+struct Setup {
+    dir: tempfile::TempDir,
+    store: PathBuf,
+    pg: TestPostgres,
+    url: String,
+    pwfile: PathBuf,
+}
+
+async fn setup(records: u64, years: u32, damage: impl FnOnce(&Connection)) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kota.db");
+    lapor_tools::bench::store::build_store(records, years, &store)
+        .await
+        .unwrap();
+    let conn = Connection::open(&store).unwrap();
+    // A damaged file, as a copy made by hand might be: the foreign keys are off for this
+    // connection only.
+    conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    damage(&conn);
+    drop(conn);
+    let pg = TestPostgres::start().unwrap();
+    let url = pg.create_database("kota").unwrap();
+    let pwfile = dir.path().join("pg-password");
+    std::fs::write(&pwfile, format!("{PASSWORD}\n")).unwrap();
+    Setup {
+        dir,
+        store,
+        pg,
+        url,
+        pwfile,
+    }
 }
 
 fn sqlite_count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-const TABLES: &[&str] = &[
-    "records",
-    "revisions",
-    "events",
-    "outbox",
-    "dry_run_verdicts",
-    "lapor_updates",
-    "writebacks",
-    "sla_alerts",
-    "chat_alerts",
-    "cursors",
-    "reference",
-    "settings",
-    "channel_times",
-    // The counts, without those that went back to 0 (the SQLite store keeps their rows).
-    "queue_counts WHERE records <> 0",
-    "writeback_counts WHERE n <> 0",
-    "update_effect_counts WHERE n <> 0",
-];
+/// What a table's rows are compared by: the counts that went back to 0 keep their rows in the
+/// SQLite store and have none in PostgreSQL.
+fn compared(table: &str) -> String {
+    match table {
+        "queue_counts" => format!("{table} WHERE records <> 0"),
+        "writeback_counts" | "update_effect_counts" => format!("{table} WHERE n <> 0"),
+        _ => table.to_owned(),
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_moves_whole_into_postgres_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("kota.db");
-    lapor_tools::bench::store::build_store(2_000, 2, &store)
-        .await
-        .unwrap();
-    {
-        // A count that went back to 0 (a state every record left), as a daemon's store has.
-        let conn = Connection::open(&store).unwrap();
-        conn.execute(
+    // A count that went back to 0 (a state every record left), as a daemon's store has.
+    let Setup {
+        dir,
+        store,
+        pg,
+        url,
+        pwfile,
+    } = setup(2_000, 2, |c| {
+        c.execute_batch(
             "INSERT INTO queue_counts (channel, state, records, attempts)
-             VALUES ('sambat', 'dry_run_checked', 0, 0)",
-            [],
+                 VALUES ('sambat', 'dry_run_checked', 0, 0)",
         )
-        .unwrap();
-    }
-    let pg = TestPostgres::start().unwrap();
-    let url = pg.create_database("kota").unwrap();
-    let pwfile = dir.path().join("pg-password");
-    std::fs::write(&pwfile, format!("{PASSWORD}\n")).unwrap();
+        .unwrap()
+    })
+    .await;
 
     let out = migrate(&store, &url, &pwfile);
     assert!(out.status.success(), "{}", text(&out));
@@ -94,7 +111,15 @@ async fn a_store_moves_whole_into_postgres_once() {
 
     let sqlite = Connection::open(&store).unwrap();
     let db = client(&url).await;
-    for table in TABLES {
+    let tables: Vec<String> = sqlite
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tables.len(), 16, "{tables:?}");
+    for table in tables.iter().map(|t| compared(t)) {
         let want = sqlite_count(&sqlite, &format!("SELECT count(*) FROM {table}"));
         let got: i64 = db
             .query_one(&format!("SELECT count(*) FROM {table}"), &[])
@@ -192,41 +217,14 @@ async fn a_store_moves_whole_into_postgres_once() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_row_postgres_cannot_take_leaves_the_database_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("kota.db");
-    lapor_tools::bench::store::build_store(300, 1, &store)
-        .await
-        .unwrap();
-    let sqlite = Connection::open(&store).unwrap();
-    // SQLite keeps text in an INTEGER column; PostgreSQL will not. (A damaged file, as a
-    // copy made by hand might be: the foreign key is off for this connection only.)
-    sqlite.pragma_update(None, "foreign_keys", "OFF").unwrap();
-    let id: i64 = sqlite_count(&sqlite, "SELECT max(id) FROM events");
-    sqlite
-        .execute(
-            "UPDATE events SET record_id = 'not-a-number' WHERE id = ?1",
-            [id],
-        )
-        .unwrap();
-    drop(sqlite);
-    let pg = TestPostgres::start().unwrap();
-    let url = pg.create_database("kota").unwrap();
-    let pwfile = dir.path().join("pg-password");
-    std::fs::write(&pwfile, PASSWORD).unwrap();
-
-    let out = migrate(&store, &url, &pwfile);
+/// A damaged store's move: refused (exit 1), and nothing left in the database, not even the
+/// schema. The output, and the setup (its folder holds the damaged store).
+async fn refused_move(damage: impl FnOnce(&Connection)) -> (String, Setup) {
+    let s = setup(300, 1, damage).await;
+    let out = migrate(&s.store, &s.url, &s.pwfile);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains(&format!(
-            "table events, row id = {id}, column record_id: the SQLite store holds text"
-        )),
-        "{}",
-        text(&out)
-    );
-    let db = client(&url).await;
-    let tables: i64 = db
+    let tables: i64 = client(&s.url)
+        .await
         .query_one(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
             &[],
@@ -238,40 +236,42 @@ async fn a_row_postgres_cannot_take_leaves_the_database_untouched() {
         tables, 0,
         "the schema and rows were rolled back with the copy"
     );
+    (text(&out), s)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_postgres_cannot_take_leaves_the_database_untouched() {
+    // SQLite keeps text in an INTEGER column; PostgreSQL will not.
+    let (out, setup) = refused_move(|c| {
+        let id = sqlite_count(c, "SELECT max(id) FROM events");
+        c.execute(
+            "UPDATE events SET record_id = 'not-a-number' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    })
+    .await;
+    let id = sqlite_count(
+        &Connection::open(&setup.store).unwrap(),
+        "SELECT id FROM events WHERE record_id = 'not-a-number'",
+    );
+    assert!(
+        out.contains(&format!(
+            "table events, row id = {id}, column record_id: the SQLite store holds text"
+        )),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counts_that_disagree_with_the_rows_stop_the_move() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("kota.db");
-    lapor_tools::bench::store::build_store(300, 1, &store)
-        .await
-        .unwrap();
-    Connection::open(&store)
-        .unwrap()
-        .execute(
+    let (out, _) = refused_move(|c| {
+        c.execute_batch(
             "UPDATE queue_counts SET records = records + 1
              WHERE channel = 'sambat' AND state = 'forwarded'",
-            [],
         )
-        .unwrap();
-    let pg = TestPostgres::start().unwrap();
-    let url = pg.create_database("kota").unwrap();
-    let pwfile = dir.path().join("pg-password");
-    std::fs::write(&pwfile, PASSWORD).unwrap();
-
-    let out = migrate(&store, &url, &pwfile);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(
-        text(&out).contains("the counts in queue_counts differ"),
-        "{}",
-        text(&out)
-    );
-    let db = client(&url).await;
-    let exists: bool = db
-        .query_one("SELECT to_regclass('records') IS NOT NULL", &[])
-        .await
         .unwrap()
-        .get(0);
-    assert!(!exists, "nothing was committed");
+    })
+    .await;
+    assert!(out.contains("the counts in queue_counts differ"), "{out}");
 }

@@ -150,6 +150,19 @@ impl TestPostgres {
         self.port
     }
 
+    /// A client of the database at `url` (one of [`Self::create_database`]'s), with the
+    /// cluster's password, its connection driven on the current runtime.
+    pub async fn connect(url: &str) -> tokio_postgres::Client {
+        let mut config: tokio_postgres::Config = url.parse().expect("a cluster address");
+        config.password(PASSWORD);
+        let (client, conn) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .expect("the test cluster accepts its own user");
+        tokio::spawn(conn);
+        client
+    }
+
     /// One of the server's programs, as the cluster's owner.
     fn command(&self, tool: &str) -> Command {
         use std::os::unix::process::CommandExt;
