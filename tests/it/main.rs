@@ -36,6 +36,7 @@ mod metrics_promtool;
 mod no_pii_in_logs;
 mod outage;
 mod package_files;
+mod pg_claims;
 mod pg_lease;
 mod privacy_access;
 mod privacy_purge;

@@ -121,7 +121,7 @@ pub async fn migrate(
     }
     // Brings an older SQLite store to the schema version 1 mirrors (or refuses a newer one).
     drop(super::super::Store::open(from)?);
-    check_tables(from)?;
+    let sqlite_columns = check_tables(from)?;
 
     let mut client = to.connect(password).await?;
     let tx = client.transaction().await?;
@@ -133,9 +133,22 @@ pub async fn migrate(
         let stmt = tx
             .prepare(&format!("SELECT * FROM {table} LIMIT 0"))
             .await?;
+        // The columns both stores have; those only PostgreSQL has (a replica's claim) start
+        // empty.
+        let known = sqlite_columns.get(*table).cloned().unwrap_or_default();
+        if let Some(lost) = known
+            .iter()
+            .find(|k| !stmt.columns().iter().any(|c| c.name() == k.as_str()))
+        {
+            return Err(PgError::Refused(format!(
+                "the SQLite store's {table}.{lost} has no column in the PostgreSQL store: \
+                 this lapor-bridge cannot move it without losing it"
+            )));
+        }
         let cols: Vec<(String, Type)> = stmt
             .columns()
             .iter()
+            .filter(|c| known.iter().any(|k| k == c.name()))
             .map(|c| (c.name().to_owned(), c.type_().clone()))
             .collect();
         columns.push(cols);
@@ -267,8 +280,8 @@ pub async fn migrate(
 }
 
 /// Every table of the SQLite store must be one this version knows how to move: a table
-/// missing here would be lost silently.
-fn check_tables(from: &Path) -> Result<()> {
+/// missing here would be lost silently. The tables' columns.
+fn check_tables(from: &Path) -> Result<std::collections::HashMap<String, Vec<String>>> {
     let conn =
         rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut stmt = conn.prepare(
@@ -292,7 +305,15 @@ fn check_tables(from: &Path) -> Result<()> {
                 .join(", ")
         )));
     }
-    Ok(())
+    let mut columns = std::collections::HashMap::new();
+    for name in names {
+        let cols: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{name}')"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        columns.insert(name, cols);
+    }
+    Ok(columns)
 }
 
 async fn refuse_if_not_empty(tx: &tokio_postgres::Transaction<'_>, to: &PgAddress) -> Result<()> {

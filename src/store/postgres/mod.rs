@@ -1,12 +1,14 @@
 //! The store on PostgreSQL, for a city that runs several bridges on one database (issue 17).
 //! What is here so far: the schema, versioned like the SQLite store's; moving a SQLite store
-//! into it with its counts checked (`lapor-bridge store migrate`); and the leases by which
-//! one replica at a time will own a poller, a folder or the feed cursor. The daemon itself
+//! into it with its counts checked (`lapor-bridge store migrate`); the leases by which one
+//! replica at a time will own a poller, a folder or the feed cursor; and claims of due
+//! records that several replicas can make at once. The daemon itself
 //! still runs on SQLite only.
 
 pub mod connect;
 pub mod lease;
 pub mod migrate;
+pub mod outbox;
 pub mod schema;
 
 #[derive(Debug, thiserror::Error)]

@@ -74,7 +74,10 @@ CREATE TABLE outbox (
     notes            TEXT COLLATE "C",
     payload          TEXT COLLATE "C",
     forwarded_at     TEXT COLLATE "C",
-    divergence       TEXT COLLATE "C"
+    divergence       TEXT COLLATE "C",
+    -- Not in the SQLite store (one process there): which replica claimed the row, until when.
+    claimed_by       TEXT COLLATE "C",
+    claim_until      TIMESTAMPTZ
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 
