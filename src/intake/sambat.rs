@@ -200,10 +200,9 @@ impl SambatPoller {
             .await
     }
 
-    /// Commits one page with the cursor it justifies (never beyond `cap`); returns the
-    /// page's newest second.
-    /// A page's records made ready to commit (minimised, hashed, mapped), and the cursor the
-    /// page justifies; counts what cannot be identified or mapped.
+    /// A page's records made ready to commit (minimised, hashed, mapped), with the cursor the
+    /// page justifies (never beyond `cap`) and its newest second; counts what cannot be
+    /// identified or mapped.
     fn prepare_page(
         &self,
         data: &[serde_json::Value],
