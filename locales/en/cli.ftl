@@ -206,8 +206,8 @@ replay-timeout =
 store-migrate-bad-address = --to: { $error }
 store-migrate-no-password-file = cannot read the password file { $path }: { $error }
 store-migrate-start = moving the store { $store } into { $target } (one transaction: nothing is kept if any check fails)
-store-migrate-table = { $table }: { $rows } rows
+store-migrate-table = { $table }: { $rows } rows copied
 store-migrate-done =
-    moved { $complaints } complaints into { $target } in { $seconds } s; every table's count
+    committed: { $complaints } complaints moved into { $target } in { $seconds } s; every table's count
     and the counts { $counts } checked equal
 store-migrate-failed = the store { $store } was not moved into { $target }: { $error }

@@ -204,8 +204,8 @@ replay-timeout =
 store-migrate-bad-address = --to: { $error }
 store-migrate-no-password-file = Berkas kata sandi { $path } tidak dapat dibaca: { $error }
 store-migrate-start = Memindahkan penyimpanan { $store } ke { $target } (satu transaksi: tidak ada yang disimpan bila satu pemeriksaan gagal)
-store-migrate-table = { $table }: { $rows } baris
+store-migrate-table = { $table }: { $rows } baris disalin
 store-migrate-done =
-    { $complaints } { -aduan } dipindahkan ke { $target } dalam { $seconds } detik; jumlah baris
+    Disimpan: { $complaints } { -aduan } dipindahkan ke { $target } dalam { $seconds } detik; jumlah baris
     setiap tabel dan hitungan { $counts } diperiksa sama
 store-migrate-failed = Penyimpanan { $store } tidak dipindahkan ke { $target }: { $error }

@@ -93,18 +93,18 @@ pub async fn run(args: StoreArgs) -> ExitCode {
             target = to_shown.clone()
         ) + "\n"),
     );
-    match migrate::migrate(&source, &address, password.as_ref()).await {
+    let shown = |table: &migrate::TableMoved| {
+        fit::print(
+            &(t!(
+                lang,
+                "store-migrate-table",
+                table = table.table,
+                rows = int(lang, table.rows)
+            ) + "\n"),
+        );
+    };
+    match migrate::migrate(&source, &address, password.as_ref(), shown).await {
         Ok(report) => {
-            for table in &report.tables {
-                fit::print(
-                    &(t!(
-                        lang,
-                        "store-migrate-table",
-                        table = table.table,
-                        rows = int(lang, table.rows)
-                    ) + "\n"),
-                );
-            }
             fit::print(
                 &(t!(
                     lang,

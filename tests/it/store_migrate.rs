@@ -104,7 +104,7 @@ async fn a_store_moves_whole_into_postgres_once() {
     let out = migrate(&store, &url, &pwfile);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("moved 2,000 complaints into"),
+        text(&out).contains("committed: 2,000 complaints moved into"),
         "{}",
         text(&out)
     );

@@ -107,10 +107,13 @@ enum FromSqlite {
     Derived(Vec<String>),
 }
 
+/// `on_table` hears of each table as it is copied (a large store takes minutes, and an operator
+/// should see it move); the commit comes only after the last table and the checks.
 pub async fn migrate(
     from: &Path,
     to: &PgAddress,
     password: Option<&secrecy::SecretString>,
+    mut on_table: impl FnMut(&TableMoved),
 ) -> Result<MigrateReport> {
     let started = Instant::now();
     if !from.is_file() {
@@ -214,10 +217,12 @@ pub async fn migrate(
                  {counted} in PostgreSQL; nothing was committed"
             )));
         }
-        moved.push(TableMoved {
+        let done = TableMoved {
             table,
             rows: expected,
-        });
+        };
+        on_table(&done);
+        moved.push(done);
     }
 
     for table in IDENTITY {
