@@ -124,11 +124,6 @@ impl TestPostgres {
         Ok(cluster)
     }
 
-    /// The address of the cluster's `postgres` database, without the password.
-    pub fn url(&self) -> String {
-        format!("postgres://{USER}@127.0.0.1:{}/postgres", self.port)
-    }
-
     /// A new empty database in the cluster, and its address (without the password).
     pub fn create_database(&self, name: &str) -> Result<String, String> {
         self.run(
@@ -144,10 +139,6 @@ impl TestPostgres {
             ],
         )?;
         Ok(format!("postgres://{USER}@127.0.0.1:{}/{name}", self.port))
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
     }
 
     /// A client of the database at `url` (one of [`Self::create_database`]'s), with the

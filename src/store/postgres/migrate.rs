@@ -433,14 +433,16 @@ fn to_postgres(
     types: &[Type],
     row: Vec<Value>,
 ) -> Result<Vec<PgValue>> {
-    let first = row.first().map(show).unwrap_or_default();
+    // Only a row in error is shown; its first value (an id or a short key) is cheap to keep.
+    let first = row.first().cloned();
     let mut out: Vec<PgValue> = Vec::with_capacity(row.len());
     for ((value, ty), name) in row.into_iter().zip(types).zip(names) {
         let wrong = |v: &Value| {
             PgError::Refused(format!(
-                "table {table}, row {} = {first}, column {name}: the SQLite store holds {} where \
+                "table {table}, row {} = {}, column {name}: the SQLite store holds {} where \
                  PostgreSQL takes {ty}; nothing was committed",
                 names[0],
+                first.as_ref().map(show).unwrap_or_default(),
                 kind(v)
             ))
         };
