@@ -90,10 +90,11 @@ async fn a_dead_replicas_claims_are_taken_over_in_doubt_after_their_term() {
     let dead = TestPostgres::connect(&url).await;
     let live = TestPostgres::connect(&url).await;
     let term = Duration::from_millis(500);
+    // Before the call: the database starts the term somewhere during it, never before.
+    let claimed_at = Instant::now();
     let claimed = outbox::claim_due(&dead, Timestamp::now(), 100, "replica-dead", term)
         .await
         .unwrap();
-    let claimed_at = Instant::now();
     assert_eq!(claimed.len(), 10);
     drop(dead);
     let deadline = claimed_at + Duration::from_secs(10);

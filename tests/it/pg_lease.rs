@@ -39,11 +39,12 @@ async fn one_replica_holds_a_lease_until_it_expires_or_is_released() {
 
     // A short term that a misses: b takes over, with the next generation, only once it ended.
     let short = Duration::from_millis(400);
+    // Before the call: the database starts the term somewhere during it, never before.
+    let renewed_at = Instant::now();
     let held_a = lease::acquire(&a, "poll.sambat", "replica-a", short)
         .await
         .unwrap()
         .unwrap();
-    let renewed_at = Instant::now();
     let deadline = renewed_at + Duration::from_secs(10);
     let held_b = loop {
         if let Some(h) = lease::acquire(&b, "poll.sambat", "replica-b", long)
