@@ -124,8 +124,11 @@ pub async fn wait_for(what: &str, within: Duration, mut cond: impl FnMut() -> bo
     }
 }
 
-/// A forwarding time whose 3-working-day verification is at risk now and stays so for at
-/// least an hour: found by asking the calendar, so the test holds on any day.
+/// A forwarding time whose 3-working-day verification is at risk now (with the margin of
+/// [`RISK_MARGIN`] days) and stays so for at least an hour: found by asking the calendar, so
+/// the test holds on any day. The at-risk spell runs from one working day's end to another's;
+/// with a margin of 1 it is a single day, and in the hour either side of a midnight between
+/// two working days no start fits (the test failed at 00:15 WIB); two days always leave one.
 fn at_risk_start(cal: &Calendar, now: Timestamp) -> Timestamp {
     for hours in 1..(24 * 30) {
         let start = now - jiff::SignedDuration::from_hours(hours);
@@ -141,7 +144,7 @@ fn at_risk_start(cal: &Calendar, now: Timestamp) -> Timestamp {
             responses: Vec::new(),
             current: None,
         };
-        let c = &evaluate(&t, cal, 1, now)[0];
+        let c = &evaluate(&t, cal, RISK_MARGIN, now)[0];
         let hour = jiff::SignedDuration::from_hours(1);
         if c.state == SlaState::AtRisk && c.at_risk_from <= now - hour && c.deadline >= now + hour {
             return start;
@@ -149,6 +152,9 @@ fn at_risk_start(cal: &Calendar, now: Timestamp) -> Timestamp {
     }
     panic!("no at-risk start found in 30 days");
 }
+
+/// The test daemon's `report.at_risk_margin_days`.
+const RISK_MARGIN: u32 = 2;
 
 type Posts = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 
@@ -227,7 +233,7 @@ async fn sla_alerts_are_posted_once_per_complaint_rule_and_level() {
     drop(f);
 
     let report_toml = format!(
-        "[report]\n[report.sla_webhook]\nurl = \"{url}\"\nsecret = {{ value = \"{HOOK_SECRET}\" }}\ncheck_interval_secs = 1\n"
+        "[report]\nat_risk_margin_days = {RISK_MARGIN}\n[report.sla_webhook]\nurl = \"{url}\"\nsecret = {{ value = \"{HOOK_SECRET}\" }}\ncheck_interval_secs = 1\n"
     );
     let daemon = Daemon::start(dir.path(), &lapor, &store, &report_toml).await;
 
