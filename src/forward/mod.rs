@@ -22,10 +22,10 @@ use crate::domain::FieldProblem;
 use crate::mapping::ReferenceIds;
 use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::{Claimed, Outcome, Store, StoreError};
-use crate::wire::lapor::types::CreateLaporan;
 use crate::wire::lapor::{CreateOutcome, LaporClient, LaporError};
 pub use delivery::Delivery;
 use retry::{counts_against_budget, health_of, retry_at, Outage};
+use serde_json::value::RawValue;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
@@ -321,9 +321,15 @@ impl Forwarder {
                 return Outcome::Held { problems };
             }
         };
-        let payload = serde_json::to_value(&mapped.payload).unwrap_or_default();
-        crate::dryrun::schema::debug_assert_valid(&payload);
-        match self.send(c, &mapped.payload).await {
+        // Serialised once: the same text is sent and, with the outcome, stored.
+        let payload = serde_json::value::to_raw_value(&mapped.payload)
+            .expect("serialising plain data cannot fail");
+        if cfg!(debug_assertions) {
+            crate::dryrun::schema::debug_assert_valid(
+                &serde_json::from_str(payload.get()).unwrap_or_default(),
+            );
+        }
+        match self.send(c, &payload).await {
             Ok((tracking_id, divergence)) => {
                 self.outage
                     .lock()
@@ -355,7 +361,7 @@ impl Forwarder {
     async fn send(
         &self,
         c: &Claimed,
-        payload: &CreateLaporan,
+        payload: &RawValue,
     ) -> Result<(String, Option<String>), (LaporError, bool)> {
         let key = c.key.id_eksternal();
         if c.in_doubt {
@@ -392,7 +398,7 @@ impl Forwarder {
         c: &Claimed,
         err: LaporError,
         in_doubt: bool,
-        payload: serde_json::Value,
+        payload: Box<RawValue>,
     ) -> Outcome {
         let now = Timestamp::now();
         let (pause, was_in_outage, in_outage) = {

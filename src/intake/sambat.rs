@@ -249,7 +249,7 @@ impl SambatPoller {
                     .and_then(|v| v.as_str())
                     .and_then(time::parse_wib),
                 key,
-                raw,
+                raw: raw.to_string(),
                 mapping,
             });
         }
@@ -267,23 +267,21 @@ impl SambatPoller {
         let store = self.store.clone();
         let channel = self.channel.clone();
         tokio::task::spawn_blocking(move || {
-            let (held, owned): (Vec<_>, Vec<_>) = page
+            let (keys, owned): (Vec<_>, Vec<_>) = page
                 .records
                 .into_iter()
-                .map(|r| ((r.key, r.raw), (r.content_hash, r.reported_at, r.mapping)))
+                .map(|r| (r.key, (r.raw, r.content_hash, r.reported_at, r.mapping)))
                 .unzip();
-            let items: Vec<Intake<'_>> = held
+            let items: Vec<Intake<'_>> = keys
                 .iter()
                 .zip(owned)
-                .map(
-                    |((key, raw), (content_hash, reported_at, mapping))| Intake {
-                        key,
-                        raw,
-                        content_hash,
-                        reported_at,
-                        mapping,
-                    },
-                )
+                .map(|(key, (raw, content_hash, reported_at, mapping))| Intake {
+                    key,
+                    raw,
+                    content_hash,
+                    reported_at,
+                    mapping,
+                })
                 .collect();
             store.intake(&items, Some((&channel, &page.cursor)), page.now)
         })
@@ -342,7 +340,8 @@ struct PreparedPage {
 
 struct PreparedRecord {
     key: RecordKey,
-    raw: serde_json::Value,
+    /// As stored: JSON text (minimised).
+    raw: String,
     content_hash: String,
     reported_at: Option<Timestamp>,
     mapping: Result<Vec<String>, Vec<crate::domain::FieldProblem>>,

@@ -109,7 +109,7 @@ fn committer(store: Store, mappers: Mappers, jobs: std::sync::mpsc::Receiver<Job
                     .map(|(t, _)| t);
                 Intake {
                     key: &j.key,
-                    raw: &j.raw,
+                    raw: j.raw.to_string(),
                     content_hash: j.content_hash.clone(),
                     reported_at,
                     mapping: mapped.map(|m| m.notes),

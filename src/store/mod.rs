@@ -16,6 +16,7 @@ mod reference;
 pub mod replay;
 mod updates;
 mod writebacks;
+mod writer_use;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,6 +31,7 @@ pub use records::{Intake, IntakeOutcome};
 pub use reference::ReferenceItem;
 pub use updates::{ApplyReport, Effect, IncomingUpdate, OpenComplaint, UpdateSource};
 pub use writebacks::{ClaimedWriteback, StatusRow, WritebackCount, WritebackOutcome, WritebackRow};
+pub use writer_use::WriterUse;
 
 /// The settings key of the delimiter of a CSV channel's latest inbox file: intake sets it,
 /// the status-file write-back uses it.
@@ -60,6 +62,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
+    writer_use: Arc<writer_use::Tally>,
 }
 
 impl Store {
@@ -91,6 +94,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             reader: Arc::new(Mutex::new(reader)),
+            writer_use: Arc::default(),
         })
     }
 
@@ -101,6 +105,7 @@ impl Store {
         Store {
             reader: conn.clone(),
             conn,
+            writer_use: Arc::default(),
         }
     }
 
@@ -110,11 +115,15 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// The writer connection.
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (the transaction rolls
-        // back on drop), so the poison flag carries no information here.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// The writer connection; its waiting and holding are added up per calling place.
+    #[track_caller]
+    fn lock(&self) -> writer_use::WriterGuard<'_> {
+        writer_use::WriterGuard::take(&self.conn, &self.writer_use, std::panic::Location::caller())
+    }
+
+    /// Where the writer connection's time went since the store opened, most held first.
+    pub fn writer_use(&self) -> Vec<WriterUse> {
+        self.writer_use.snapshot()
     }
 
     /// The reader connection: for queries that change nothing. Never taken while holding the
@@ -133,6 +142,7 @@ impl Store {
 
     /// The writer connection, for a caller that writes outside one transaction (the SLA and
     /// chat alert tables of migrations 4 and 6, compaction).
+    #[track_caller]
     pub fn with_write_conn<T>(
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
@@ -142,6 +152,7 @@ impl Store {
 
     /// One immediate write transaction, committed when `f` returns `Ok`; for the privacy
     /// module, which rewrites a record's rows in several tables at once.
+    #[track_caller]
     pub fn with_tx<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -306,7 +317,7 @@ pub(crate) mod testing {
             .intake(
                 &[Intake {
                     key,
-                    raw,
+                    raw: raw.to_string(),
                     content_hash: "h".into(),
                     reported_at: None,
                     mapping: Ok(vec![]),

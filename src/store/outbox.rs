@@ -6,6 +6,7 @@ use std::fmt;
 use jiff::Timestamp;
 use rusqlite::{params, Transaction};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{json, Result, Store, StoreError};
 use crate::domain::{ChannelName, FieldProblem, RecordKey};
@@ -75,7 +76,8 @@ pub struct Claimed {
 pub enum Outcome {
     Forwarded {
         tracking_id: String,
-        payload: serde_json::Value,
+        /// The body as sent, serialised once for the request and the store.
+        payload: Box<RawValue>,
         notes: Vec<String>,
         /// Set when LAPOR! answered "exists" with a body other than ours (409) or a replay.
         divergence: Option<String>,
@@ -85,7 +87,7 @@ pub enum Outcome {
     Dead {
         error: String,
         problems: Vec<FieldProblem>,
-        payload: Option<serde_json::Value>,
+        payload: Option<Box<RawValue>>,
         /// Still unknown whether an attempt created it (out of attempts after a timeout).
         in_doubt: bool,
     },
@@ -93,7 +95,7 @@ pub enum Outcome {
         at: Timestamp,
         error: String,
         in_doubt: bool,
-        payload: Option<serde_json::Value>,
+        payload: Option<Box<RawValue>>,
         /// False when the attempt said nothing about the record (LAPOR! down): given back.
         counted: bool,
     },
@@ -261,7 +263,7 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
                 "UPDATE outbox SET state = 'forwarded', in_doubt = 0, last_error = NULL, problems = NULL,
                    notes = ?2, payload = ?3, forwarded_at = ?4, divergence = ?5, next_attempt_at = NULL
                  WHERE record_id = ?1",
-                params![id, json(notes), json(payload), now_s, divergence],
+                params![id, json(notes), payload.get(), now_s, divergence],
             )?;
             super::exec(
                 tx,
@@ -301,7 +303,7 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
                     id,
                     error,
                     json(problems),
-                    payload.as_ref().map(json),
+                    payload.as_deref().map(RawValue::get),
                     in_doubt
                 ],
             )?;
@@ -325,7 +327,7 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
                     in_doubt,
                     error,
                     time::db(*at),
-                    payload.as_ref().map(json),
+                    payload.as_deref().map(RawValue::get),
                     counted
                 ],
             )?;

@@ -82,7 +82,7 @@ fn take(store: &Store, key: &str, hash: &str, ok: bool, now: Timestamp) {
         .intake(
             &[Intake {
                 key: &key,
-                raw: &raw,
+                raw: raw.to_string(),
                 content_hash: hash.into(),
                 reported_at: None,
                 mapping,
@@ -110,7 +110,7 @@ fn forwarded(_: Timestamp) -> Outcome {
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Outcome::Forwarded {
         tracking_id: format!("LAP-{n}"),
-        payload: serde_json::json!({}),
+        payload: serde_json::value::RawValue::from_string("{}".into()).unwrap(),
         notes: vec![],
         divergence: None,
     }

@@ -11,7 +11,9 @@ use crate::time;
 /// One record as a channel delivered it, with the mapping verdict of this moment.
 pub struct Intake<'a> {
     pub key: &'a RecordKey,
-    pub raw: &'a serde_json::Value,
+    /// The record as stored (JSON text): serialised by the caller, before the writer is
+    /// taken, so the transaction holds it only for its inserts.
+    pub raw: String,
     pub content_hash: String,
     pub reported_at: Option<Timestamp>,
     /// `Ok(notes)`: mappable now, queue it. `Err(problems)`: hold it with these reasons.
@@ -67,7 +69,7 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let raw = json(item.raw);
+    let raw = &item.raw;
     let (state, problems, notes) = match &item.mapping {
         Ok(notes) => ("pending", None, Some(json(notes))),
         Err(problems) => ("held", Some(json(problems)), None),
@@ -87,7 +89,7 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
             ],
         )?;
         let id = tx.last_insert_rowid();
-        insert_revision(tx, id, 1, &raw, &item.content_hash, &now_s, true)?;
+        insert_revision(tx, id, 1, raw, &item.content_hash, &now_s, true)?;
         super::exec(
             tx,
             "INSERT INTO outbox (record_id, state, next_attempt_at, problems, notes)
@@ -134,7 +136,7 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
         }
     };
     let sent = outcome != IntakeOutcome::EditedAfterForward;
-    insert_revision(tx, id, revision, &raw, &item.content_hash, &now_s, sent)?;
+    insert_revision(tx, id, revision, raw, &item.content_hash, &now_s, sent)?;
     let kind = match outcome {
         IntakeOutcome::Updated => "edited",
         IntakeOutcome::EditedAfterForward => "edited_after_forward",
@@ -181,7 +183,7 @@ mod tests {
         };
         let item = Intake {
             key: k,
-            raw: &raw,
+            raw: raw.to_string(),
             content_hash: hash.to_owned(),
             reported_at: None,
             mapping,

@@ -20,7 +20,7 @@ fn forwarded(store: &Store, id: &str, tracking: &str, at: Timestamp) -> RecordKe
                 rid,
                 Outcome::Forwarded {
                     tracking_id: tracking.into(),
-                    payload: serde_json::json!({}),
+                    payload: serde_json::value::RawValue::from_string("{}".into()).unwrap(),
                     notes: vec![],
                     divergence: None,
                 },

@@ -267,7 +267,7 @@ async fn sambat_failures_are_retried_and_an_unknown_aduan_is_a_dead_letter() {
         .intake(
             &[lapor_bridge::store::Intake {
                 key: &ghost,
-                raw: &raw,
+                raw: raw.to_string(),
                 content_hash: "ghost".into(),
                 reported_at: None,
                 mapping: Ok(vec![]),

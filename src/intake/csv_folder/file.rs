@@ -221,7 +221,7 @@ impl CsvFolder {
             }
             items.push(Intake {
                 key,
-                raw,
+                raw: raw.to_string(),
                 content_hash: content_hash_decl(&self.cfg.mapping, raw),
                 reported_at,
                 mapping: verdict,

@@ -169,10 +169,12 @@ impl LaporClient {
     }
 
     /// `POST /laporan` with the record's stable idempotency key.
-    pub async fn create(
+    /// `body` is a [`CreateLaporan`](super::types::CreateLaporan), or one already serialised (a `RawValue`), which is
+    /// sent as it is.
+    pub async fn create<B: serde::Serialize + ?Sized + Sync>(
         &self,
         idempotency_key: &str,
-        body: &CreateLaporan,
+        body: &B,
     ) -> Result<CreateOutcome, LaporError> {
         let resp = self
             .send(CallClass::Create, Method::POST, "laporan", |rb| {

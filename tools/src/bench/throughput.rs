@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lapor_bridge::shutdown;
-use lapor_bridge::store::{OutboxState, Store};
+use lapor_bridge::store::{OutboxState, Store, WriterUse};
 
 use super::cpu::{self, percent_of_core};
 use super::rig::{no_rate_limit, quota_off, Rig, MOCK_THREADS};
@@ -38,6 +38,8 @@ struct Run {
     committed: Duration,
     forwarded: Duration,
     usage: cpu::SplitUsage,
+    /// The store's writer connection over the run, most held first.
+    writer: Vec<WriterUse>,
 }
 
 impl Run {
@@ -123,6 +125,22 @@ fn report(what: &str, r: &Run, records: usize) {
         percent_of_core(u.mocks, u.wall),
         percent_of_core(u.process, u.wall),
     );
+    let held: Duration = r.writer.iter().map(|w| w.held).sum();
+    println!(
+        "  store writer connection: held {:.2} s of the {:.2} s run ({:.0}%); by place (calls, held, waited):",
+        held.as_secs_f64(),
+        r.forwarded.as_secs_f64(),
+        100.0 * held.as_secs_f64() / r.forwarded.as_secs_f64()
+    );
+    for w in r.writer.iter().take(6) {
+        println!(
+            "    {:<34} {:>6} {:>8.2} s {:>8.2} s",
+            w.place,
+            w.calls,
+            w.held.as_secs_f64(),
+            w.waited.as_secs_f64()
+        );
+    }
 }
 
 async fn forward(rig: &Rig, a: &Args, store_file: Option<&Path>) -> Result<Run, String> {
@@ -187,6 +205,7 @@ async fn forward(rig: &Rig, a: &Args, store_file: Option<&Path>) -> Result<Run, 
         tokio::time::sleep(Duration::from_millis(if all_created { 5 } else { 20 })).await;
     };
     let usage = split.stop(MOCK_THREADS);
+    let writer = store.writer_use();
     trigger.trigger();
     let _ = runner.await;
     check_exactly_once(&store, lapor, records)?;
@@ -194,5 +213,6 @@ async fn forward(rig: &Rig, a: &Args, store_file: Option<&Path>) -> Result<Run, 
         committed: committed.unwrap_or(forwarded),
         forwarded,
         usage,
+        writer,
     })
 }
