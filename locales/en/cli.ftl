@@ -23,6 +23,7 @@ cli-no-record = no record { $record }
 cli-store-too-new =
     the store's schema is version { $found }, newer than this lapor-bridge knows ({ $known });
     upgrade lapor-bridge or restore a matching backup
+cli-not-on-postgres = { $part } works on the SQLite store only so far, and this store is PostgreSQL ([store] url): run it on a machine with a SQLite store, or see INSTALL.md §11a for what runs on PostgreSQL.
 cli-database-error = database error: { $error }
 cli-cannot-read-confirmation = cannot read the confirmation: { $error }
 

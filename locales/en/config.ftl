@@ -78,6 +78,9 @@ config-ui-language = { $value } is not a language lapor-bridge speaks; use "id" 
 config-listen = { $value } is not an address and port, e.g. { $example }
 config-admin-token-empty = is empty; leave `token` out to allow requests without one
 config-store-path-empty = is empty; give the SQLite database file, e.g. "/var/lib/lapor-bridge/lapor-bridge.db"
+config-store-path-and-url = gives both path and url; a store is either a SQLite file (path) or a PostgreSQL database (url): remove one
+config-store-password-without-url = is a password for a PostgreSQL store, but [store] names no url: add url = "postgres://USER@HOST:PORT/DATABASE" or remove password
+config-store-url = { $why }
 config-log-format = { $value } is not a log format; use "text" or "json"
 config-log-level = { $value } is not a log filter ({ $error }); use a level such as "info" or directives such as "info,lapor_bridge=debug"
 config-log-level-empty = is empty; use a level such as "info"

@@ -23,6 +23,7 @@ cli-no-record = Tidak ada { -aduan } { $record }
 cli-store-too-new =
     Skema penyimpanan versi { $found }, lebih baru daripada yang dikenal lapor-bridge ini ({ $known });
     perbarui lapor-bridge atau pulihkan { -cadangan } yang sesuai
+cli-not-on-postgres = { $part } sementara ini hanya berjalan pada store SQLite, sedangkan store ini PostgreSQL ([store] url): jalankan pada mesin dengan store SQLite, atau lihat INSTALL.md §11a untuk bagian yang sudah berjalan pada PostgreSQL.
 cli-database-error = Kesalahan basis data: { $error }
 cli-cannot-read-confirmation = Konfirmasi tidak dapat dibaca: { $error }
 

@@ -77,6 +77,9 @@ config-ui-language = { $value } bukan bahasa yang dikenal lapor-bridge; gunakan 
 config-listen = { $value } bukan alamat dan port, mis. { $example }
 config-admin-token-empty = kosong; hapus `token` untuk mengizinkan permintaan tanpa token
 config-store-path-empty = kosong; isi berkas basis data SQLite, mis. "/var/lib/lapor-bridge/lapor-bridge.db"
+config-store-path-and-url = berisi path dan url sekaligus; store berupa berkas SQLite (path) atau basis data PostgreSQL (url): hapus salah satunya
+config-store-password-without-url = adalah kata sandi store PostgreSQL, tetapi [store] tidak berisi url: tambahkan url = "postgres://USER@HOST:PORT/DATABASE" atau hapus password
+config-store-url = { $why }
 config-log-format = { $value } bukan format log; gunakan "text" atau "json"
 config-log-level = { $value } bukan filter log ({ $error }); gunakan level seperti "info" atau arahan seperti "info,lapor_bridge=debug"
 config-log-level-empty = kosong; gunakan level seperti "info"

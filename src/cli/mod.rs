@@ -245,6 +245,8 @@ pub fn store_error(lang: Lang, e: &StoreError) -> String {
             known = known.to_string()
         ),
         StoreError::Sqlite(e) => t!(lang, "cli-database-error", error = e.to_string()),
+        StoreError::Postgres(e) => t!(lang, "cli-database-error", error = e.as_str()),
+        StoreError::NotOnPostgres(part) => t!(lang, "cli-not-on-postgres", part = *part),
         // Already a sentence naming the record and what to do (from the store's checks).
         StoreError::Invalid(text) => text.clone(),
     }

@@ -95,7 +95,7 @@ fn validate(
             None
         }
     };
-    let store = validate_store(raw.store, ctx);
+    let store = validate_store(raw.store, ctx, base_dir, env);
     let logging = validate_logging(raw.logging, ctx);
     let lapor = validate_lapor(raw.lapor, ctx, base_dir, env);
     let forwarder = validate_forwarder(raw.forwarder, ctx);

@@ -25,6 +25,7 @@ mod lapor;
 mod listener;
 mod load;
 mod logging;
+mod pg_address;
 mod privacy;
 mod problem;
 mod report;
@@ -54,6 +55,7 @@ pub use load::{
     load, load_from_str, load_from_str_in, process_env, Config, Mode, ENV_PREFIX, ENV_SEPARATOR,
 };
 pub use logging::{LogFormat, LoggingConfig};
+pub use pg_address::PgAddress;
 pub use privacy::{
     privacy_settings_without_secrets, PrivacyConfig, PrivacySettings, DEFAULT_RETENTION_DAYS,
 };
@@ -61,7 +63,7 @@ pub use problem::{ConfigErrors, ConfigProblem};
 pub use report::{report_settings_without_secrets, ReportConfig, SlaWebhookConfig};
 pub use secret::{describe_secret_source, SecretSource, SECRET_SOURCE_KEYS};
 pub use service::{ServiceConfig, DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_STATUS_INTERVAL_SECS};
-pub use store::StoreConfig;
+pub use store::{PostgresStore, StoreConfig};
 pub use summary::{problem_report, problem_report_in, summary, summary_lines};
 pub use sync::SyncConfig;
 pub use telegram::TelegramConfig;

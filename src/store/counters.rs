@@ -6,8 +6,11 @@ use super::{Result, Store};
 impl Store {
     /// Adds `by` to the counter `name` and returns the new value.
     pub fn bump_counter(&self, name: &str, by: u64) -> Result<u64> {
+        if let Some(pg) = self.pg() {
+            return pg.bump_counter(name, by);
+        }
         let key = format!("counter.{name}");
-        let conn = self.lock();
+        let conn = self.lock()?;
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, CAST(?2 AS TEXT))
              ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + ?2 AS TEXT)",

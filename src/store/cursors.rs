@@ -9,8 +9,11 @@ use crate::time;
 
 impl Store {
     pub fn cursor(&self, channel: &ChannelName) -> Result<Option<String>> {
+        if let Some(pg) = self.pg() {
+            return pg.cursor(channel);
+        }
         Ok(self
-            .read()
+            .read()?
             .query_row(
                 "SELECT value FROM cursors WHERE channel = ?1",
                 [channel.as_str()],

@@ -108,7 +108,7 @@ impl Store {
 
     /// Records `mode` on first use; returns the mode the store already has when it differs.
     pub fn claim_mode(&self, mode: Mode) -> Result<std::result::Result<(), Mode>> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
             params![MODE_SETTING, mode_name(mode)],
@@ -133,7 +133,7 @@ impl Store {
     /// Dry run only: every checked or held record is queued to be checked again, since the
     /// configuration (mapping tables, channels) may have changed since the last check.
     pub fn dry_run_requeue_all(&self, now: Timestamp) -> Result<usize> {
-        Ok(self.lock().execute(
+        Ok(self.lock()?.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?1, in_doubt = 0
              WHERE state IN ('dry_run_checked', 'held')",
             [time::db(now)],
@@ -143,7 +143,7 @@ impl Store {
     /// Dry run only: records intake held (unmappable) go to the checker too, so that every
     /// record received gets a verdict row with its reasons.
     pub fn dry_run_release_held(&self, now: Timestamp) -> Result<usize> {
-        Ok(self.lock().execute(
+        Ok(self.lock()?.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?1 WHERE state = 'held'",
             [time::db(now)],
         )?)
@@ -151,7 +151,7 @@ impl Store {
 
     /// Every record with its latest verdict, by channel and arrival.
     pub fn dry_run_report(&self) -> Result<Vec<DryRunRow>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel, r.local_id, r.revision, o.state, r.received_at,
                     v.verdict, v.revision, v.reasons, v.notes, v.payload, v.checked_at

@@ -49,6 +49,11 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
+    /// A part of the bridge that still needs the SQLite store.
+    #[error("{0} works on the SQLite store only so far; this store is PostgreSQL ([store] url)")]
+    NotOnPostgres(&'static str),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -60,9 +65,20 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// makes an intake commit wait, and a reader sees every write committed before it began.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
-    reader: Arc<Mutex<Connection>>,
+    backend: Backend,
     writer_use: Arc<writer_use::Tally>,
+}
+
+/// Which database holds the store. Each method that runs on PostgreSQL asks [`Store::pg`]
+/// first; the rest reach SQLite's connections through `lock` and `read`, which refuse on
+/// PostgreSQL with [`StoreError::NotOnPostgres`].
+#[derive(Clone)]
+enum Backend {
+    Sqlite {
+        conn: Arc<Mutex<Connection>>,
+        reader: Arc<Mutex<Connection>>,
+    },
+    Postgres(Arc<postgres::PgStore>),
 }
 
 impl Store {
@@ -92,10 +108,43 @@ impl Store {
         restrict_companions(path);
         let reader = open_reader(path)?;
         Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-            reader: Arc::new(Mutex::new(reader)),
+            backend: Backend::Sqlite {
+                conn: Arc::new(Mutex::new(conn)),
+                reader: Arc::new(Mutex::new(reader)),
+            },
             writer_use: Arc::default(),
         })
+    }
+
+    /// The store the configuration names: PostgreSQL when `[store] url` is set, else the
+    /// SQLite file at `path`.
+    pub fn from_config(cfg: &crate::config::StoreConfig) -> Result<Store> {
+        match &cfg.postgres {
+            Some(pg) => Store::open_postgres(pg.address.clone(), pg.password.clone()),
+            None => Store::open(&cfg.path),
+        }
+    }
+
+    pub fn open_postgres(
+        address: postgres::connect::PgAddress,
+        password: Option<secrecy::SecretString>,
+    ) -> Result<Store> {
+        Ok(Store {
+            backend: Backend::Postgres(Arc::new(postgres::PgStore::open(address, password)?)),
+            writer_use: Arc::default(),
+        })
+    }
+
+    /// The PostgreSQL store, when this is one.
+    fn pg(&self) -> Option<&postgres::PgStore> {
+        match &self.backend {
+            Backend::Postgres(pg) => Some(pg),
+            Backend::Sqlite { .. } => None,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg().is_some()
     }
 
     /// A store over one connection that is both reader and writer (the read-only store of an
@@ -103,22 +152,33 @@ impl Store {
     fn single(conn: Connection) -> Store {
         let conn = Arc::new(Mutex::new(conn));
         Store {
-            reader: conn.clone(),
-            conn,
+            backend: Backend::Sqlite {
+                reader: conn.clone(),
+                conn,
+            },
             writer_use: Arc::default(),
         }
     }
 
     pub fn schema_version(&self) -> Result<i64> {
+        if let Some(pg) = self.pg() {
+            return pg.schema_version();
+        }
         Ok(self
-            .read()
+            .read()?
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// The writer connection; its waiting and holding are added up per calling place.
     #[track_caller]
-    fn lock(&self) -> writer_use::WriterGuard<'_> {
-        writer_use::WriterGuard::take(&self.conn, &self.writer_use, std::panic::Location::caller())
+    fn lock(&self) -> Result<writer_use::WriterGuard<'_>> {
+        let at = std::panic::Location::caller();
+        match &self.backend {
+            Backend::Sqlite { conn, .. } => {
+                Ok(writer_use::WriterGuard::take(conn, &self.writer_use, at))
+            }
+            Backend::Postgres(_) => Err(StoreError::NotOnPostgres(sqlite_part(at))),
+        }
     }
 
     /// Where the writer connection's time went since the store opened, most held first.
@@ -128,16 +188,23 @@ impl Store {
 
     /// The reader connection: for queries that change nothing. Never taken while holding the
     /// writer's lock in a transaction whose result it must see (it sees committed data only).
-    fn read(&self) -> MutexGuard<'_, Connection> {
-        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    #[track_caller]
+    fn read(&self) -> Result<MutexGuard<'_, Connection>> {
+        match &self.backend {
+            Backend::Sqlite { reader, .. } => Ok(reader.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres(_) => Err(StoreError::NotOnPostgres(sqlite_part(
+                std::panic::Location::caller(),
+            ))),
+        }
     }
 
     /// The reader connection, for the reports (the `report` and `privacy` modules), which
     /// compute from the tables of several stages at once. A write here still works (the
     /// connection is not opened read-only, SQLite takes turns with the writer under the busy
     /// timeout), but belongs in `with_write_conn` or `with_tx`.
+    #[track_caller]
     pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
-        Ok(f(&self.read())?)
+        Ok(f(&*self.read()?)?)
     }
 
     /// The writer connection, for a caller that writes outside one transaction (the SLA and
@@ -147,14 +214,14 @@ impl Store {
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        Ok(f(&self.lock())?)
+        Ok(f(&*self.lock()?)?)
     }
 
     /// One immediate write transaction, committed when `f` returns `Ok`; for the privacy
     /// module, which rewrites a record's rows in several tables at once.
     #[track_caller]
     pub fn with_tx<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -185,7 +252,10 @@ impl Store {
     /// caches fill again from the OS's page cache as work comes. The process's own share is
     /// [`crate::runtime::memory::release`].
     pub fn release_memory(&self) {
-        for conn in [&self.conn, &self.reader] {
+        let Backend::Sqlite { conn, reader } = &self.backend else {
+            return;
+        };
+        for conn in [conn, reader] {
             let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(e) = conn.execute_batch("PRAGMA shrink_memory") {
                 tracing::debug!(error = %e, "cannot shrink the store's cache");
@@ -195,8 +265,11 @@ impl Store {
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
+        if let Some(pg) = self.pg() {
+            return pg.setting(key);
+        }
         Ok(self
-            .read()
+            .read()?
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
@@ -204,13 +277,24 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.lock().execute(
+        if let Some(pg) = self.pg() {
+            return pg.set_setting(key, value);
+        }
+        self.lock()?.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [key, value],
         )?;
         Ok(())
     }
+}
+
+/// What a refusal on PostgreSQL names: the store's module that needed SQLite
+/// (`src/store/report.rs` → "store/report").
+fn sqlite_part(at: &'static std::panic::Location<'static>) -> &'static str {
+    let file = at.file();
+    let file = file.strip_prefix("src/").unwrap_or(file);
+    file.strip_suffix(".rs").unwrap_or(file)
 }
 
 /// The second connection of `open`: same pragmas as the writer, for the writes that still come
@@ -291,7 +375,7 @@ fn exec(
     tx.prepare_cached(sql)?.execute(params)
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serialising plain data cannot fail")
 }
 
@@ -342,6 +426,7 @@ mod tests {
         assert_eq!(again.schema_version().unwrap(), super::migrations::LATEST);
         let mode: String = again
             .lock()
+            .unwrap()
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
@@ -434,6 +519,7 @@ mod tests {
         let (dir, store) = temp_store();
         store
             .lock()
+            .unwrap()
             .pragma_update(None, "user_version", 99)
             .unwrap();
         drop(store);

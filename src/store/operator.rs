@@ -68,7 +68,7 @@ pub struct Selection {
 impl Store {
     /// Dead and held records; acknowledged ones too when asked.
     pub fn dead_letters(&self, include_acknowledged: bool) -> Result<Vec<DeadLetter>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel || ':' || r.local_id, o.state, o.attempts, o.last_error, o.problems, r.updated_at
              FROM outbox o JOIN records r ON r.id = o.record_id
@@ -89,7 +89,7 @@ impl Store {
     }
 
     pub fn detail(&self, key: &RecordKey) -> Result<RecordDetail> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut detail = conn
             .query_row(
                 "SELECT r.id, o.state, o.attempts, o.next_attempt_at, o.in_doubt, o.last_error, o.problems,
@@ -195,7 +195,7 @@ impl Store {
 
     /// Held records are mapped again at start-up, since the configuration may have been fixed.
     pub fn release_held(&self, now: Timestamp) -> Result<usize> {
-        Ok(self.lock().execute(
+        Ok(self.lock()?.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?1 WHERE state = 'held'",
             [time::db(now)],
         )?)
@@ -210,7 +210,7 @@ impl Store {
         by: Option<&Actor>,
         update: impl FnOnce(&Transaction<'_>, i64) -> rusqlite::Result<usize>,
     ) -> Result<()> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let (id, state): (i64, String) = tx
             .query_row(

@@ -115,7 +115,7 @@ pub struct StateCount {
 impl Store {
     /// Claims up to `limit` pending records due at `now`, oldest due first.
     pub fn claim_due(&self, now: Timestamp, limit: usize) -> Result<Vec<Claimed>> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let claimed = {
             let mut stmt = tx.prepare_cached(
@@ -163,7 +163,7 @@ impl Store {
 
     /// Records the outcomes of one step in one transaction.
     pub fn record_outcomes(&self, outcomes: &[(i64, Outcome)], now: Timestamp) -> Result<()> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         for (id, outcome) in outcomes {
             apply(&tx, *id, outcome, now)?;
@@ -175,7 +175,7 @@ impl Store {
     /// An outage pause ending early: records waiting for it (due by its end `until`) are due
     /// now. Records whose own backoff runs past it keep their time.
     pub fn release_paused(&self, until: Timestamp, now: Timestamp) -> Result<usize> {
-        let n = self.lock().execute(
+        let n = self.lock()?.execute(
             "UPDATE outbox SET next_attempt_at = ?1
              WHERE state = 'pending' AND next_attempt_at > ?1 AND next_attempt_at <= ?2",
             params![time::db(now), time::db(until)],
@@ -185,7 +185,7 @@ impl Store {
 
     /// The earliest time a pending record is due, if any.
     pub fn next_due(&self) -> Result<Option<Timestamp>> {
-        let s: Option<String> = self.read().query_row(
+        let s: Option<String> = self.read()?.query_row(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
             [],
             |r| r.get(0),
@@ -194,7 +194,7 @@ impl Store {
     }
 
     pub fn state_counts(&self) -> Result<Vec<StateCount>> {
-        let conn = self.read();
+        let conn = self.read()?;
         // The counts migration 7's triggers keep (the same as grouping every record).
         let mut stmt = conn.prepare_cached(
             "SELECT channel, state, records FROM queue_counts WHERE records > 0
@@ -212,7 +212,7 @@ impl Store {
 
     /// Records in one state, all channels; cheap (an index count), for progress loops.
     pub fn count_in_state(&self, state: OutboxState) -> Result<u64> {
-        let n: i64 = self.read().query_row(
+        let n: i64 = self.read()?.query_row(
             "SELECT COALESCE(SUM(records), 0) FROM queue_counts WHERE state = ?1",
             [state.as_str()],
             |r| r.get(0),
@@ -223,14 +223,14 @@ impl Store {
     /// Every record ever committed, all channels.
     pub fn count_records(&self) -> Result<u64> {
         let n: i64 = self
-            .read()
+            .read()?
             .query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0))?;
         Ok(n as u64)
     }
 
     /// Keys of forwarded records, oldest first.
     pub fn forwarded_keys(&self, limit: usize) -> Result<Vec<RecordKey>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel, r.local_id FROM outbox o JOIN records r ON r.id = o.record_id
              WHERE o.state = 'forwarded' ORDER BY o.forwarded_at, r.id LIMIT ?1",

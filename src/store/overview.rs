@@ -67,7 +67,7 @@ impl Store {
     /// the counts the triggers of migration 7 keep and the pending rows only (through the
     /// outbox's state index), never every record: it runs at every status interval.
     pub fn channel_queues(&self) -> Result<Vec<ChannelQueue>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut by: BTreeMap<String, ChannelQueue> = BTreeMap::new();
         let ts = |s: Option<String>| s.as_deref().and_then(time::parse_db);
         {
@@ -135,7 +135,7 @@ impl Store {
         let value = time::db(now);
         self.set_setting("service.write_probe", &value)?;
         let back: Option<String> = self
-            .lock()
+            .lock()?
             .query_row(
                 "SELECT value FROM settings WHERE key = 'service.write_probe'",
                 [],

@@ -14,7 +14,7 @@ use crate::time;
 
 /// The query `channel_queues` ran before migration 7, every record read.
 fn scanned(store: &Store) -> Vec<ChannelQueue> {
-    let conn = store.read();
+    let conn = store.read().unwrap();
     let mut by: BTreeMap<String, ChannelQueue> = BTreeMap::new();
     let ts = |s: Option<String>| s.as_deref().and_then(time::parse_db);
     let mut stmt = conn
@@ -236,6 +236,7 @@ fn incremental_figures_equal_the_full_query_through_every_kind_of_change() {
     assert_eq!(store.channel_queues().unwrap(), expected);
     let grouped: Vec<(String, String, u64)> = store
         .read()
+        .unwrap()
         .prepare(
             "SELECT r.channel, o.state, COUNT(*) FROM outbox o JOIN records r ON r.id = o.record_id
              GROUP BY r.channel, o.state ORDER BY r.channel, o.state",
@@ -295,6 +296,7 @@ fn oldest_pending_reads_the_pending_rows_through_the_state_index() {
     let (_d, store) = temp_store();
     let plan: Vec<String> = store
         .read()
+        .unwrap()
         .prepare(
             "EXPLAIN QUERY PLAN SELECT r.channel, MIN(r.received_at)
              FROM outbox o JOIN records r ON r.id = o.record_id
@@ -333,7 +335,7 @@ fn sync_figures(store: &Store) -> SyncFigures {
 
 /// The same by the queries they replaced.
 fn scanned_sync(store: &Store) -> SyncFigures {
-    let conn = store.read();
+    let conn = store.read().unwrap();
     let wb = conn
         .prepare(
             "SELECT channel, state, COUNT(*) FROM writebacks GROUP BY channel, state ORDER BY 1, 2",
@@ -368,6 +370,7 @@ fn synced(store: &Store) {
     use crate::store::{IncomingUpdate, UpdateSource, WritebackOutcome};
     let tracking: Vec<String> = store
         .read()
+        .unwrap()
         .prepare("SELECT tracking_id FROM records WHERE tracking_id IS NOT NULL ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))

@@ -43,7 +43,10 @@ impl Store {
         cursor: Option<(&ChannelName, &str)>,
         now: Timestamp,
     ) -> Result<Vec<IntakeOutcome>> {
-        let mut conn = self.lock();
+        if let Some(pg) = self.pg() {
+            return pg.intake(items, cursor, now);
+        }
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {

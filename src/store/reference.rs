@@ -26,7 +26,7 @@ impl Store {
         grace: u32,
         now: Timestamp,
     ) -> Result<Vec<i64>> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         tx.execute(
             "UPDATE reference SET missing_fetches = missing_fetches + 1 WHERE kind = ?1",
@@ -57,14 +57,14 @@ impl Store {
     }
 
     pub fn reference_ids(&self, kind: &str) -> Result<BTreeSet<i64>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare_cached("SELECT id FROM reference WHERE kind = ?1")?;
         let ids = stmt.query_map([kind], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn reference_items(&self, kind: &str) -> Result<Vec<ReferenceItem>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt =
             conn.prepare("SELECT id, nama, induk_id FROM reference WHERE kind = ?1 ORDER BY id")?;
         let rows = stmt.query_map([kind], |r| {

@@ -121,7 +121,7 @@ pub struct OpenComplaint {
 impl Store {
     pub fn feed_cursor(&self) -> Result<Option<String>> {
         Ok(self
-            .read()
+            .read()?
             .query_row(
                 "SELECT value FROM cursors WHERE channel = ?1",
                 [FEED_CURSOR],
@@ -140,7 +140,7 @@ impl Store {
         writeback_channels: &BTreeSet<String>,
         now: Timestamp,
     ) -> Result<(ApplyReport, Vec<(RecordKey, Effect)>)> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let mut report = ApplyReport::default();
         let mut effects = Vec::with_capacity(updates.len());
@@ -168,7 +168,7 @@ impl Store {
     /// Forgets the feed cursor (LAPOR! no longer knows it): the next read starts from the
     /// beginning, deduplicated.
     pub fn clear_feed_cursor(&self) -> Result<()> {
-        self.lock()
+        self.lock()?
             .execute("DELETE FROM cursors WHERE channel = ?1", [FEED_CURSOR])?;
         Ok(())
     }
@@ -180,7 +180,7 @@ impl Store {
         checked_before: Option<Timestamp>,
         limit: usize,
     ) -> Result<Vec<OpenComplaint>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let before = checked_before.map(time::db);
         let mut stmt = conn.prepare(
             "SELECT r.id, r.channel, r.local_id, r.tracking_id, r.lapor_status
@@ -218,7 +218,7 @@ impl Store {
     }
 
     pub fn mark_checked(&self, record_id: i64, now: Timestamp) -> Result<()> {
-        self.lock().execute(
+        self.lock()?.execute(
             "UPDATE records SET checked_at = ?2 WHERE id = ?1",
             params![record_id, time::db(now)],
         )?;
@@ -227,7 +227,7 @@ impl Store {
 
     /// Updates stored per effect, for metrics and the demo summary.
     pub fn update_effect_counts(&self) -> Result<Vec<(String, u64)>> {
-        let conn = self.read();
+        let conn = self.read()?;
         // Kept by migration 7's trigger: the same as grouping every stored update.
         let mut stmt = conn
             .prepare_cached("SELECT effect, n FROM update_effect_counts WHERE n > 0 ORDER BY 1")?;

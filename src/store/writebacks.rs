@@ -71,7 +71,7 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<ClaimedWriteback>> {
-        let conn = self.lock();
+        let conn = self.lock()?;
         let mut stmt = conn.prepare_cached(
             "SELECT w.id, w.record_id, r.channel, r.local_id, r.raw, r.tracking_id,
                     w.lapor_status, u.tanggapan_isi, u.tanggapan_oleh, u.effective_at, w.attempts
@@ -127,7 +127,7 @@ impl Store {
         outcome: &WritebackOutcome,
         now: Timestamp,
     ) -> Result<()> {
-        let mut conn = self.lock();
+        let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let what = match &wb.tanggapan {
             Some(_) => format!("{} with a response", wb.lapor_status),
@@ -187,7 +187,7 @@ impl Store {
     /// When the next pending write-back of `channel` falls due.
     pub fn next_writeback_due(&self, channel: &str) -> Result<Option<Timestamp>> {
         let at: Option<String> = self
-            .read()
+            .read()?
             .query_row(
                 "SELECT MIN(next_attempt_at) FROM writebacks WHERE channel = ?1 AND state = 'pending'",
                 [channel],
@@ -199,7 +199,7 @@ impl Store {
     }
 
     pub fn writeback_counts(&self) -> Result<Vec<WritebackCount>> {
-        let conn = self.read();
+        let conn = self.read()?;
         // Kept by migration 7's triggers: the same as grouping every write-back.
         let mut stmt = conn.prepare_cached(
             "SELECT channel, state, n FROM writeback_counts WHERE n > 0 ORDER BY 1, 2",
@@ -216,7 +216,7 @@ impl Store {
 
     /// Seconds the oldest pending write-back has waited, per channel: the sync lag.
     pub fn writeback_lag(&self, now: Timestamp) -> Result<Vec<(String, f64)>> {
-        let conn = self.read();
+        let conn = self.read()?;
         // Channel by channel, each a search of the pending rows in `writebacks_due`; one
         // GROUP BY over the table would read every write-back ever made.
         let mut stmt = conn.prepare_cached(
@@ -241,7 +241,7 @@ impl Store {
     /// Every record of `channel` with its latest LAPOR! status and response, for a status
     /// file that is rewritten whole.
     pub fn status_rows(&self, channel: &str) -> Result<Vec<StatusRow>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel, r.local_id, r.raw, r.tracking_id, r.lapor_status, r.lapor_status_at,
                     (SELECT u.tanggapan_isi FROM lapor_updates u
@@ -303,7 +303,7 @@ pub struct WritebackRow {
 impl Store {
     /// The record's LAPOR! status and its write-backs, oldest first.
     pub fn sync_state(&self, key: &RecordKey) -> Result<(Option<String>, Vec<WritebackRow>)> {
-        let conn = self.read();
+        let conn = self.read()?;
         let (id, status): (i64, Option<String>) = conn
             .query_row(
                 "SELECT id, lapor_status FROM records WHERE channel = ?1 AND local_id = ?2",
@@ -337,7 +337,7 @@ impl Store {
 
     /// Write-backs that will not be retried by themselves (the channel refused them).
     pub fn dead_writebacks(&self) -> Result<Vec<(String, WritebackRow)>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel || ':' || r.local_id, w.id, w.channel, w.state, w.lapor_status,
                     u.tanggapan_isi IS NOT NULL, w.attempts, w.last_error, w.outcome,

@@ -1,109 +1,28 @@
-//! The address of a PostgreSQL store and connecting to it. The password never travels in the
-//! address: a command line and a configuration file are read by more people than a secret
-//! should be.
+//! Connecting to the PostgreSQL store at a checked address (`config::PgAddress`).
 
 use secrecy::{ExposeSecret, SecretString};
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::{Client, NoTls};
 
 use super::{PgError, Result};
+pub use crate::config::PgAddress;
 
-/// A `postgres://user@host:port/database` address, checked, without its password.
-#[derive(Clone)]
-pub struct PgAddress {
-    shown: String,
-    config: Config,
-}
-
-impl std::fmt::Debug for PgAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.shown)
+/// Connects, with the password if one is given, and drives the connection on the runtime.
+pub async fn connect(address: &PgAddress, password: Option<&SecretString>) -> Result<Client> {
+    let mut config = address.config.clone();
+    if let Some(p) = password {
+        config.password(p.expose_secret().as_bytes());
     }
-}
-
-impl PgAddress {
-    /// `Err` is a sentence for the operator.
-    pub fn parse(url: &str) -> std::result::Result<PgAddress, String> {
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(format!(
-                "`{}` is not a PostgreSQL address: write it as postgres://USER@HOST:PORT/DATABASE",
-                url
-            ));
+    config.application_name("lapor-bridge");
+    let (client, connection) = config.connect(NoTls).await.map_err(|e| {
+        PgError::Refused(format!(
+            "cannot connect to the PostgreSQL store {address:?}: {}",
+            super::reason(&e)
+        ))
+    })?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(error = %e, "the PostgreSQL connection ended");
         }
-        let config: Config = url.parse().map_err(|e| {
-            format!("the PostgreSQL address cannot be read ({e}): write it as postgres://USER@HOST:PORT/DATABASE")
-        })?;
-        if config.get_password().is_some() {
-            return Err(
-                "the PostgreSQL address holds a password: remove it from the address and \
-                 give it as a secret (a file, or the PGPASSWORD environment variable), which \
-                 other users of the machine cannot read"
-                    .to_owned(),
-            );
-        }
-        if config.get_user().is_none() {
-            return Err(
-                "the PostgreSQL address names no user: write it as postgres://USER@HOST:PORT/DATABASE"
-                    .to_owned(),
-            );
-        }
-        Ok(PgAddress {
-            shown: url.to_owned(),
-            config,
-        })
-    }
-
-    /// Connects, with the password if one is given, and drives the connection on the runtime.
-    pub async fn connect(&self, password: Option<&SecretString>) -> Result<Client> {
-        let mut config = self.config.clone();
-        if let Some(p) = password {
-            config.password(p.expose_secret().as_bytes());
-        }
-        config.application_name("lapor-bridge");
-        let (client, connection) = config.connect(NoTls).await.map_err(|e| {
-            PgError::Refused(format!(
-                "cannot connect to the PostgreSQL store {self:?}: {}",
-                super::reason(&e)
-            ))
-        })?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::warn!(error = %e, "the PostgreSQL connection ended");
-            }
-        });
-        Ok(client)
-    }
-}
-
-impl std::fmt::Display for PgAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.shown)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_address_with_a_password_is_refused_without_echoing_it() {
-        let e =
-            PgAddress::parse("postgres://bridge:rahasia@db.malangkota.go.id/lapor").unwrap_err();
-        assert!(e.contains("holds a password"), "{e}");
-        assert!(!e.contains("rahasia"), "{e}");
-    }
-
-    #[test]
-    fn an_address_needs_the_scheme_and_a_user() {
-        assert!(PgAddress::parse("db.malangkota.go.id/lapor")
-            .unwrap_err()
-            .contains("not a PostgreSQL address"));
-        assert!(PgAddress::parse("postgres://db.malangkota.go.id/lapor")
-            .unwrap_err()
-            .contains("names no user"));
-        let ok = PgAddress::parse("postgres://bridge@db.malangkota.go.id:5432/lapor").unwrap();
-        assert_eq!(
-            ok.to_string(),
-            "postgres://bridge@db.malangkota.go.id:5432/lapor"
-        );
-    }
+    });
+    Ok(client)
 }

@@ -126,7 +126,7 @@ pub async fn migrate(
     drop(super::super::Store::open(from)?);
     let sqlite_columns = check_tables(from)?;
 
-    let mut client = to.connect(password).await?;
+    let mut client = super::connect::connect(to, password).await?;
     let tx = client.transaction().await?;
     refuse_if_not_empty(&tx, to).await?;
     schema::apply(&tx).await?;

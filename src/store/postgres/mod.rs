@@ -9,7 +9,12 @@ pub mod connect;
 pub mod lease;
 pub mod migrate;
 pub mod outbox;
+mod records;
 pub mod schema;
+mod settings;
+mod store;
+
+pub use store::PgStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PgError {

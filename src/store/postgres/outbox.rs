@@ -68,3 +68,19 @@ pub async fn claim_due(
     out.sort_by_key(|c| c.id);
     Ok(out)
 }
+
+/// A line of a record's history, in the caller's transaction.
+pub(super) async fn event(
+    tx: &impl GenericClient,
+    record_id: i64,
+    at: Timestamp,
+    kind: &str,
+    detail: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO events (record_id, at, kind, detail) VALUES ($1, $2, $3, $4)",
+        &[&record_id, &time::db(at), &kind, &detail],
+    )
+    .await?;
+    Ok(())
+}
