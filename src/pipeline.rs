@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::channel::Mappers;
 use crate::config::{ChannelKind, Config};
@@ -63,11 +63,18 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn build(cfg: Config) -> Result<Self, PipelineError> {
-        let store = Store::open(&cfg.store.path)?;
+        let store = Store::from_config(&cfg.store)?;
         Self::with_store(cfg, store)
     }
 
     pub fn with_store(cfg: Config, store: Store) -> Result<Self, PipelineError> {
+        if store.is_postgres() {
+            warn!(
+                "the store is PostgreSQL: intake, forwarding, sync and write-backs run on it; the \
+                 daily privacy purge is off, and SLA and chat alerts, reports and the dashboard need the SQLite store \
+                 so far and report that they cannot run (INSTALL.md §11a)"
+            );
+        }
         crate::dryrun::prepare_store(&store, &cfg).map_err(PipelineError::StoreMode)?;
         // The configuration may have been fixed since these were held: map them again.
         let released = store.release_held(Timestamp::now())?;
@@ -154,8 +161,11 @@ impl Pipeline {
         }
         // Reporters' personal data past `[privacy] retention_days`, once a day (both modes:
         // a dry-run store holds the same data).
-        let purge = Arc::new(crate::privacy::purge::PurgeStage::new(store.clone(), &cfg));
-        stages.push(Task::new(purge.clone(), purge.heartbeat.clone()));
+        // Not on PostgreSQL yet (its queries are SQLite's): said once at start, above.
+        if !store.is_postgres() {
+            let purge = Arc::new(crate::privacy::purge::PurgeStage::new(store.clone(), &cfg));
+            stages.push(Task::new(purge.clone(), purge.heartbeat.clone()));
+        }
         let forwarding =
             Task::new(forwarder.clone(), forwarder.heartbeat.clone()).with_wake(forwarder.waker());
         let mut intake = Vec::new();
@@ -170,6 +180,20 @@ impl Pipeline {
         }
         for c in &csv_folders {
             intake.push(Task::new(Arc::new(Scanner(c.clone())), c.heartbeat.clone()));
+        }
+        let (mut stages, mut forwarding) = (stages, forwarding);
+        if store.is_postgres() {
+            // Several replicas may share this store: each loop runs where its lease is held.
+            for t in stages
+                .iter_mut()
+                .chain([&mut forwarding])
+                .chain(&mut intake)
+            {
+                t.stage = Arc::new(crate::runtime::lease::Leased::new(
+                    t.stage.clone(),
+                    store.clone(),
+                ));
+            }
         }
         let liveness = Liveness::default();
         for t in stages.iter().chain([&forwarding]).chain(&intake) {

@@ -323,8 +323,8 @@ pub async fn fetch_reference(config: &Path) -> Result<String, String> {
     let cfg = crate::config::load(config).map_err(|e| crate::config::problem_report(config, &e))?;
     let client = crate::wire::lapor::LaporClient::new(&cfg.lapor)
         .map_err(|e| format!("cannot build the LAPOR! client: {e}"))?;
-    let store = Store::open(&cfg.store.path)
-        .map_err(|e| format!("cannot open the store {}: {e}", cfg.store.path.display()))?;
+    let store = Store::from_config(&cfg.store)
+        .map_err(|e| format!("cannot open the store {}: {e}", cfg.store))?;
     let (kategori, instansi) =
         crate::forward::reference::refresh(&client, &store, cfg.lapor.reference_grace_fetches)
             .await
@@ -336,8 +336,7 @@ pub async fn fetch_reference(config: &Path) -> Result<String, String> {
             })?;
     Ok(format!(
         "fetched {kategori} kategori and {instansi} instansi from {} into {}",
-        cfg.lapor.base_url,
-        cfg.store.path.display()
+        cfg.lapor.base_url, cfg.store
     ))
 }
 

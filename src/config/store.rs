@@ -21,6 +21,16 @@ pub struct StoreConfig {
     pub postgres: Option<PostgresStore>,
 }
 
+/// Where the store is, as logs and messages name it (never with a password).
+impl std::fmt::Display for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.postgres {
+            Some(pg) => write!(f, "{}", pg.address),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct PostgresStore {
     pub address: PgAddress,

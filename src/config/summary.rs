@@ -72,7 +72,7 @@ pub fn summary_lines(lang: Lang, config: &Config) -> Vec<String> {
             "check-ok",
             channels = t!(lang, "check-channels", n = config.channels.len()),
             mode = mode,
-            store = config.store.path.display().to_string()
+            store = config.store.to_string()
         ),
         t!(
             lang,
@@ -199,7 +199,7 @@ pub fn summary(config: &Config) -> String {
     };
     format!(
         "{channels}; mode {mode}{sync}; store {}; LAPOR! {} as client {}; rate limit {}/min, burst {}, background share {}",
-        config.store.path.display(),
+        config.store,
         config.lapor.base_url,
         config.lapor.client_id,
         config.lapor.rate_limit.per_minute,

@@ -188,3 +188,42 @@ fn background_share_defaults_to_a_twentieth_and_is_checked_against_the_quota() {
     let c = load_from_str(BASE, &env).unwrap();
     assert_eq!(c.lapor.rate_limit.background_share.fraction(), 0.1);
 }
+
+#[test]
+fn a_postgresql_store_takes_its_password_as_a_secret_and_not_beside_a_path() {
+    let pg = format!(
+        "{BASE}[store]\nurl = \"postgres://lapor_bridge@db.malangkota.go.id/lapor\"\npassword = {{ env = \"PG_PASS\" }}\n"
+    );
+    let c = load_from_str(&pg, &env(&[("PG_PASS", "rahasia-db")])).unwrap();
+    let store = c.store.postgres.as_ref().expect("a PostgreSQL store");
+    assert_eq!(
+        store.address.to_string(),
+        "postgres://lapor_bridge@db.malangkota.go.id/lapor"
+    );
+    assert!(store.password.is_some());
+    assert_eq!(
+        c.store.to_string(),
+        "postgres://lapor_bridge@db.malangkota.go.id/lapor"
+    );
+    assert!(!format!("{c:?}").contains("rahasia-db"));
+
+    let both = pg.replace(
+        "[store]\n",
+        "[store]\npath = \"/var/lib/lapor-bridge/x.db\"\n",
+    );
+    let e = load_from_str(&both, &env(&[("PG_PASS", "x")])).unwrap_err();
+    assert_eq!(e.keys(), ["store.url"]);
+
+    let inline = format!("{BASE}[store]\nurl = \"postgres://u:rahasia-db@db/lapor\"\n");
+    let e = load_from_str(&inline, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["store.url"]);
+    assert!(!e.to_string().contains("rahasia-db"), "{e}");
+
+    let stray = format!("{BASE}[store]\npassword = {{ value = \"x\" }}\n");
+    let e = load_from_str(&stray, &[]).unwrap_err();
+    assert_eq!(e.keys(), ["store.password"]);
+
+    let sqlite = load_from_str(BASE, &[]).unwrap();
+    assert!(sqlite.store.postgres.is_none());
+    assert_eq!(sqlite.store.to_string(), "lapor-bridge.db");
+}

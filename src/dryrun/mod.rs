@@ -36,7 +36,7 @@ use verdict::{judge_mapped, Verdict};
 /// Refuses a store first used in the other mode, records the mode on first use, and in dry
 /// run queues every record to be checked again under the current configuration.
 pub fn prepare_store(store: &Store, cfg: &Config) -> Result<(), String> {
-    let path = cfg.store.path.display();
+    let path = &cfg.store;
     let found = store.claim_mode(cfg.mode).map_err(|e| e.to_string())?;
     if let Err(found) = found {
         return Err(match found {

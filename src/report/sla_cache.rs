@@ -101,7 +101,8 @@ impl SlaCache {
 
     /// One refresh at a time, on the blocking pool (outside a runtime: not at all).
     pub fn refresh_in_background(self: &Arc<Self>, store: &Store, cfg: &ReportConfig) {
-        if self.refreshing.swap(true, Ordering::AcqRel) {
+        // Its queries are SQLite's; on PostgreSQL the dashboard says so when asked.
+        if store.is_postgres() || self.refreshing.swap(true, Ordering::AcqRel) {
             return;
         }
         let Ok(rt) = tokio::runtime::Handle::try_current() else {

@@ -4,6 +4,7 @@
 //! looked at between steps, so a step in flight is always finished and recorded.
 
 pub mod backoff;
+pub mod lease;
 pub mod listener;
 pub mod liveness;
 pub mod memory;

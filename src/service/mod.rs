@@ -66,10 +66,10 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let store = match Store::open(&cfg.store.path) {
+    let store = match Store::from_config(&cfg.store) {
         Ok(s) => s,
         Err(e) => {
-            error!(error = %e, store = %cfg.store.path.display(), "cannot open the store");
+            error!(error = %e, store = %cfg.store, "cannot open the store");
             return ExitCode::from(1);
         }
     };
@@ -210,6 +210,10 @@ pub async fn run(config_path: &Path, force_dry_run: bool) -> ExitCode {
                 finish(task, drain).await;
                 shared.retire();
                 drop(pipeline);
+                // The loops have ended: another replica may take their work over now.
+                if let Err(e) = store.release_leases() {
+                    warn!(error = %e, "cannot give the leases up; other replicas take over when they expire");
+                }
                 write_snapshot(&shared, true);
                 process_stop.trigger();
                 if let Some(t) = admin_task {

@@ -33,6 +33,20 @@ fn parse_mode(s: &str) -> Option<Mode> {
     }
 }
 
+/// What `claim_mode` answers when the store holds `found` and `mode` was asked for.
+pub(super) fn mode_claimed(found: &str, mode: Mode) -> std::result::Result<(), Mode> {
+    match parse_mode(found) {
+        Some(m) if m == mode => Ok(()),
+        Some(m) => Err(m),
+        // An unknown value is never this mode: refuse rather than guess.
+        None => Err(if mode == Mode::Live {
+            Mode::DryRun
+        } else {
+            Mode::Live
+        }),
+    }
+}
+
 fn parse<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
     s.and_then(|s| serde_json::from_str(&s).ok())
 }
@@ -108,6 +122,9 @@ impl Store {
 
     /// Records `mode` on first use; returns the mode the store already has when it differs.
     pub fn claim_mode(&self, mode: Mode) -> Result<std::result::Result<(), Mode>> {
+        if let Some(pg) = self.pg() {
+            return pg.claim_mode(mode);
+        }
         let conn = self.lock()?;
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
@@ -118,21 +135,15 @@ impl Store {
             [MODE_SETTING],
             |r| r.get(0),
         )?;
-        Ok(match parse_mode(&found) {
-            Some(m) if m == mode => Ok(()),
-            Some(m) => Err(m),
-            // An unknown value is never this mode: refuse rather than guess.
-            None => Err(if mode == Mode::Live {
-                Mode::DryRun
-            } else {
-                Mode::Live
-            }),
-        })
+        Ok(mode_claimed(&found, mode))
     }
 
     /// Dry run only: every checked or held record is queued to be checked again, since the
     /// configuration (mapping tables, channels) may have changed since the last check.
     pub fn dry_run_requeue_all(&self, now: Timestamp) -> Result<usize> {
+        if let Some(pg) = self.pg() {
+            return pg.dry_run_requeue_all(now);
+        }
         Ok(self.lock()?.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?1, in_doubt = 0
              WHERE state IN ('dry_run_checked', 'held')",
@@ -143,6 +154,9 @@ impl Store {
     /// Dry run only: records intake held (unmappable) go to the checker too, so that every
     /// record received gets a verdict row with its reasons.
     pub fn dry_run_release_held(&self, now: Timestamp) -> Result<usize> {
+        if let Some(pg) = self.pg() {
+            return pg.dry_run_release_held(now);
+        }
         Ok(self.lock()?.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?1 WHERE state = 'held'",
             [time::db(now)],

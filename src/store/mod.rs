@@ -6,6 +6,7 @@ pub mod backup;
 mod counters;
 mod cursors;
 pub mod dry_run;
+mod lease;
 mod migrations;
 mod operator;
 mod outbox;

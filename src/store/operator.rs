@@ -195,6 +195,9 @@ impl Store {
 
     /// Held records are mapped again at start-up, since the configuration may have been fixed.
     pub fn release_held(&self, now: Timestamp) -> Result<usize> {
+        if let Some(pg) = self.pg() {
+            return pg.release_held(now);
+        }
         Ok(self.lock()?.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?1 WHERE state = 'held'",
             [time::db(now)],

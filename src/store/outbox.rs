@@ -115,6 +115,9 @@ pub struct StateCount {
 impl Store {
     /// Claims up to `limit` pending records due at `now`, oldest due first.
     pub fn claim_due(&self, now: Timestamp, limit: usize) -> Result<Vec<Claimed>> {
+        if let Some(pg) = self.pg() {
+            return pg.claim_due(now, limit);
+        }
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let claimed = {
@@ -163,6 +166,9 @@ impl Store {
 
     /// Records the outcomes of one step in one transaction.
     pub fn record_outcomes(&self, outcomes: &[(i64, Outcome)], now: Timestamp) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return pg.record_outcomes(outcomes, now);
+        }
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         for (id, outcome) in outcomes {
@@ -175,6 +181,9 @@ impl Store {
     /// An outage pause ending early: records waiting for it (due by its end `until`) are due
     /// now. Records whose own backoff runs past it keep their time.
     pub fn release_paused(&self, until: Timestamp, now: Timestamp) -> Result<usize> {
+        if let Some(pg) = self.pg() {
+            return pg.release_paused(until, now);
+        }
         let n = self.lock()?.execute(
             "UPDATE outbox SET next_attempt_at = ?1
              WHERE state = 'pending' AND next_attempt_at > ?1 AND next_attempt_at <= ?2",
@@ -185,6 +194,9 @@ impl Store {
 
     /// The earliest time a pending record is due, if any.
     pub fn next_due(&self) -> Result<Option<Timestamp>> {
+        if let Some(pg) = self.pg() {
+            return pg.next_due();
+        }
         let s: Option<String> = self.read()?.query_row(
             "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
             [],
@@ -194,6 +206,9 @@ impl Store {
     }
 
     pub fn state_counts(&self) -> Result<Vec<StateCount>> {
+        if let Some(pg) = self.pg() {
+            return pg.state_counts();
+        }
         let conn = self.read()?;
         // The counts migration 7's triggers keep (the same as grouping every record).
         let mut stmt = conn.prepare_cached(
@@ -212,6 +227,9 @@ impl Store {
 
     /// Records in one state, all channels; cheap (an index count), for progress loops.
     pub fn count_in_state(&self, state: OutboxState) -> Result<u64> {
+        if let Some(pg) = self.pg() {
+            return pg.count_in_state(state);
+        }
         let n: i64 = self.read()?.query_row(
             "SELECT COALESCE(SUM(records), 0) FROM queue_counts WHERE state = ?1",
             [state.as_str()],
@@ -222,6 +240,9 @@ impl Store {
 
     /// Every record ever committed, all channels.
     pub fn count_records(&self) -> Result<u64> {
+        if let Some(pg) = self.pg() {
+            return pg.count_records();
+        }
         let n: i64 = self
             .read()?
             .query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0))?;
@@ -230,6 +251,9 @@ impl Store {
 
     /// Keys of forwarded records, oldest first.
     pub fn forwarded_keys(&self, limit: usize) -> Result<Vec<RecordKey>> {
+        if let Some(pg) = self.pg() {
+            return pg.forwarded_keys(limit);
+        }
         let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel, r.local_id FROM outbox o JOIN records r ON r.id = o.record_id

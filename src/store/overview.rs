@@ -67,6 +67,9 @@ impl Store {
     /// the counts the triggers of migration 7 keep and the pending rows only (through the
     /// outbox's state index), never every record: it runs at every status interval.
     pub fn channel_queues(&self) -> Result<Vec<ChannelQueue>> {
+        if let Some(pg) = self.pg() {
+            return pg.channel_queues();
+        }
         let conn = self.read()?;
         let mut by: BTreeMap<String, ChannelQueue> = BTreeMap::new();
         let ts = |s: Option<String>| s.as_deref().and_then(time::parse_db);
@@ -132,6 +135,9 @@ impl Store {
 
     /// Writes and reads back a probe row: is the store writable right now?
     pub fn probe_writable(&self, now: Timestamp) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return pg.probe_writable(now);
+        }
         let value = time::db(now);
         self.set_setting("service.write_probe", &value)?;
         let back: Option<String> = self
@@ -151,7 +157,7 @@ impl Store {
     }
 }
 
-fn queue(by: &mut BTreeMap<String, ChannelQueue>, channel: String) -> &mut ChannelQueue {
+pub(super) fn queue(by: &mut BTreeMap<String, ChannelQueue>, channel: String) -> &mut ChannelQueue {
     by.entry(channel.clone()).or_insert_with(|| ChannelQueue {
         channel,
         ..Default::default()

@@ -26,6 +26,9 @@ impl Store {
         grace: u32,
         now: Timestamp,
     ) -> Result<Vec<i64>> {
+        if let Some(pg) = self.pg() {
+            return pg.store_reference(kind, items, grace, now);
+        }
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         tx.execute(
@@ -57,6 +60,9 @@ impl Store {
     }
 
     pub fn reference_ids(&self, kind: &str) -> Result<BTreeSet<i64>> {
+        if let Some(pg) = self.pg() {
+            return pg.reference_ids(kind);
+        }
         let conn = self.read()?;
         let mut stmt = conn.prepare_cached("SELECT id FROM reference WHERE kind = ?1")?;
         let ids = stmt.query_map([kind], |r| r.get(0))?;
@@ -64,6 +70,9 @@ impl Store {
     }
 
     pub fn reference_items(&self, kind: &str) -> Result<Vec<ReferenceItem>> {
+        if let Some(pg) = self.pg() {
+            return pg.reference_items(kind);
+        }
         let conn = self.read()?;
         let mut stmt =
             conn.prepare("SELECT id, nama, induk_id FROM reference WHERE kind = ?1 ORDER BY id")?;

@@ -36,11 +36,11 @@ pub struct ReplayDone {
     pub files: u32,
 }
 
-fn request_key(channel: &ChannelName) -> String {
+pub(super) fn request_key(channel: &ChannelName) -> String {
     format!("replay.{channel}.request")
 }
 
-fn done_key(channel: &ChannelName) -> String {
+pub(super) fn done_key(channel: &ChannelName) -> String {
     format!("replay.{channel}.done")
 }
 
@@ -54,6 +54,9 @@ impl Store {
         by: &str,
         now: Timestamp,
     ) -> Result<ReplayRequest> {
+        if let Some(pg) = self.pg() {
+            return pg.request_replay(channel, since, by, now);
+        }
         let req = ReplayRequest {
             since: time::db(since),
             requested_at: time::db(now),
@@ -81,6 +84,9 @@ impl Store {
 
     /// Records a finished replay and clears its request, unless a newer one replaced it.
     pub fn finish_replay(&self, channel: &ChannelName, done: &ReplayDone) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return pg.finish_replay(channel, done);
+        }
         let req =
             serde_json::to_string(&done.request).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let value = serde_json::to_string(done).map_err(|e| StoreError::Invalid(e.to_string()))?;

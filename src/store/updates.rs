@@ -13,10 +13,10 @@ use crate::time;
 use decide::{content_key, decide, Decision, Known, UpdateRow};
 
 #[path = "updates_decide.rs"]
-mod decide;
+pub(super) mod decide;
 
 /// The cursors-table key of LAPOR!'s feed; not a valid channel name, so it cannot collide.
-const FEED_CURSOR: &str = "@lapor:pembaruan";
+pub(super) const FEED_CURSOR: &str = "@lapor:pembaruan";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpdateSource {
@@ -27,7 +27,7 @@ pub enum UpdateSource {
 }
 
 impl UpdateSource {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             UpdateSource::Feed => "feed",
             UpdateSource::Lookup => "lookup",
@@ -67,7 +67,7 @@ pub enum Effect {
 }
 
 impl Effect {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Effect::Duplicate => "duplicate",
             Effect::Status => "status",
@@ -98,7 +98,7 @@ pub struct ApplyReport {
 }
 
 impl ApplyReport {
-    fn count(&mut self, e: Effect) {
+    pub(super) fn count(&mut self, e: Effect) {
         match e {
             Effect::Duplicate => self.duplicates += 1,
             Effect::Stale => self.stale += 1,
@@ -120,6 +120,9 @@ pub struct OpenComplaint {
 
 impl Store {
     pub fn feed_cursor(&self) -> Result<Option<String>> {
+        if let Some(pg) = self.pg() {
+            return pg.feed_cursor();
+        }
         Ok(self
             .read()?
             .query_row(
@@ -140,6 +143,9 @@ impl Store {
         writeback_channels: &BTreeSet<String>,
         now: Timestamp,
     ) -> Result<(ApplyReport, Vec<(RecordKey, Effect)>)> {
+        if let Some(pg) = self.pg() {
+            return pg.apply_updates(updates, next_cursor, writeback_channels, now);
+        }
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let mut report = ApplyReport::default();
@@ -168,6 +174,9 @@ impl Store {
     /// Forgets the feed cursor (LAPOR! no longer knows it): the next read starts from the
     /// beginning, deduplicated.
     pub fn clear_feed_cursor(&self) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return pg.clear_feed_cursor();
+        }
         self.lock()?
             .execute("DELETE FROM cursors WHERE channel = ?1", [FEED_CURSOR])?;
         Ok(())
@@ -180,6 +189,9 @@ impl Store {
         checked_before: Option<Timestamp>,
         limit: usize,
     ) -> Result<Vec<OpenComplaint>> {
+        if let Some(pg) = self.pg() {
+            return pg.open_complaints(checked_before, limit);
+        }
         let conn = self.read()?;
         let before = checked_before.map(time::db);
         let mut stmt = conn.prepare(
@@ -218,6 +230,9 @@ impl Store {
     }
 
     pub fn mark_checked(&self, record_id: i64, now: Timestamp) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return pg.mark_checked(record_id, now);
+        }
         self.lock()?.execute(
             "UPDATE records SET checked_at = ?2 WHERE id = ?1",
             params![record_id, time::db(now)],
@@ -227,6 +242,9 @@ impl Store {
 
     /// Updates stored per effect, for metrics and the demo summary.
     pub fn update_effect_counts(&self) -> Result<Vec<(String, u64)>> {
+        if let Some(pg) = self.pg() {
+            return pg.update_effect_counts();
+        }
         let conn = self.read()?;
         // Kept by migration 7's trigger: the same as grouping every stored update.
         let mut stmt = conn

@@ -71,6 +71,9 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<ClaimedWriteback>> {
+        if let Some(pg) = self.pg() {
+            return pg.claim_writebacks(channel, now, limit);
+        }
         let conn = self.lock()?;
         let mut stmt = conn.prepare_cached(
             "SELECT w.id, w.record_id, r.channel, r.local_id, r.raw, r.tracking_id,
@@ -127,6 +130,9 @@ impl Store {
         outcome: &WritebackOutcome,
         now: Timestamp,
     ) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return pg.record_writeback(wb, outcome, now);
+        }
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         let what = match &wb.tanggapan {
@@ -186,6 +192,9 @@ impl Store {
 
     /// When the next pending write-back of `channel` falls due.
     pub fn next_writeback_due(&self, channel: &str) -> Result<Option<Timestamp>> {
+        if let Some(pg) = self.pg() {
+            return pg.next_writeback_due(channel);
+        }
         let at: Option<String> = self
             .read()?
             .query_row(
@@ -199,6 +208,9 @@ impl Store {
     }
 
     pub fn writeback_counts(&self) -> Result<Vec<WritebackCount>> {
+        if let Some(pg) = self.pg() {
+            return pg.writeback_counts();
+        }
         let conn = self.read()?;
         // Kept by migration 7's triggers: the same as grouping every write-back.
         let mut stmt = conn.prepare_cached(
@@ -216,6 +228,9 @@ impl Store {
 
     /// Seconds the oldest pending write-back has waited, per channel: the sync lag.
     pub fn writeback_lag(&self, now: Timestamp) -> Result<Vec<(String, f64)>> {
+        if let Some(pg) = self.pg() {
+            return pg.writeback_lag(now);
+        }
         let conn = self.read()?;
         // Channel by channel, each a search of the pending rows in `writebacks_due`; one
         // GROUP BY over the table would read every write-back ever made.
@@ -241,6 +256,9 @@ impl Store {
     /// Every record of `channel` with its latest LAPOR! status and response, for a status
     /// file that is rewritten whole.
     pub fn status_rows(&self, channel: &str) -> Result<Vec<StatusRow>> {
+        if let Some(pg) = self.pg() {
+            return pg.status_rows(channel);
+        }
         let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel, r.local_id, r.raw, r.tracking_id, r.lapor_status, r.lapor_status_at,
@@ -303,6 +321,9 @@ pub struct WritebackRow {
 impl Store {
     /// The record's LAPOR! status and its write-backs, oldest first.
     pub fn sync_state(&self, key: &RecordKey) -> Result<(Option<String>, Vec<WritebackRow>)> {
+        if let Some(pg) = self.pg() {
+            return pg.sync_state(key);
+        }
         let conn = self.read()?;
         let (id, status): (i64, Option<String>) = conn
             .query_row(
@@ -337,6 +358,9 @@ impl Store {
 
     /// Write-backs that will not be retried by themselves (the channel refused them).
     pub fn dead_writebacks(&self) -> Result<Vec<(String, WritebackRow)>> {
+        if let Some(pg) = self.pg() {
+            return pg.dead_writebacks();
+        }
         let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT r.channel || ':' || r.local_id, w.id, w.channel, w.state, w.lapor_status,

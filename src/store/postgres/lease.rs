@@ -79,3 +79,23 @@ pub async fn release(client: &impl GenericClient, held: &Held) -> Result<()> {
         .await?;
     Ok(())
 }
+
+impl super::PgStore {
+    /// Takes or renews the lease `name` for this process. `false`: another replica holds it.
+    pub fn hold_lease(&self, name: &str, term: Duration) -> crate::store::Result<bool> {
+        let c = self.client()?;
+        self.wait(async { Ok(acquire(&*c, name, self.holder(), term).await?.is_some()) })
+    }
+
+    /// Gives up every lease this process holds (a clean stop: the others take over at once).
+    pub fn release_leases(&self) -> crate::store::Result<u64> {
+        let c = self.client()?;
+        self.wait(async {
+            Ok(c.execute(
+                "UPDATE leases SET expires_at = clock_timestamp() WHERE holder = $1",
+                &[&self.holder()],
+            )
+            .await?)
+        })
+    }
+}

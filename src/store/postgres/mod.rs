@@ -6,13 +6,19 @@
 //! still runs on SQLite only.
 
 pub mod connect;
+mod dry_run;
 pub mod lease;
 pub mod migrate;
 pub mod outbox;
+mod overview;
 mod records;
+mod reference;
+mod replay;
 pub mod schema;
 mod settings;
 mod store;
+mod updates;
+mod writebacks;
 
 pub use store::PgStore;
 
@@ -38,3 +44,8 @@ pub(crate) fn reason(e: &tokio_postgres::Error) -> String {
 }
 
 pub type Result<T> = std::result::Result<T, PgError>;
+
+/// A row limit as PostgreSQL takes it (`usize::MAX`, "all", would wrap to a negative one).
+pub(crate) fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

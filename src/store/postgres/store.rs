@@ -20,6 +20,7 @@ pub struct PgStore {
     password: Option<SecretString>,
     client: Mutex<Client>,
     runtime: OwnRuntime,
+    holder: String,
 }
 
 impl PgStore {
@@ -45,6 +46,7 @@ impl PgStore {
             password,
             client: Mutex::new(client),
             runtime,
+            holder: holder_name(),
         })
         .map_err(StoreError::from)
     }
@@ -82,9 +84,26 @@ impl PgStore {
         })
     }
 
+    /// This process's name in claims and leases: host, process id and a random part (a
+    /// restarted replica with the same pid is still another holder).
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
     pub fn address(&self) -> &PgAddress {
         &self.address
     }
+}
+
+fn holder_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "host".to_owned());
+    format!(
+        "{host}/{}/{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
 }
 
 /// A one-worker runtime that drives the connection tasks; shut down without waiting when the

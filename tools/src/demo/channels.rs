@@ -181,6 +181,52 @@ pub async fn simulate_webhooks(
     Ok(s)
 }
 
+/// `n_112` tickets and `n_social` posts spread over several bridges, as a city's load
+/// balancer spreads them over replicas: delivery `i` goes to `addrs[i % len]`, and one that
+/// is refused or cannot connect (that replica is down) goes to the next, until `deadline`.
+/// Returns the distinct records delivered (each answered 202 by one replica at least).
+pub async fn deliver_spread(
+    addrs: &[SocketAddr],
+    n_112: usize,
+    n_social: usize,
+    deadline: std::time::Duration,
+) -> Result<u64, String> {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let end = std::time::Instant::now() + deadline;
+    let deliveries = (0..n_112)
+        .map(|i| ("call112", CALL112_SECRET, ticket(i)))
+        .chain((0..n_social).map(|i| {
+            let text = format!(
+                "Lampu jalan di {} mati sejak minggu lalu, gelap sekali di malam hari #{i}",
+                JALAN[i % JALAN.len()]
+            );
+            ("sosmed", SOSMED_SECRET, post(i, &text))
+        }));
+    let mut records = 0;
+    for (i, (path, secret, body)) in deliveries.enumerate() {
+        let mut tries = 0;
+        loop {
+            let addr = addrs[(i + tries) % addrs.len()];
+            let url = format!("http://{addr}/webhooks/{path}");
+            match send(&client, &url, secret, &body).await {
+                Ok(202) => break,
+                Ok(_) | Err(_) if std::time::Instant::now() < end => tries += 1,
+                Ok(code) => return Err(format!("delivery {i} to {url}: HTTP {code}")),
+                Err(e) => return Err(format!("delivery {i}: {e}")),
+            }
+            if tries % addrs.len() == 0 {
+                // Every replica refused this round: give the restarting ones a moment.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+        records += 1;
+    }
+    Ok(records)
+}
+
 /// An Indonesian-locale export (`;`, BOM, a quoted `uraian` with a line break), with one row
 /// that cannot be read. Returns the rows that become records.
 pub fn drop_ngombe(inbox: &Path, rows: usize) -> Result<u64, String> {
