@@ -7,7 +7,8 @@
 //! `csv-memory`: peak RSS of the CSV folder on a large file refused and on large files taken in.
 //! `store`: builds a realistic store of N complaints; `report`: times the reports and the
 //! dashboard on such a store, with peak RSS. `migrate`: `store migrate` of a store into a
-//! PostgreSQL cluster started here (the downtime of moving a city over).
+//! PostgreSQL cluster started here (the downtime of moving a city over). `replicas`: 1, 2 and 3
+//! daemons on one PostgreSQL store, and the quota with 3 (`bench/replicas.rs`).
 
 use std::process::ExitCode;
 
@@ -122,6 +123,16 @@ pub enum Which {
         #[arg(long)]
         store: std::path::PathBuf,
     },
+    /// 1, 2 and 3 release daemons on one PostgreSQL store: forwarding throughput (quota off),
+    /// then the quota's use with 3 replicas.
+    Replicas {
+        #[arg(long, default_value_t = 5_000)]
+        records: usize,
+        #[arg(long, default_value_t = 600)]
+        quota: u32,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 mod backlog_rss;
@@ -132,6 +143,7 @@ mod daemon;
 mod idle;
 mod migrate;
 mod quota;
+mod replicas;
 mod report_timing;
 mod rig;
 pub mod store;
@@ -188,6 +200,11 @@ pub async fn run(args: BenchArgs) -> ExitCode {
         } => store::build_store(records, years, &output).await,
         Which::Report { store, bin } => report_timing::time_reports(&store, bin).await,
         Which::Migrate { store } => migrate::migrate(&store).await,
+        Which::Replicas {
+            records,
+            quota,
+            seconds,
+        } => replicas::replicas(records, quota, seconds).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
