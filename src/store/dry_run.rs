@@ -233,14 +233,19 @@ pub(super) fn apply_verdict(
             time::db(now)
         ],
     )?;
-    let detail = if v.valid {
+    let detail = verdict_detail(v);
+    event(tx, id, now, "dry_run_checked", Some(&detail))?;
+    Ok(())
+}
+
+/// The timeline line of a dry run's verdict.
+pub(super) fn verdict_detail(v: &Verdict) -> String {
+    if v.valid {
         "valid".to_owned()
     } else {
         let fields: Vec<&str> = v.reasons.iter().map(|r| r.field.as_str()).collect();
         format!("invalid: {}", fields.join(", "))
-    };
-    event(tx, id, now, "dry_run_checked", Some(&detail))?;
-    Ok(())
+    }
 }
 
 /// The cached LAPOR! reference ids of the store at `path`, read without writing anything

@@ -294,10 +294,7 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
                 "UPDATE records SET tracking_id = ?2 WHERE id = ?1",
                 params![id, tracking_id],
             )?;
-            let detail = match divergence {
-                Some(d) => format!("tracking id {tracking_id}; {d}"),
-                None => format!("tracking id {tracking_id}"),
-            };
+            let detail = forwarded_detail(tracking_id, divergence.as_deref());
             event(tx, id, now, "forwarded", Some(&detail))?;
         }
         Outcome::Held { problems } => {
@@ -367,6 +364,14 @@ fn apply(tx: &Transaction<'_>, id: i64, outcome: &Outcome, now: Timestamp) -> Re
         Outcome::DryRun(v) => super::dry_run::apply_verdict(tx, id, v, now)?,
     }
     Ok(())
+}
+
+/// The timeline line of a forwarded record.
+pub(super) fn forwarded_detail(tracking_id: &str, divergence: Option<&str>) -> String {
+    match divergence {
+        Some(d) => format!("tracking id {tracking_id}; {d}"),
+        None => format!("tracking id {tracking_id}"),
+    }
 }
 
 pub(super) fn event(

@@ -34,6 +34,17 @@ pub enum IntakeOutcome {
     Requeued,
 }
 
+impl IntakeOutcome {
+    /// The timeline event of an edit's outcome.
+    pub(super) fn event_kind(self) -> &'static str {
+        match self {
+            IntakeOutcome::Updated => "edited",
+            IntakeOutcome::EditedAfterForward => "edited_after_forward",
+            _ => "requeued_by_edit",
+        }
+    }
+}
+
 impl Store {
     /// Commits a page of records, and the channel's cursor with them, in one transaction: a
     /// cursor never runs ahead of the records it covers.
@@ -140,11 +151,7 @@ fn intake_one(tx: &Transaction<'_>, item: &Intake<'_>, now: Timestamp) -> Result
     };
     let sent = outcome != IntakeOutcome::EditedAfterForward;
     insert_revision(tx, id, revision, raw, &item.content_hash, &now_s, sent)?;
-    let kind = match outcome {
-        IntakeOutcome::Updated => "edited",
-        IntakeOutcome::EditedAfterForward => "edited_after_forward",
-        _ => "requeued_by_edit",
-    };
+    let kind = outcome.event_kind();
     super::outbox::event(tx, id, now, kind, Some(&format!("revision {revision}")))?;
     Ok(outcome)
 }

@@ -8,11 +8,9 @@ use crate::support::sync_check;
 
 use std::time::Duration;
 
-use common::{counts, wait_for, SyncRig, DEMO_TOML};
-use lapor_bridge::config::PgAddress;
-use lapor_bridge::store::Store;
+use common::{wait_for, SyncRig};
 use lapor_tools::demo::{channels, ngombe_inbox, ngombe_status_file};
-use lapor_tools::postgres::{TestPostgres, PASSWORD};
+use lapor_tools::postgres::TestPostgres;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_on_postgresql_forwards_and_writes_back_every_complaint_once() {
@@ -26,29 +24,7 @@ async fn the_daemon_on_postgresql_forwards_and_writes_back_every_complaint_once(
     )
     .await;
     let (env, mocks, addr) = (&rig.env, &rig.mocks, rig.addr);
-    // A store is a file or a database, not both: the demo's `path` goes.
-    let config = env.dir.path().join("pg.toml");
-    let demo = std::fs::read_to_string(DEMO_TOML).unwrap();
-    std::fs::write(
-        &config,
-        demo.replace(
-            "path = \"demo-placeholder.db\"",
-            &format!("url = \"{url}\""),
-        ),
-    )
-    .unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-        .args(["run", "--config"])
-        .arg(&config)
-        .envs(
-            env.child_env(&rig.extra)
-                .into_iter()
-                .filter(|(k, _)| k != "LAPOR_BRIDGE__STORE__PATH"),
-        )
-        .env("LAPOR_BRIDGE__STORE__PASSWORD__ENV", "UJI_PG_PASSWORD")
-        .env("UJI_PG_PASSWORD", PASSWORD)
-        .stdout(std::process::Stdio::null())
-        .stderr(rig.log.try_clone().unwrap())
+    let mut child = common::bridge_run_on_postgres(env, &rig.extra, &url, &rig.log)
         .spawn()
         .expect("start lapor-bridge run");
 
@@ -65,11 +41,7 @@ async fn the_daemon_on_postgresql_forwards_and_writes_back_every_complaint_once(
     let rows = channels::drop_ngombe(&ngombe_inbox(&env.store_path()), 10).unwrap();
     let total = (40 + sent.records + rows) as usize;
 
-    let store = Store::open_postgres(
-        PgAddress::parse(&url).unwrap(),
-        Some(PASSWORD.to_owned().into()),
-    )
-    .unwrap();
+    let store = crate::support::pg::open(&url);
     wait_for(
         "every complaint forwarded and final, every write-back delivered",
         Duration::from_secs(180),
@@ -77,18 +49,7 @@ async fn the_daemon_on_postgresql_forwards_and_writes_back_every_complaint_once(
             if let Ok(Some(_)) = child.try_wait() {
                 panic!("lapor-bridge run stopped:\n{}", log());
             }
-            counts(&store).forwarded as usize == total
-                && store.open_complaints(None, usize::MAX).unwrap().is_empty()
-                && store
-                    .writeback_counts()
-                    .unwrap()
-                    .iter()
-                    .all(|c| c.state == "done")
-                && env
-                    .lapor
-                    .complaints()
-                    .iter()
-                    .all(|c| matches!(c.status.as_str(), "selesai" | "ditolak" | "diarsipkan"))
+            common::settled(env, &store, total as u64)
         },
     )
     .await;

@@ -9,15 +9,13 @@ use crate::common;
 use crate::support::sync_check;
 
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use common::{counts, free_port, wait_for, SyncRig, DEMO_TOML};
-use lapor_bridge::config::PgAddress;
-use lapor_bridge::store::Store;
+use common::{free_port, SyncRig};
 use lapor_tools::demo::channels;
 use lapor_tools::demo::{ngombe_inbox, ngombe_status_file};
-use lapor_tools::postgres::{TestPostgres, PASSWORD};
+use lapor_tools::postgres::TestPostgres;
 use rand::Rng;
 
 const SAMBAT: usize = 650;
@@ -54,36 +52,15 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
     .await;
     let env = &rig.env;
     env.lapor.set_quota_per_minute(Some(QUOTA));
-    let config = env.dir.path().join("pg.toml");
-    let demo = std::fs::read_to_string(DEMO_TOML).unwrap();
-    std::fs::write(
-        &config,
-        demo.replace(
-            "path = \"demo-placeholder.db\"",
-            &format!("url = \"{url}\""),
-        ),
-    )
-    .unwrap();
     let start = |webhooks: SocketAddr, n: usize| -> Child {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(env.dir.path().join(format!("replica-{n}.log")))
             .unwrap();
-        Command::new(env!("CARGO_BIN_EXE_lapor-bridge"))
-            .args(["run", "--config"])
-            .arg(&config)
-            .envs(
-                env.child_env(&rig.extra)
-                    .into_iter()
-                    .filter(|(k, _)| k != "LAPOR_BRIDGE__STORE__PATH")
-                    .filter(|(k, _)| k != "LAPOR_BRIDGE__WEBHOOKS__LISTEN"),
-            )
-            .env("LAPOR_BRIDGE__WEBHOOKS__LISTEN", webhooks.to_string())
-            .env("LAPOR_BRIDGE__STORE__PASSWORD__ENV", "UJI_PG_PASSWORD")
-            .env("UJI_PG_PASSWORD", PASSWORD)
-            .stdout(Stdio::null())
-            .stderr(log)
+        let mut extra = rig.extra.clone();
+        extra.push(("LAPOR_BRIDGE__WEBHOOKS__LISTEN", webhooks.to_string()));
+        common::bridge_run_on_postgres(env, &extra, &url, &log)
             .spawn()
             .expect("start a replica")
     };
@@ -107,11 +84,7 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
         let addrs = addrs.clone();
         async move { channels::deliver_spread(&addrs, TICKETS, POSTS, Duration::from_secs(240)).await }
     });
-    let store = Store::open_postgres(
-        PgAddress::parse(&url).unwrap(),
-        Some(PASSWORD.to_owned().into()),
-    )
-    .unwrap();
+    let store = crate::support::pg::open(&url);
 
     // The kills: a random replica every 0.5–2.5 s, started again at once.
     let began = Instant::now();
@@ -144,25 +117,19 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
             })
             .collect::<String>()
     };
-    wait_for(
-        "every complaint forwarded and final, every write-back delivered",
-        Duration::from_secs(420),
-        || {
-            counts(&store).forwarded as usize == total
-                && store.open_complaints(None, usize::MAX).unwrap().is_empty()
-                && store
-                    .writeback_counts()
-                    .unwrap()
-                    .iter()
-                    .all(|c| c.state == "done")
-                && env
-                    .lapor
-                    .complaints()
-                    .iter()
-                    .all(|c| matches!(c.status.as_str(), "selesai" | "ditolak" | "diarsipkan"))
-        },
-    )
-    .await;
+    let end = Instant::now() + Duration::from_secs(420);
+    while let Some(left) = common::unsettled(env, &store, total as u64) {
+        if Instant::now() > end {
+            let all = logs();
+            let tails: Vec<&str> = all
+                .lines()
+                .filter(|l| l.starts_with("---") || !l.contains(" INFO "))
+                .collect::<Vec<_>>();
+            let tails = tails[tails.len().saturating_sub(300)..].join("\n");
+            panic!("timed out waiting for every complaint forwarded and final, every write-back delivered: {left}\n{tails}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     for r in &mut replicas {
         nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(r.child.id() as i32),

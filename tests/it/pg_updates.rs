@@ -7,61 +7,10 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
-use lapor_bridge::config::PgAddress;
 use lapor_bridge::domain::RecordKey;
 use lapor_bridge::store::{Effect, IncomingUpdate, Intake, Store, UpdateSource};
-use lapor_tools::postgres::{TestPostgres, PASSWORD};
-use tokio_postgres::types::ToSql;
 
-/// The cluster (kept alive), its database's address, and a store on it.
-fn store() -> (TestPostgres, String, Store) {
-    let pg = TestPostgres::start().unwrap();
-    let url = pg.create_database("kota").unwrap();
-    let store = open(&url);
-    (pg, url, store)
-}
-
-fn open(url: &str) -> Store {
-    Store::open_postgres(
-        PgAddress::parse(url).unwrap(),
-        Some(secrecy::SecretString::from(PASSWORD)),
-    )
-    .unwrap()
-}
-
-/// Plain SQL beside the store, for what the PostgreSQL store cannot do yet or does not show.
-struct Sql {
-    rt: tokio::runtime::Runtime,
-    client: tokio_postgres::Client,
-}
-
-impl Sql {
-    fn connect(url: &str) -> Sql {
-        // Current-thread: the connection task runs inside each `block_on`, which is all it
-        // has to do.
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let client = rt.block_on(TestPostgres::connect(url));
-        Sql { rt, client }
-    }
-
-    fn exec(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> u64 {
-        self.rt.block_on(self.client.execute(sql, params)).unwrap()
-    }
-
-    fn rows(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<tokio_postgres::Row> {
-        self.rt.block_on(self.client.query(sql, params)).unwrap()
-    }
-
-    fn count(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> i64 {
-        self.rt
-            .block_on(self.client.query_one(sql, params))
-            .unwrap()
-            .get(0)
-    }
-}
+use crate::support::pg::{open, store, Sql};
 
 fn taken_in(store: &Store, id: &str, at: Timestamp) -> RecordKey {
     let k = RecordKey::parse(&format!("sambat:{id}")).unwrap();

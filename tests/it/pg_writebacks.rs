@@ -12,63 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Barrier, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
-use lapor_bridge::config::PgAddress;
 use lapor_bridge::domain::{FieldProblem, RecordKey};
 use lapor_bridge::store::{Intake, Store, StoreError, WritebackOutcome};
 use lapor_bridge::time;
-use lapor_tools::postgres::{TestPostgres, PASSWORD};
-use tokio_postgres::types::ToSql;
 
-/// The cluster (kept alive), its database's address, and a store on it.
-fn store() -> (TestPostgres, String, Store) {
-    let pg = TestPostgres::start().unwrap();
-    let url = pg.create_database("kota").unwrap();
-    let store = open(&url);
-    (pg, url, store)
-}
+use crate::support::pg::{open, store, Sql};
 
-/// Another replica's store on the same database.
-fn open(url: &str) -> Store {
-    Store::open_postgres(
-        PgAddress::parse(url).unwrap(),
-        Some(secrecy::SecretString::from(PASSWORD)),
-    )
-    .unwrap()
-}
-
-/// Plain SQL beside the store: the updates and write-backs `apply_updates` would insert, and
-/// the rows the store's methods do not show.
-struct Sql {
-    rt: tokio::runtime::Runtime,
-    client: tokio_postgres::Client,
-}
-
+/// What these tests read besides the shared statements.
 impl Sql {
-    fn connect(url: &str) -> Sql {
-        // Current-thread: the connection task runs inside each `block_on`.
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let client = rt.block_on(TestPostgres::connect(url));
-        Sql { rt, client }
-    }
-
-    fn exec(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> u64 {
-        self.rt.block_on(self.client.execute(sql, params)).unwrap()
-    }
-
-    fn rows(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Vec<tokio_postgres::Row> {
-        self.rt.block_on(self.client.query(sql, params)).unwrap()
-    }
-
-    fn count(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> i64 {
-        self.rt
-            .block_on(self.client.query_one(sql, params))
-            .unwrap()
-            .get(0)
-    }
-
     /// A LAPOR! update of `channel:local_id` applied at `at`, as `apply_updates` stores it:
     /// the update row, the record's status (for a status effect), and with `queue` the
     /// write-back of the status after it. Returns the write-back's id.

@@ -8,7 +8,7 @@ use crate::support::sync_check;
 
 use std::time::Duration;
 
-use common::{counts, wait_for, SyncRig};
+use common::{wait_for, SyncRig};
 use lapor_tools::demo::{channels, ngombe_inbox, ngombe_status_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,20 +36,7 @@ async fn three_hundred_complaints_end_on_their_channels_with_every_response_once
     wait_for(
         "300 forwarded, every complaint final, every write-back delivered",
         Duration::from_secs(180),
-        || {
-            counts(&store).forwarded == 300
-                && store.open_complaints(None, usize::MAX).unwrap().is_empty()
-                && store
-                    .writeback_counts()
-                    .unwrap()
-                    .iter()
-                    .all(|c| c.state == "done")
-                && env
-                    .lapor
-                    .complaints()
-                    .iter()
-                    .all(|c| matches!(c.status.as_str(), "selesai" | "ditolak" | "diarsipkan"))
-        },
+        || common::settled(env, &store, 300),
     )
     .await;
     nix::sys::signal::kill(

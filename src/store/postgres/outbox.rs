@@ -247,10 +247,7 @@ async fn apply(tx: &impl GenericClient, id: i64, outcome: &Outcome, now: Timesta
                 &[&id, tracking_id],
             )
             .await?;
-            let detail = match divergence {
-                Some(d) => format!("tracking id {tracking_id}; {d}"),
-                None => format!("tracking id {tracking_id}"),
-            };
+            let detail = crate::store::outbox::forwarded_detail(tracking_id, divergence.as_deref());
             event(tx, id, now, "forwarded", Some(&detail)).await?;
         }
         Outcome::Held { problems } => {
@@ -359,12 +356,7 @@ async fn apply_verdict(
         &[&id, &v.label(), &payload, &json(&v.reasons), &json(&v.notes), &time::db(now)],
     )
     .await?;
-    let detail = if v.valid {
-        "valid".to_owned()
-    } else {
-        let fields: Vec<&str> = v.reasons.iter().map(|r| r.field.as_str()).collect();
-        format!("invalid: {}", fields.join(", "))
-    };
+    let detail = crate::store::dry_run::verdict_detail(v);
     event(tx, id, now, "dry_run_checked", Some(&detail)).await?;
     Ok(())
 }

@@ -131,11 +131,7 @@ async fn intake_one(
         sent,
     )
     .await?;
-    let kind = match outcome {
-        IntakeOutcome::Updated => "edited",
-        IntakeOutcome::EditedAfterForward => "edited_after_forward",
-        _ => "requeued_by_edit",
-    };
+    let kind = outcome.event_kind();
     super::outbox::event(tx, id, now, kind, Some(&format!("revision {revision}"))).await?;
     Ok(outcome)
 }

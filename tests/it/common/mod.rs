@@ -111,6 +111,73 @@ pub fn counts(store: &Store) -> Totals {
     totals(&store.state_counts().unwrap())
 }
 
+/// `lapor-bridge run` as [`bridge_run`] builds it, but on the PostgreSQL store at `url`: the
+/// demo configuration with `url` in place of its `path` (a store is a file or a database, not
+/// both), written beside `env`'s store, and the password as an environment secret. Later
+/// entries of `extra` win (a replica's own listen address after the rig's).
+pub fn bridge_run_on_postgres(
+    env: &Env,
+    extra: &[(&'static str, String)],
+    url: &str,
+    log: &File,
+) -> Command {
+    let config = env.dir.path().join("pg.toml");
+    if !config.exists() {
+        let demo = std::fs::read_to_string(DEMO_TOML).unwrap();
+        let on_pg = demo.replace(
+            "path = \"demo-placeholder.db\"",
+            &format!("url = \"{url}\""),
+        );
+        std::fs::write(&config, on_pg).unwrap();
+    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lapor-bridge"));
+    cmd.arg("run")
+        .arg("--config")
+        .arg(&config)
+        .envs(
+            env.child_env(extra)
+                .into_iter()
+                .filter(|(k, _)| k != "LAPOR_BRIDGE__STORE__PATH"),
+        )
+        .env("LAPOR_BRIDGE__STORE__PASSWORD__ENV", "UJI_PG_PASSWORD")
+        .env("UJI_PG_PASSWORD", lapor_tools::postgres::PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(log.try_clone().unwrap());
+    cmd
+}
+
+/// The end state of the sync tests: `forwarded` complaints forwarded, none open, every
+/// write-back delivered, and every complaint final in LAPOR!.
+pub fn settled(env: &Env, store: &Store, forwarded: u64) -> bool {
+    unsettled(env, store, forwarded).is_none()
+}
+
+/// What is still left before [`settled`]: the counts a timed-out wait prints.
+pub fn unsettled(env: &Env, store: &Store, forwarded: u64) -> Option<String> {
+    let got = counts(store).forwarded;
+    let open = store.open_complaints(None, usize::MAX).unwrap();
+    let writebacks: Vec<String> = store
+        .writeback_counts()
+        .unwrap()
+        .iter()
+        .filter(|c| c.state != "done")
+        .map(|c| format!("{} {} {}", c.channel, c.state, c.count))
+        .collect();
+    let not_final = env
+        .lapor
+        .complaints()
+        .iter()
+        .filter(|c| !matches!(c.status.as_str(), "selesai" | "ditolak" | "diarsipkan"))
+        .count();
+    (got != forwarded || !open.is_empty() || !writebacks.is_empty() || not_final > 0).then(|| {
+        format!(
+            "forwarded {got} of {forwarded}; {} open in the store (first: {:?}); write-backs not done: {writebacks:?}; {not_final} not final at LAPOR!",
+            open.len(),
+            open.first().map(|o| (&o.tracking_id, &o.lapor_status)),
+        )
+    })
+}
+
 /// Waits for a condition with a deadline; panics with `what` when it does not come.
 pub async fn wait_for(what: &str, deadline: Duration, mut cond: impl FnMut() -> bool) {
     let end = Instant::now() + deadline;

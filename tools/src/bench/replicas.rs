@@ -30,7 +30,10 @@ fn start(rig: &Rig, url: &str, n: usize, extra: &[(&str, String)]) -> Result<Rep
     let config = rig.dir().join("pg.toml");
     std::fs::write(
         &config,
-        DEMO_TOML.replace("path = \"demo-placeholder.db\"", &format!("url = \"{url}\"")),
+        DEMO_TOML.replace(
+            "path = \"demo-placeholder.db\"",
+            &format!("url = \"{url}\""),
+        ),
     )
     .map_err(|e| e.to_string())?;
     let store = rig.store_path();
@@ -43,8 +46,14 @@ fn start(rig: &Rig, url: &str, n: usize, extra: &[(&str, String)]) -> Result<Rep
             .arg("--config")
             .arg(&config)
             .env("LAPOR_BRIDGE__LAPOR__BASE_URL", rig.lapor.base_url())
-            .env("LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL", rig.sambat.base_url())
-            .env("LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX", ngombe_inbox(&store))
+            .env(
+                "LAPOR_BRIDGE__CHANNELS__SAMBAT__BASE_URL",
+                rig.sambat.base_url(),
+            )
+            .env(
+                "LAPOR_BRIDGE__CHANNELS__NGOMBE__INBOX",
+                ngombe_inbox(&store),
+            )
             .env(
                 "LAPOR_BRIDGE__CHANNELS__NGOMBE__WRITEBACK__STATUS_FILE",
                 ngombe_status_file(&store),
@@ -82,7 +91,9 @@ pub async fn replicas(records: usize, quota: u32, seconds: u64) -> Result<(), St
         let began = Instant::now();
         rig.sambat.add_generated(records);
         let deadline = began + Duration::from_secs(600);
-        while store.count_in_state(OutboxState::Forwarded).map_err(|e| e.to_string())?
+        while store
+            .count_in_state(OutboxState::Forwarded)
+            .map_err(|e| e.to_string())?
             < records as u64
         {
             for (i, c) in running.0.iter_mut().enumerate() {
