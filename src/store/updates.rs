@@ -182,8 +182,11 @@ impl Store {
         Ok(())
     }
 
-    /// Open complaints, least recently checked first; only those not checked since
-    /// `checked_before` (all of them with `None`).
+    /// Open complaints, least recently checked first; with `checked_before`, only those the
+    /// bridge has heard nothing of since then: not looked up, not forwarded, no update read.
+    /// (All of them with `None`.) A sweep looks for what the feed missed, so it leaves a
+    /// complaint the feed is still telling about to the feed: looked up before the feed's
+    /// page is read, a complaint's responses would reach the citizen out of LAPOR!'s order.
     pub fn open_complaints(
         &self,
         checked_before: Option<Timestamp>,
@@ -200,7 +203,11 @@ impl Store {
              WHERE r.tracking_id IS NOT NULL
                AND (r.lapor_status IS NULL
                     OR r.lapor_status NOT IN ('selesai', 'ditolak', 'diarsipkan'))
-               AND (?1 IS NULL OR r.checked_at IS NULL OR r.checked_at < ?1)
+               AND (?1 IS NULL OR ((r.checked_at IS NULL OR r.checked_at < ?1)
+                    AND NOT EXISTS (SELECT 1 FROM outbox o
+                                    WHERE o.record_id = r.id AND o.forwarded_at >= ?1)
+                    AND NOT EXISTS (SELECT 1 FROM lapor_updates u
+                                    WHERE u.record_id = r.id AND u.received_at >= ?1)))
              ORDER BY r.checked_at IS NOT NULL, r.checked_at, r.id
              LIMIT ?2",
         )?;

@@ -152,7 +152,10 @@ pub(crate) fn decide(u: &IncomingUpdate, seen: bool, record: Option<Known<'_>>) 
             .as_ref()
             .map(|(s, _)| s.clone())
             .or_else(|| r.status.map(str::to_owned))
-            .unwrap_or_default()
+            // A response read before any status (a look-up lists responses without theirs):
+            // a created complaint is at LAPOR!'s first status, and a channel refuses a
+            // write-back without one.
+            .unwrap_or_else(|| status::ALL[0].to_owned())
     });
     Decision::Record(Change {
         row: UpdateRow {

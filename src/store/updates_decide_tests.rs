@@ -170,3 +170,21 @@ fn no_write_back_for_a_channel_that_takes_none() {
     assert_eq!(c.row.effect, Effect::Status);
     assert_eq!(c.writeback, None);
 }
+
+#[test]
+fn a_response_before_any_status_is_written_back_at_lapors_first_status() {
+    // A look-up lists responses without their status; a channel refuses a blank one.
+    let c = change(decide(
+        &update(None, Some("Sudah ditangani")),
+        false,
+        Some(known(None)),
+    ));
+    assert_eq!(c.row.effect, Effect::Tanggapan);
+    assert_eq!(c.writeback.as_deref(), Some("belum_terverifikasi"));
+    let c = change(decide(
+        &update(None, Some("Sudah ditangani")),
+        false,
+        Some(known(Some("terdisposisi"))),
+    ));
+    assert_eq!(c.writeback.as_deref(), Some("terdisposisi"));
+}

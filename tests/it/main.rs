@@ -53,6 +53,7 @@ mod report_sla;
 mod sambat_intake;
 mod service_metrics;
 mod service_systemd;
+mod store_both;
 mod store_migrate;
 mod sync_crash;
 mod sync_e2e;

@@ -165,7 +165,7 @@ pub async fn claim_due(
     let rows = client
         .query(
             "WITH due AS (
-                 SELECT o.record_id, o.in_doubt AS was_in_doubt
+                 SELECT o.record_id, o.in_doubt AS was_in_doubt, o.next_attempt_at AS due_at
                  FROM outbox o
                  WHERE o.state = 'pending' AND o.next_attempt_at <= $1
                    AND (o.claim_until IS NULL OR o.claim_until <= clock_timestamp())
@@ -177,7 +177,7 @@ pub async fn claim_due(
                     claim_until = clock_timestamp() + $4::float8 * interval '1 millisecond'
              FROM due, records r
              WHERE o.record_id = due.record_id AND r.id = o.record_id
-             RETURNING r.id, r.channel, r.local_id, r.raw, o.attempts, due.was_in_doubt",
+             RETURNING r.id, r.channel, r.local_id, r.raw, o.attempts, due.was_in_doubt, due.due_at",
             &[
                 &time::db(now),
                 &super::limit(limit),
@@ -188,23 +188,28 @@ pub async fn claim_due(
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
+        let due_at: String = row.get(6);
         let channel: String = row.get(1);
         let raw: String = row.get(3);
         let attempts: i64 = row.get(4);
         let was_in_doubt: i64 = row.get(5);
-        out.push(Claimed {
-            id: row.get(0),
-            key: RecordKey::new(
-                ChannelName::parse(&channel).map_err(PgError::Refused)?,
-                row.get::<_, String>(2),
-            ),
-            raw: serde_json::from_str(&raw).unwrap_or(serde_json::Value::Null),
-            attempts: attempts as u32,
-            in_doubt: was_in_doubt != 0,
-        });
+        out.push((
+            due_at,
+            Claimed {
+                id: row.get(0),
+                key: RecordKey::new(
+                    ChannelName::parse(&channel).map_err(PgError::Refused)?,
+                    row.get::<_, String>(2),
+                ),
+                raw: serde_json::from_str(&raw).unwrap_or(serde_json::Value::Null),
+                attempts: attempts as u32,
+                in_doubt: was_in_doubt != 0,
+            },
+        ));
     }
-    out.sort_by_key(|c| c.id);
-    Ok(out)
+    // RETURNING keeps no order: longest due first, as the SQLite store hands them out.
+    out.sort_by(|a, b| (&a.0, a.1.id).cmp(&(&b.0, b.1.id)));
+    Ok(out.into_iter().map(|(_, c)| c).collect())
 }
 
 /// A line of a record's history, in the caller's transaction.

@@ -95,7 +95,11 @@ impl PgStore {
                      WHERE r.tracking_id IS NOT NULL
                        AND (r.lapor_status IS NULL
                             OR r.lapor_status NOT IN ('selesai', 'ditolak', 'diarsipkan'))
-                       AND ($1::text IS NULL OR r.checked_at IS NULL OR r.checked_at < $1)
+                       AND ($1::text IS NULL OR ((r.checked_at IS NULL OR r.checked_at < $1)
+                            AND NOT EXISTS (SELECT 1 FROM outbox o
+                                            WHERE o.record_id = r.id AND o.forwarded_at >= $1)
+                            AND NOT EXISTS (SELECT 1 FROM lapor_updates u
+                                            WHERE u.record_id = r.id AND u.received_at >= $1)))
                      ORDER BY r.checked_at IS NOT NULL, r.checked_at, r.id
                      LIMIT $2",
                     &[&before, &super::limit(limit)],
