@@ -4,10 +4,14 @@
 //! shares one lease, so one replica's limiter spends the whole national quota and no two
 //! replicas' calls add up past it. A replica that dies stops renewing; another takes over
 //! when the term ends. The lease is renewed while a step runs, so a long step (a batch
-//! waiting on the quota) does not lose it.
+//! waiting on the quota) does not lose it, and while the stage waits between steps, so a
+//! stage that polls less often than the term keeps it. A step whose lease is lost is dropped
+//! at once, as a crash would end it: every stage is safe to stop at any await (what it
+//! committed stays, a call in flight is in doubt and looked up), whereas running on would let
+//! it call LAPOR! beside the replica that took over.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
@@ -26,25 +30,80 @@ pub struct Leased {
     inner: Arc<dyn Stage>,
     store: Store,
     lease: String,
+    term: Duration,
+    renew: Duration,
     held: std::sync::atomic::AtomicBool,
+    /// When the inner stage asked to step again, and when this wrapper last answered with a
+    /// renewal's wait instead of the inner stage's own.
+    waiting: Mutex<Waiting>,
+}
+
+#[derive(Clone, Copy)]
+struct Waiting {
+    inner_due: Instant,
+    renewal_since: Option<(Instant, Duration)>,
 }
 
 impl Leased {
     pub fn new(inner: Arc<dyn Stage>, store: Store) -> Leased {
+        Leased::with_term(inner, store, TERM, RENEW)
+    }
+
+    /// With another term and renewal period than the daemon's (tests: seconds, not tens).
+    pub fn with_term(
+        inner: Arc<dyn Stage>,
+        store: Store,
+        term: Duration,
+        renew: Duration,
+    ) -> Leased {
         let lease = lease_name(&inner.name());
+        let now = Instant::now();
         Leased {
             inner,
             store,
             lease,
+            term,
+            renew,
             held: Default::default(),
+            waiting: Mutex::new(Waiting {
+                inner_due: now,
+                renewal_since: None,
+            }),
         }
     }
 
+    /// Whether this call only renews: the runtime came back after the renewal wait this
+    /// wrapper asked for, before the inner stage is due. A call before that wait is over
+    /// came from a waker, and steps the inner stage at once, as it would without a lease.
+    fn only_renewal(&self, now: Instant) -> bool {
+        let w = *self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+        match w.renewal_since {
+            Some((since, wait)) => now >= since + wait && now < w.inner_due,
+            None => false,
+        }
+    }
+
+    /// The wait to answer the runtime with: the inner stage's, or a renewal's if that is
+    /// sooner.
+    fn wait_for(&self, inner: Option<Instant>, now: Instant) -> Step {
+        let mut w = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(due) = inner {
+            w.inner_due = due;
+        }
+        let left = w.inner_due.saturating_duration_since(now);
+        if left <= self.renew {
+            w.renewal_since = None;
+            return Step::Idle(left);
+        }
+        w.renewal_since = Some((now, self.renew));
+        Step::Idle(self.renew)
+    }
+
     async fn hold(&self) -> bool {
-        let name = self.lease.clone();
+        let (name, term) = (self.lease.clone(), self.term);
         let held = match self
             .store
-            .blocking(move |s| s.hold_lease(&name, TERM))
+            .blocking(move |s| s.hold_lease(&name, term))
             .await
         {
             Ok(h) => h,
@@ -77,20 +136,35 @@ impl Stage for Leased {
     fn step(&self) -> BoxFuture<'_, Step> {
         Box::pin(async move {
             if !self.hold().await {
-                return Step::Idle(RENEW);
+                return Step::Idle(self.renew);
+            }
+            if self.only_renewal(Instant::now()) {
+                return self.wait_for(None, Instant::now());
             }
             let step = self.inner.step();
             tokio::pin!(step);
-            loop {
+            let step = loop {
                 tokio::select! {
-                    s = &mut step => return s,
-                    _ = tokio::time::sleep(RENEW) => {
-                        // Lost mid-step: the step still ends and records what it did (its
-                        // claims keep another replica off its records); the next one waits.
-                        self.hold().await;
+                    s = &mut step => break s,
+                    _ = tokio::time::sleep(self.renew) => {
+                        if !self.hold().await {
+                            tracing::warn!(lease = %self.lease, stage = %self.inner.name(),
+                                           "lease lost during a step; the step is stopped");
+                            return Step::Idle(self.renew);
+                        }
                     }
                 }
-            }
+            };
+            let now = Instant::now();
+            let due = match step {
+                Step::More => return Step::More,
+                Step::Idle(d) => now + d,
+                Step::Paused(until) => {
+                    let left = until.duration_since(jiff::Timestamp::now());
+                    now + Duration::try_from(left).unwrap_or(Duration::ZERO)
+                }
+            };
+            self.wait_for(Some(due), now)
         })
     }
 
