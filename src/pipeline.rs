@@ -70,9 +70,9 @@ impl Pipeline {
     pub fn with_store(cfg: Config, store: Store) -> Result<Self, PipelineError> {
         if store.is_postgres() {
             warn!(
-                "the store is PostgreSQL: intake, forwarding, sync and write-backs run on it; the \
-                 daily privacy purge is off, and SLA and chat alerts, reports and the dashboard need the SQLite store \
-                 so far and report that they cannot run (INSTALL.md §11a)"
+                "the store is PostgreSQL: intake, forwarding, sync, write-backs and the daily \
+                 privacy purge run on it; SLA and chat alerts, reports and the dashboard need the \
+                 SQLite store so far and report that they cannot run (INSTALL.md §11a)"
             );
         }
         crate::dryrun::prepare_store(&store, &cfg).map_err(PipelineError::StoreMode)?;
@@ -160,12 +160,10 @@ impl Pipeline {
             stages.push(Task::new(w.clone(), w.heartbeat.clone()).with_wake(w.waker()));
         }
         // Reporters' personal data past `[privacy] retention_days`, once a day (both modes:
-        // a dry-run store holds the same data).
-        // Not on PostgreSQL yet (its queries are SQLite's): said once at start, above.
-        if !store.is_postgres() {
-            let purge = Arc::new(crate::privacy::purge::PurgeStage::new(store.clone(), &cfg));
-            stages.push(Task::new(purge.clone(), purge.heartbeat.clone()));
-        }
+        // a dry-run store holds the same data). On PostgreSQL it is leased below like every
+        // stage (lease `privacy-purge`), so one replica at a time purges.
+        let purge = Arc::new(crate::privacy::purge::PurgeStage::new(store.clone(), &cfg));
+        stages.push(Task::new(purge.clone(), purge.heartbeat.clone()));
         let forwarding =
             Task::new(forwarder.clone(), forwarder.heartbeat.clone()).with_wake(forwarder.waker());
         let mut intake = Vec::new();

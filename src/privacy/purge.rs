@@ -1,6 +1,8 @@
 //! The retention purge: complaints final in LAPOR! for longer than the retention lose their
-//! reporter's personal data ([`scrub_record`]), processed CSV files and rejects reports older
-//! than it are deleted, and the store is compacted so the bytes are gone from its files.
+//! reporter's personal data ([`scrub_record`](super::scrub::scrub_record), the same values on
+//! PostgreSQL), processed CSV files and rejects reports older than it are deleted, and the
+//! store is compacted so the bytes are gone from its files (on PostgreSQL, vacuumed: see
+//! [`Store::compact_after_purge`] for what that leaves).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,13 +10,11 @@ use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::params;
 
-use super::scrub::{compact, scrub_record, ScrubCounts};
+use super::scrub::ScrubCounts;
 use super::PrivacyError;
 use crate::runtime::{Heartbeat, Stage, Step};
 use crate::store::Store;
-use crate::wire::lapor::status;
 
 /// Records scrubbed per write transaction: short enough not to hold intake up.
 pub const BATCH: usize = 200;
@@ -29,25 +29,10 @@ pub fn cutoff(now: Timestamp, days: u64) -> Timestamp {
 }
 
 /// Records whose personal data the purge removes: LAPOR! status final (`selesai`, `ditolak`,
-/// `diarsipkan`) since at or before `cutoff`, not yet scrubbed.
+/// `diarsipkan`) since at or before `cutoff`, not yet scrubbed. On either store
+/// ([`Store::purge_qualifying`]).
 pub fn qualifying(store: &Store, cutoff: Timestamp) -> Result<Vec<i64>, PrivacyError> {
-    let finals: Vec<&str> = status::ALL
-        .iter()
-        .copied()
-        .filter(|s| status::is_final(s))
-        .collect();
-    let list = serde_json::to_string(&finals).expect("plain strings");
-    Ok(store.with_conn(|c| {
-        let mut st = c.prepare(
-            "SELECT id FROM records
-             WHERE personal_data_removed_at IS NULL
-               AND lapor_status IN (SELECT value FROM json_each(?1))
-               AND lapor_status_at IS NOT NULL AND lapor_status_at <= ?2
-             ORDER BY id",
-        )?;
-        let rows = st.query_map(params![list, crate::time::db(cutoff)], |r| r.get(0))?;
-        rows.collect()
-    })?)
+    Ok(store.purge_qualifying(cutoff)?)
 }
 
 /// Regular files in `folders` last modified at or before `cutoff` (processed CSV files and
@@ -127,8 +112,10 @@ pub struct Outcome {
     pub compacted: bool,
 }
 
-/// Carries `plan` out: scrubs in batches of [`BATCH`] (each record also gets a
-/// `personal_data_purged` event naming the retention), deletes the files, then compacts.
+/// Carries `plan` out: scrubs in batches of [`BATCH`], one transaction each (each record
+/// also gets a `personal_data_purged` event naming the retention), deletes the files, then
+/// compacts the store ([`Store::compact_after_purge`]: on PostgreSQL a `VACUUM`). On either
+/// store.
 pub fn execute(store: &Store, plan: &Plan) -> Result<Outcome, PrivacyError> {
     let mut out = Outcome::default();
     let detail = format!(
@@ -136,21 +123,9 @@ pub fn execute(store: &Store, plan: &Plan) -> Result<Outcome, PrivacyError> {
         plan.retention_days
     );
     for batch in plan.records.chunks(BATCH) {
-        let counts = store.with_tx(|tx| {
-            let mut sum = ScrubCounts::default();
-            let now = crate::time::db(Timestamp::now());
-            for &id in batch {
-                sum.add(&scrub_record(tx, id)?);
-                tx.execute(
-                    "INSERT INTO events (record_id, at, kind, detail)
-                     VALUES (?1, ?2, 'personal_data_purged', ?3)",
-                    params![id, now, detail],
-                )?;
-            }
-            Ok(sum)
-        })?;
+        let (records, counts) = store.purge_batch(batch, &detail, Timestamp::now())?;
         out.rows.add(&counts);
-        out.records += batch.len();
+        out.records += records;
     }
     for f in &plan.files {
         match std::fs::remove_file(f) {
@@ -160,7 +135,7 @@ pub fn execute(store: &Store, plan: &Plan) -> Result<Outcome, PrivacyError> {
         }
     }
     if out.records > 0 {
-        compact(store)?;
+        store.compact_after_purge()?;
         out.compacted = true;
     }
     Ok(out)

@@ -2,6 +2,7 @@ use rusqlite::params;
 
 use super::*;
 use crate::domain::RecordKey;
+use crate::privacy::scrub::scrub_record;
 use crate::store::testing::{intake_one, temp_store};
 
 fn record(store: &Store, n: u32, status: Option<&str>, at: Option<Timestamp>) -> i64 {

@@ -12,6 +12,7 @@ mod operator;
 mod outbox;
 mod overview;
 pub mod postgres;
+mod privacy;
 mod records;
 mod reference;
 pub mod replay;

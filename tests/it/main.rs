@@ -39,6 +39,7 @@ mod package_files;
 mod pg_claims;
 mod pg_daemon;
 mod pg_lease;
+mod pg_purge;
 mod pg_replicas;
 mod pg_updates;
 mod pg_writebacks;
