@@ -5,7 +5,7 @@
 mod lookup;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -71,6 +71,11 @@ pub struct Sync {
     first_sweep: std::sync::atomic::AtomicBool,
     /// Consecutive failed reads of the feed: the wait before the next grows with them.
     failures: AtomicU32,
+    /// The feed's last read said more pages wait (or none was read yet since the start): the
+    /// sweep holds off, since a complaint looked up ahead of its feed updates would skip the
+    /// statuses between (the look-up only tells the latest). A failing feed is not behind:
+    /// then the look-ups are the only way to hear from LAPOR!.
+    feed_behind: AtomicBool,
     pub stats: Arc<SyncStats>,
     pub heartbeat: Arc<Heartbeat>,
     /// The reconciliation sweep's own: it runs beside the feed loop.
@@ -98,6 +103,7 @@ impl Sync {
             }),
             first_sweep: std::sync::atomic::AtomicBool::new(true),
             failures: AtomicU32::new(0),
+            feed_behind: AtomicBool::new(true),
             stats: Arc::default(),
             heartbeat: Arc::default(),
             sweep_heartbeat: Arc::default(),
@@ -108,6 +114,13 @@ impl Sync {
     /// every open complaint is looked up, then the feed is read again from its start
     /// (deduplicated), so nothing between the last good cursor and now is missed.
     pub async fn step(&self) -> Result<SyncReport, SyncError> {
+        let r = self.read_page().await;
+        let behind = r.as_ref().is_ok_and(|r| r.more);
+        self.feed_behind.store(behind, Ordering::Relaxed);
+        r
+    }
+
+    async fn read_page(&self) -> Result<SyncReport, SyncError> {
         let cursor = self.store.feed_cursor()?;
         let page = match self
             .client
@@ -208,6 +221,9 @@ impl Sync {
     /// looked at between steps: a sweep held to the background share (3 a minute at the
     /// default quota) must not hold a stop for the whole batch.
     async fn sweep_step(&self) -> Result<bool, SyncError> {
+        if self.feed_behind.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
         let now = Timestamp::now();
         let before = {
             let mut s = self.sweep.lock().expect("sweep lock");
