@@ -85,13 +85,25 @@ pub fn readiness(shared: &Shared, now: Timestamp) -> (serde_json::Value, bool) {
             .then(|| Timestamp::from_millisecond(v).ok())
             .flatten()
     };
-    let mut ready = store.is_ok() && lapor_up == Some(true);
+    // On a shared store, work another replica holds the lease for is that replica's to
+    // report: this one is ready to take webhooks without it.
+    let elsewhere = |lease: &str| shared.store.lease_elsewhere(lease).ok().flatten();
+    let lapor_elsewhere = elsewhere(&crate::runtime::lease::lease_name("forwarder"));
+    let lapor_ok = lapor_up == Some(true) || lapor_elsewhere.is_some();
+    let mut ready = store.is_ok() && lapor_ok;
     let reloading = shared.reloading.load(std::sync::atomic::Ordering::Relaxed);
     ready &= !reloading;
     let mut channels = Vec::new();
     for c in shared.channels() {
+        let held_by = c.stale_after.and_then(|_| {
+            elsewhere(&crate::runtime::lease::lease_name(&format!(
+                "poller:{}",
+                c.name
+            )))
+        });
         let ok = match (c.stale_after, c.last_success) {
             (None, _) => true,
+            _ if held_by.is_some() => true,
             (Some(_), None) => false,
             (Some(limit), Some(t)) => {
                 let age = now.as_millisecond() - t.as_millisecond();
@@ -105,6 +117,7 @@ pub fn readiness(shared: &Shared, now: Timestamp) -> (serde_json::Value, bool) {
             "ok": ok,
             "polled": c.stale_after.is_some(),
             "last_success": c.last_success.map(|t| t.to_string()),
+            "held_by": held_by,
         }));
     }
     let body = json!({
@@ -115,8 +128,9 @@ pub fn readiness(shared: &Shared, now: Timestamp) -> (serde_json::Value, bool) {
             "error": store.err().map(|e| e.to_string()),
         },
         "lapor": {
-            "ok": lapor_up == Some(true),
+            "ok": lapor_ok,
             "state": match lapor_up { Some(true) => "up", Some(false) => "down", None => "unknown" },
+            "held_by": lapor_elsewhere,
             "last_ok": ms(totals.last_ok_ms).map(|t| t.to_string()),
             "last_failure": ms(totals.last_failure_ms).map(|t| t.to_string()),
             "forwarder_paused_until": shared.paused_until(now).map(|t| t.to_string()),

@@ -15,6 +15,15 @@ impl Store {
         }
     }
 
+    /// The replica holding the lease `name` when it is not this process (a SQLite store
+    /// has one daemon: never). `/readyz` does not hold a replica to work another one does.
+    pub fn lease_elsewhere(&self, name: &str) -> Result<Option<String>> {
+        match self.pg() {
+            Some(pg) => pg.lease_elsewhere(name),
+            None => Ok(None),
+        }
+    }
+
     /// Gives up this process's leases, so another replica takes over without waiting for
     /// their term.
     pub fn release_leases(&self) -> Result<u64> {

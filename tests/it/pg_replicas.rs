@@ -33,6 +33,7 @@ const STALL: Duration = Duration::from_secs(180);
 struct Replica {
     child: Child,
     webhooks: SocketAddr,
+    admin: SocketAddr,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,7 +56,7 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
     .await;
     let env = &rig.env;
     env.lapor.set_quota_per_minute(Some(QUOTA));
-    let start = |webhooks: SocketAddr, n: usize| -> Child {
+    let start = |webhooks: SocketAddr, admin: SocketAddr, n: usize| -> Child {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -63,6 +64,7 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
             .unwrap();
         let mut extra = rig.extra.clone();
         extra.push(("LAPOR_BRIDGE__WEBHOOKS__LISTEN", webhooks.to_string()));
+        extra.push(("LAPOR_BRIDGE__ADMIN__LISTEN", admin.to_string()));
         common::bridge_run_on_postgres(env, &extra, &url, &log)
             .spawn()
             .expect("start a replica")
@@ -70,9 +72,11 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
     let mut replicas: Vec<Replica> = (0..3)
         .map(|n| {
             let webhooks = SocketAddr::from(([127, 0, 0, 1], free_port()));
+            let admin = SocketAddr::from(([127, 0, 0, 1], free_port()));
             Replica {
-                child: start(webhooks, n),
+                child: start(webhooks, admin, n),
                 webhooks,
+                admin,
             }
         })
         .collect();
@@ -99,7 +103,7 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
         let r = &mut replicas[n];
         r.child.kill().unwrap();
         r.child.wait().unwrap();
-        r.child = start(r.webhooks, n);
+        r.child = start(r.webhooks, r.admin, n);
     }
     let killed_for = began.elapsed();
     let delivered = deliveries
@@ -137,6 +141,19 @@ async fn three_replicas_killed_at_random_create_each_complaint_once_within_the_q
             panic!("no progress in {STALL:?} (or not there in 20 min) towards every complaint forwarded and final, every write-back delivered: {left}\n{tails}");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Every replica is ready for the load balancer, not only the one holding the LAPOR! and
+    // SAMBAT leases (the others say who holds them).
+    let http = reqwest::Client::new();
+    for r in &replicas {
+        let ready = http
+            .get(format!("http://{}/readyz", r.admin))
+            .send()
+            .await
+            .expect("/readyz answers");
+        let status = ready.status();
+        let body = ready.text().await.unwrap();
+        assert_eq!(status, 200, "replica at {}: {body}", r.admin);
     }
     for r in &mut replicas {
         nix::sys::signal::kill(

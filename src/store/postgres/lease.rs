@@ -87,6 +87,20 @@ impl super::PgStore {
         self.wait(async { Ok(acquire(&*c, name, self.holder(), term).await?.is_some()) })
     }
 
+    /// Who holds the unexpired lease `name`, when it is another process.
+    pub fn lease_elsewhere(&self, name: &str) -> crate::store::Result<Option<String>> {
+        let c = self.client()?;
+        self.wait(async {
+            Ok(c.query_opt(
+                "SELECT holder FROM leases
+                 WHERE name = $1 AND holder <> $2 AND expires_at > clock_timestamp()",
+                &[&name, &self.holder()],
+            )
+            .await?
+            .map(|r| r.get(0)))
+        })
+    }
+
     /// Gives up every lease this process holds (a clean stop: the others take over at once).
     pub fn release_leases(&self) -> crate::store::Result<u64> {
         let c = self.client()?;
