@@ -128,3 +128,60 @@ async fn a_dead_replicas_claims_are_taken_over_in_doubt_after_their_term() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A replica that stalled past its claim's term and then records the outcome of its send
+/// finds the record claimed by the replica that took it over: its outcome is left out, and
+/// the new holder's (after its look-up) is the one recorded.
+#[test]
+fn an_outcome_after_the_claim_was_taken_over_is_left_to_the_new_holder() {
+    use lapor_bridge::domain::RecordKey;
+    use lapor_bridge::store::{Intake, OutboxState, Outcome};
+    let (_pg, url, a) = crate::support::pg::store();
+    let b = crate::support::pg::open(&url);
+    let sql = crate::support::pg::Sql::connect(&url);
+    let now = Timestamp::now();
+    let k = RecordKey::parse("sambat:1").unwrap();
+    a.intake(
+        &[Intake {
+            key: &k,
+            raw: r#"{"id":"1"}"#.into(),
+            content_hash: "h".into(),
+            reported_at: None,
+            mapping: Ok(vec![]),
+        }],
+        None,
+        now,
+    )
+    .unwrap();
+    let claimed = a.claim_due(now, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert!(b.claim_due(now, 10).unwrap().is_empty(), "a's claim holds");
+    // a stalls past the term.
+    sql.exec("UPDATE outbox SET claim_until = clock_timestamp()", &[]);
+    let taken = b.claim_due(now, 10).unwrap();
+    assert_eq!(taken.len(), 1);
+    assert!(
+        taken[0].in_doubt,
+        "taken over as in doubt, to be looked up first"
+    );
+    let forwarded = |t: &str| Outcome::Forwarded {
+        tracking_id: t.into(),
+        payload: serde_json::value::RawValue::from_string("{}".into()).unwrap(),
+        notes: vec![],
+        divergence: None,
+    };
+    a.record_outcomes(&[(claimed[0].id, forwarded("T-A"))], now)
+        .unwrap();
+    assert_eq!(
+        a.count_in_state(OutboxState::Pending).unwrap(),
+        1,
+        "a's outcome left out"
+    );
+    b.record_outcomes(&[(taken[0].id, forwarded("T-B"))], now)
+        .unwrap();
+    assert_eq!(a.count_in_state(OutboxState::Forwarded).unwrap(), 1);
+    assert_eq!(
+        sql.rows("SELECT tracking_id FROM records", &[])[0].get::<_, Option<String>>(0),
+        Some("T-B".to_string())
+    );
+}

@@ -41,6 +41,20 @@ impl PgStore {
         self.wait(async {
             let tx = c.transaction().await?;
             for (id, outcome) in outcomes {
+                // Only under this process's own claim: a replica whose claim ran out (it
+                // stalled past the term) finds the record claimed by the one that took it
+                // over, which has looked it up and decides its outcome.
+                let mine = tx
+                    .query_opt(
+                        "SELECT 1 FROM outbox WHERE record_id = $1 AND claimed_by = $2 FOR UPDATE",
+                        &[id, &self.holder()],
+                    )
+                    .await?
+                    .is_some();
+                if !mine {
+                    tracing::warn!(record_id = id, "an outcome came after this replica's claim was taken over; left to the replica that holds it");
+                    continue;
+                }
                 apply(&tx, *id, outcome, now).await?;
             }
             tx.commit().await?;
