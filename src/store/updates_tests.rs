@@ -231,33 +231,6 @@ fn an_update_finds_its_record_by_id_eksternal_before_the_tracking_id_is_known() 
 }
 
 #[test]
-fn a_sweep_leaves_out_complaints_forwarded_or_updated_since_its_start() {
-    let (_d, store) = temp_store();
-    let t0 = Timestamp::now();
-    let sec = |n| t0 + SignedDuration::from_secs(n);
-    forwarded(&store, "1", "T1", t0);
-    forwarded(&store, "2", "T2", sec(10));
-    effects(
-        &store,
-        &[up("u-1", "T1", "terverifikasi", None, sec(20))],
-        sec(20),
-    );
-    let swept = |before| -> Vec<String> {
-        store
-            .open_complaints(Some(before), 10)
-            .unwrap()
-            .into_iter()
-            .map(|o| o.tracking_id)
-            .collect()
-    };
-    assert_eq!(swept(sec(5)), Vec::<String>::new());
-    assert_eq!(swept(sec(15)), ["T2"]);
-    assert_eq!(swept(sec(21)), ["T1", "T2"]);
-    // Everything, as after LAPOR! forgot the feed cursor.
-    assert_eq!(store.open_complaints(None, 10).unwrap().len(), 2);
-}
-
-#[test]
 fn open_complaints_leave_out_final_ones_and_recently_checked_ones() {
     let (_d, store) = temp_store();
     let t0 = Timestamp::now();

@@ -275,34 +275,6 @@ fn open_complaints_leave_out_final_ones_and_recently_checked_ones() {
     );
 }
 
-/// As `a_sweep_leaves_out_complaints_forwarded_or_updated_since_its_start` on SQLite.
-#[test]
-fn a_sweep_leaves_out_complaints_forwarded_or_updated_since_its_start() {
-    let (_pg, url, store) = store();
-    let sql = Sql::connect(&url);
-    let t0 = Timestamp::now();
-    let sec = |n| t0 + SignedDuration::from_secs(n);
-    forwarded(&store, &sql, "1", "T1", t0);
-    forwarded(&store, &sql, "2", "T2", sec(10));
-    effects(
-        &store,
-        &[up("u-1", "T1", "terverifikasi", None, sec(20))],
-        sec(20),
-    );
-    let swept = |before| -> Vec<String> {
-        store
-            .open_complaints(Some(before), 10)
-            .unwrap()
-            .into_iter()
-            .map(|o| o.tracking_id)
-            .collect()
-    };
-    assert_eq!(swept(sec(5)), Vec::<String>::new());
-    assert_eq!(swept(sec(15)), ["T2"]);
-    assert_eq!(swept(sec(21)), ["T1", "T2"]);
-    assert_eq!(store.open_complaints(None, 10).unwrap().len(), 2);
-}
-
 /// Two replicas read the same update past its `seen` check, then wait on the record's row
 /// (held here): once it is let go, one stores and applies it and the other finds it stored.
 #[test]

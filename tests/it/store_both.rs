@@ -61,6 +61,7 @@ on_both! {
     cursors_commit_with_their_page => cursors_commit_with_their_page;
     counters_and_settings => counters_and_settings;
     open_complaints => open_complaints;
+    a_sweep_leaves_out_what_it_heard_of_since_it_started => a_sweep_leaves_out_what_it_heard_of_since_it_started;
     replay_requests => replay_requests;
     reference_cache => reference_cache;
     leases => leases;
@@ -781,6 +782,30 @@ fn counters_and_settings(s: &Backend) {
 /// Open complaints: forwarded ones LAPOR! has not finished with (not final, not never
 /// forwarded), least recently checked first, and only those not checked since the given
 /// time.
+/// A sweep started at `before` leaves out complaints forwarded or updated since then (the
+/// feed is still telling about them); `None` (LAPOR! forgot the cursor) takes every one.
+fn a_sweep_leaves_out_what_it_heard_of_since_it_started(s: &Backend) {
+    forwarded(s, "sambat:1", "T1", t(0));
+    forwarded(s, "sambat:2", "T2", t(10));
+    apply(
+        s,
+        &[up("u-1", "T1", "terverifikasi", None, t(20))],
+        None,
+        t(20),
+    );
+    let swept = |before| -> Vec<String> {
+        s.open_complaints(Some(before), 10)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.tracking_id)
+            .collect()
+    };
+    assert_eq!(swept(t(5)), Vec::<String>::new());
+    assert_eq!(swept(t(15)), ["T2"]);
+    assert_eq!(swept(t(21)), ["T1", "T2"]);
+    assert_eq!(s.open_complaints(None, 10).unwrap().len(), 2);
+}
+
 fn open_complaints(s: &Backend) {
     forwarded(s, "sambat:1", "T1", t(0));
     forwarded(s, "sambat:2", "T2", t(0));
