@@ -9,6 +9,8 @@ pub mod export;
 pub mod held;
 pub mod identity;
 pub mod purge;
+mod purge_postgres;
+mod purge_store;
 pub mod redact;
 pub mod scrub;
 

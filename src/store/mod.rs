@@ -12,7 +12,6 @@ mod operator;
 mod outbox;
 mod overview;
 pub mod postgres;
-mod privacy;
 mod records;
 mod reference;
 pub mod replay;
@@ -137,8 +136,9 @@ impl Store {
         })
     }
 
-    /// The PostgreSQL store, when this is one.
-    fn pg(&self) -> Option<&postgres::PgStore> {
+    /// The PostgreSQL store, when this is one (also for the purge, whose SQL lives in
+    /// `privacy` beside the scrubbing it applies).
+    pub(crate) fn pg(&self) -> Option<&postgres::PgStore> {
         match &self.backend {
             Backend::Postgres(pg) => Some(pg),
             Backend::Sqlite { .. } => None,

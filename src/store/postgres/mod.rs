@@ -11,7 +11,6 @@ pub mod lease;
 pub mod migrate;
 pub mod outbox;
 mod overview;
-mod privacy;
 mod records;
 mod reference;
 mod replay;

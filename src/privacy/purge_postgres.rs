@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use tokio_postgres::Transaction;
 
-use super::{PgStore, Result};
 use crate::privacy::scrub::{
     OutboxText, RecordText, ScrubCounts, UpdateText, VerdictText, WritebackText, SLA_ALERT_ERROR,
 };
+use crate::store::postgres::{PgStore, Result};
 use crate::time;
 
 /// Every table a scrub rewrites, for `VACUUM`.

@@ -1,12 +1,12 @@
 //! The retention purge's reads and writes (`privacy::purge`), on either store: the SQLite
-//! store's through `privacy::scrub`, the PostgreSQL store's in `postgres::privacy`. Both
+//! store's through `privacy::scrub`, the PostgreSQL store's in `purge_postgres`. Both
 //! rewrite the values with the same `privacy::scrub::RecordText::scrubbed`.
 
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::{Result, Store};
 use crate::privacy::scrub::{compact, scrub_record, ScrubCounts};
+use crate::store::{Result, Store};
 use crate::wire::lapor::status;
 
 /// LAPOR!'s final statuses (`selesai`, `ditolak`, `diarsipkan`).
@@ -25,7 +25,7 @@ impl Store {
         if let Some(pg) = self.pg() {
             return pg.purge_qualifying(&finals(), cutoff);
         }
-        let list = super::json(&finals());
+        let list = crate::store::json(&finals());
         self.with_conn(|c| {
             let mut st = c.prepare(
                 "SELECT id FROM records
