@@ -130,9 +130,13 @@ impl WritebackWorker {
     /// One claim-deliver-record round.
     pub async fn step(&self) -> Result<WritebackReport, WritebackError> {
         let now = Timestamp::now();
+        // On the blocking pool: on PostgreSQL the claim may wait behind this replica's
+        // other calls on its one connection.
+        let channel = self.channel.to_string();
         let claimed = self
             .store
-            .claim_writebacks(self.channel.as_str(), now, BATCH)?;
+            .blocking(move |s| s.claim_writebacks(&channel, now, BATCH))
+            .await?;
         let mut report = WritebackReport {
             claimed: claimed.len(),
             ..Default::default()
