@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use lapor_bridge::domain::RecordKey;
-use lapor_bridge::store::{Effect, IncomingUpdate, Intake, Store, UpdateSource};
+use lapor_bridge::store::{Effect, IncomingUpdate, Intake, Store};
 
 use crate::support::pg::{open, store, Sql};
+use crate::support::updates::up;
 
 fn taken_in(store: &Store, id: &str, at: Timestamp) -> RecordKey {
     let k = RecordKey::parse(&format!("sambat:{id}")).unwrap();
@@ -46,18 +47,6 @@ fn forwarded(store: &Store, sql: &Sql, id: &str, tracking: &str, at: Timestamp) 
         &[&id, &at],
     );
     k
-}
-
-fn up(id: &str, tracking: &str, status: &str, resp: Option<&str>, at: Timestamp) -> IncomingUpdate {
-    IncomingUpdate {
-        id_pembaruan: id.into(),
-        tracking_id: tracking.into(),
-        id_eksternal: None,
-        status: Some(status.into()),
-        tanggapan: resp.map(|r| (r.to_string(), "Dinas Perhubungan Kota Malang".to_string())),
-        waktu: at,
-        source: UpdateSource::Feed,
-    }
 }
 
 fn sambat() -> BTreeSet<String> {

@@ -24,12 +24,14 @@ use lapor_bridge::domain::{ChannelName, FieldProblem, RecordKey};
 use lapor_bridge::store::replay::ReplayDone;
 use lapor_bridge::store::{
     ApplyReport, Claimed, Effect, IncomingUpdate, Intake, IntakeOutcome, OutboxState, Outcome,
-    ReferenceItem, Store, UpdateSource, WritebackOutcome,
+    ReferenceItem, Store, WritebackOutcome,
 };
 use lapor_bridge::time;
 use lapor_tools::postgres::TestPostgres;
 use serde_json::value::RawValue;
 use tempfile::TempDir;
+
+use crate::support::updates::up;
 
 /// Runs each contract `$body(&Backend)` as `$name::sqlite` and `$name::postgres`; an
 /// attribute after `postgres:` goes on the PostgreSQL test only (an `#[ignore]` for a known
@@ -237,18 +239,6 @@ fn writeback_states(s: &Store) -> Vec<(String, String, u64)> {
 
 fn wb_state(channel: &str, state: &str, n: u64) -> (String, String, u64) {
     (channel.into(), state.into(), n)
-}
-
-fn up(id: &str, tracking: &str, status: &str, resp: Option<&str>, at: Timestamp) -> IncomingUpdate {
-    IncomingUpdate {
-        id_pembaruan: id.into(),
-        tracking_id: tracking.into(),
-        id_eksternal: None,
-        status: Some(status.into()),
-        tanggapan: resp.map(|r| (r.into(), "Dinas Perhubungan Kota Malang".into())),
-        waktu: at,
-        source: UpdateSource::Feed,
-    }
 }
 
 /// SAMBAT takes write-backs; call112 does not.

@@ -3,4 +3,5 @@
 pub mod pg;
 pub mod report_fixture;
 pub mod sync_check;
+pub mod updates;
 pub mod webhooks;
